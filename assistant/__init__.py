@@ -1,0 +1,1 @@
+"""Answering: the index -> hybrid retrieval -> grounded, cited answers."""

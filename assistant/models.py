@@ -1,0 +1,217 @@
+"""Typed results of the answering stages: hits, passages, citations, answers.
+
+The JSON form of :class:`Answer` (``Answer.to_dict``) is the contract shared by
+``kompetanse ask --json``, the HTTP API and the UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ingest.models import Chunk
+
+Role = Literal["user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn of a conversation."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its final score and the evidence behind it."""
+
+    chunk: Chunk
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+    exact_provision: bool = False
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage given to the answerer, numbered from 1 in rank order."""
+
+    n: int
+    chunk: Chunk
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.chunk
+        return {
+            "n": self.n,
+            "chunk_id": c.chunk_id,
+            "text": c.text,
+            "score": round(self.score, 4),
+            "document": c.document,
+            "short_name": c.short_name,
+            "doc_id": c.doc_id,
+            "section": c.section,
+            "provision": c.provision,
+            "page": c.page_start,
+            "char_start": c.char_start,
+            "char_end": c.char_end,
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A ``[n]`` marker in an answer, resolved to the passage and the exact span it quotes.
+
+    ``quote`` is a verbatim substring of the passage text; ``quote_start`` is its
+    offset there, so a UI can highlight it.
+    """
+
+    n: int
+    chunk_id: str
+    document: str
+    provision: str | None
+    section: str
+    page: int | None
+    quote: str
+    quote_start: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "chunk_id": self.chunk_id,
+            "document": self.document,
+            "provision": self.provision,
+            "section": self.section,
+            "page": self.page,
+            "quote": self.quote,
+            "quote_start": self.quote_start,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A complete answer: text with ``[n]`` markers, citations, passages used, timings.
+
+    ``refused`` is True when the sources do not cover the question; ``method``
+    says how the text was made ("extractive" or "llm:<model>").
+    """
+
+    question: str
+    text: str
+    refused: bool
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    method: str = "extractive"
+    standalone_question: str = ""
+    notices: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON object (see README, "Answer JSON")."""
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question or self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "method": self.method,
+            "notices": list(self.notices),
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
+        }
+
+
+@dataclass(frozen=True)
+class ProvisionView:
+    """A provision with its full text, where the guide discusses it, and what it refers to."""
+
+    label: str
+    title: str
+    document: str
+    text: str
+    chunks: tuple[Chunk, ...]
+    discussed_in: tuple[Chunk, ...]
+    references: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "provision": self.label,
+            "title": self.title,
+            "document": self.document,
+            "text": self.text,
+            "chunk_ids": [c.chunk_id for c in self.chunks],
+            "page": self.chunks[0].page_start if self.chunks else None,
+            "discussed_in": [
+                {"chunk_id": c.chunk_id, "section": c.section, "document": c.document, "text": c.text}
+                for c in self.discussed_in
+            ],
+            "references": list(self.references),
+        }
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One question for the medarbeidersamtale, with its source passage."""
+
+    question: str
+    chunk: Chunk
+    score: float
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A ranked, cited list of questions for a medarbeidersamtale."""
+
+    focus: str
+    items: tuple[ChecklistItem, ...]
+
+    def to_markdown(self) -> str:
+        """Render as Markdown with numbered source notes."""
+        title = "Forberedelse til medarbeidersamtalen"
+        lines = [f"# {title}", ""]
+        if self.focus:
+            lines += [f"Fokus: {self.focus}", ""]
+        sources: list[Chunk] = []
+        for item in self.items:
+            if item.chunk not in sources:
+                sources.append(item.chunk)
+            n = sources.index(item.chunk) + 1
+            lines.append(f"- [ ] {item.question} [{n}]")
+        lines += ["", "## Kilder", ""]
+        for i, c in enumerate(sources, 1):
+            where = " › ".join(p for p in (c.short_name, c.section) if p)
+            lines.append(f"[{i}] {where}" + (f", {c.page_label}" if c.page_label else ""))
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "focus": self.focus,
+            "items": [
+                {
+                    "question": i.question,
+                    "chunk_id": i.chunk.chunk_id,
+                    "section": i.chunk.section,
+                    "document": i.chunk.document,
+                    "score": round(i.score, 4),
+                }
+                for i in self.items
+            ],
+            "markdown": self.to_markdown(),
+        }
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One document in the index, for the Dokumenter view and the API."""
+
+    doc_id: str
+    title: str
+    short_name: str
+    kind: str
+    chunks: int
+    provisions: int
+    pages: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)

