@@ -1,0 +1,3 @@
+from kompetanse.cli import main
+
+raise SystemExit(main())
