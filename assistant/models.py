@@ -94,7 +94,9 @@ class Answer:
     """A complete answer: text with ``[n]`` markers, citations, passages used, timings.
 
     ``refused`` is True when the sources do not cover the question; ``method``
-    says how the text was made ("extractive" or "llm:<model>").
+    says how the text was made ("extractive" or "llm:<model>"). ``lead`` is a
+    navigation line naming the governing provisions ("Gjelder: aml. § 12-11; ..."),
+    derived from the cited passages' labels; it is not a claim and carries no marker.
     """
 
     question: str
@@ -103,6 +105,7 @@ class Answer:
     citations: tuple[Citation, ...]
     passages: tuple[Passage, ...]
     method: str = "extractive"
+    lead: str = ""
     standalone_question: str = ""
     notices: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
@@ -113,6 +116,7 @@ class Answer:
             "question": self.question,
             "standalone_question": self.standalone_question or self.question,
             "answer": self.text,
+            "lead": self.lead,
             "refused": self.refused,
             "method": self.method,
             "notices": list(self.notices),

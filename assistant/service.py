@@ -1,14 +1,79 @@
 """The `Assistant` facade: what the CLI, the UI, the API and the evals call.
 
-(Interface first; the implementation lands with the retrieval/answer modules.)
+One question goes through small steps, each testable on its own:
+sanitise -> condense (follow-ups) -> retrieve -> refuse? -> answer (LLM if
+configured, else extractive) -> validated citations -> :class:`Answer`.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
+import time
+import unicodedata
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from assistant.models import Answer, Checklist, DocumentSummary, Hit, ProvisionView, Turn
+import numpy as np
+
+from assistant.condense import standalone_question
+from assistant.extractive import extractive_answer
+from assistant.lookup import all_views, lookup
+from assistant.models import (
+    Answer,
+    Checklist,
+    DocumentSummary,
+    Hit,
+    Passage,
+    ProvisionView,
+    Turn,
+)
+from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT, Evidence, evidence_of, should_refuse
+from assistant.retriever import HybridSearcher
+from assistant.samtale import Question, build_checklist, guide_questions
 from ingest.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_FNR = re.compile(r"\b\d{6}\s?\d{5}\b")
+_ENGLISH = frozenset("the what how do does can my i is are to for of and when who which".split())
+_NYNORSK = frozenset("eg ikkje kva korleis kor kven dykk berre heilt tilsett arbeidsgjevar løn".split())
+
+NOTICE_TRUNCATED = "Spørsmålet var svært langt, så bare de første {n} tegnene ble brukt."
+NOTICE_LANGUAGE = "Kildene er på norsk (bokmål), så svaret siterer dem på bokmål."
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Mask fødselsnummer-like 11-digit numbers before anything is logged."""
+    return _FNR.sub("***********", text)
+
+
+def sanitise_question(question: str, max_chars: int) -> tuple[str, tuple[str, ...]]:
+    """Clean a raw question: valid Unicode, no control characters, bounded length.
+
+    Returns the cleaned question and any notices for the user.
+    """
+    notices: list[str] = []
+    text = question.encode("utf-8", "replace").decode("utf-8", "replace")
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(" ", text)
+    text = " ".join(text.split())
+    if len(text) > max_chars:
+        text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
+        notices.append(NOTICE_TRUNCATED.format(n=max_chars))
+    return text, tuple(notices)
+
+
+def question_language(question: str) -> str:
+    """A rough guess: "en", "nn" or "nb"."""
+    words = set(re.findall(r"[a-zæøå]+", question.lower()))
+    if len(words & _ENGLISH) >= 2:
+        return "en"
+    if words & _NYNORSK:
+        return "nn"
+    return "nb"
 
 
 class Assistant:
@@ -18,41 +83,244 @@ class Assistant:
     does not ingest). Thread-safe: the app calls it from many requests at once.
     """
 
-    settings: Settings
+    def __init__(self, settings: Settings, index: Any, embedder: Any, llm: Any = None) -> None:
+        self.settings = settings
+        self.index = index
+        self.embedder = embedder
+        self.llm = llm
+        self.searcher = HybridSearcher(index, embedder, settings.retrieval)
+        self._questions: tuple[str, list[Question], np.ndarray | None] | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
-        """Open the index named by ``settings``; raises ``EmptyIndexError``/``IndexMismatchError``/``IndexUnavailableError``."""
-        raise NotImplementedError
+        """Open the index named by ``settings``.
+
+        Raises ``EmptyIndexError``, ``IndexMismatchError`` or ``IndexUnavailableError``.
+        """
+        from assistant.llm import LLMAnswerer, make_chat_model
+        from ingest.embeddings import make_embedder
+        from ingest.store import VectorIndex
+
+        embedder = make_embedder(settings)
+        index = VectorIndex.open(settings, embedder)
+        chat = make_chat_model(settings)
+        llm = LLMAnswerer(chat, settings.llm.model) if chat is not None else None
+        assistant = cls(settings, index, embedder, llm)
+        assistant.refresh()
+        return assistant
+
+    # -- state ---------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Reload the lexical index if the collection changed since it was built; True if reloaded."""
+        return self.searcher.refresh()
+
+    # -- answering -----------------------------------------------------------
+    def _prepare(self, question: str, history: Sequence[Turn]) -> tuple[str, str, tuple[str, ...], float]:
+        t0 = time.perf_counter()
+        clean, notices = sanitise_question(question, self.settings.retrieval.max_question_chars)
+        if self.settings.log_questions:
+            log.info("question: %s", mask_personal_numbers(clean))
+        standalone = standalone_question(clean, history) if clean else clean
+        if clean and history and self.llm is not None and standalone != clean:
+            standalone = self.llm.rewrite_question(history, clean) or standalone
+        if question_language(clean) != "nb":
+            notices = (*notices, NOTICE_LANGUAGE)
+        return clean, standalone, notices, (time.perf_counter() - t0) * 1000
+
+    def _retrieve(self, standalone: str) -> tuple[list[Hit], Evidence, float]:
+        t0 = time.perf_counter()
+        self.searcher.refresh()
+        hits = self.searcher.search(standalone, self.settings.retrieval.top_k)
+        evidence = evidence_of(standalone, hits, self.searcher.bm25)
+        return hits, evidence, (time.perf_counter() - t0) * 1000
+
+    def _refuse(self, evidence: Evidence) -> bool:
+        if self.settings.retrieval.min_evidence > 0:
+            return should_refuse(evidence, min_dense=self.settings.retrieval.min_evidence)
+        return should_refuse(evidence)
+
+    def _extractive(
+        self,
+        question: str,
+        standalone: str,
+        passages: tuple[Passage, ...],
+        notices: tuple[str, ...],
+        timings: dict[str, float],
+    ) -> Answer:
+        t0 = time.perf_counter()
+        extract = extractive_answer(standalone, passages, self.searcher.bm25)
+        timings["answer_ms"] = (time.perf_counter() - t0) * 1000
+        if extract is None:
+            return self._refusal(question, standalone, passages, notices, timings)
+        return Answer(
+            question=question,
+            text=extract.text,
+            refused=False,
+            citations=extract.citations,
+            passages=passages,
+            method="extractive",
+            lead=extract.lead,
+            standalone_question=standalone,
+            notices=notices,
+            timings=timings,
+        )
+
+    @staticmethod
+    def _refusal(
+        question: str,
+        standalone: str,
+        passages: tuple[Passage, ...],
+        notices: tuple[str, ...],
+        timings: dict[str, float],
+        text: str = REFUSAL_TEXT,
+    ) -> Answer:
+        return Answer(
+            question=question,
+            text=text,
+            refused=True,
+            citations=(),
+            passages=passages,
+            method="refusal",
+            standalone_question=standalone,
+            notices=notices,
+            timings=timings,
+        )
 
     def ask(self, question: str, history: Sequence[Turn] = (), role: str | None = None) -> Answer:
-        """Answer ``question`` (with earlier ``history``) or refuse; never raises for bad text input."""
-        raise NotImplementedError
+        """Answer ``question`` (with earlier ``history``) or refuse; never raises for bad text input.
 
-    def stream(self, question: str, history: Sequence[Turn] = (), role: str | None = None) -> Iterator[str | Answer]:
+        Raises ``IndexUnavailableError`` when the vector store cannot be reached.
+        """
+        t_start = time.perf_counter()
+        answer: Answer | None = None
+        for item in self._run(question, history, stream=False):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        answer.timings["total_ms"] = (time.perf_counter() - t_start) * 1000
+        return answer
+
+    def stream(
+        self, question: str, history: Sequence[Turn] = (), role: str | None = None
+    ) -> Iterator[str | Answer]:
         """Yield text deltas while an LLM writes, then the final validated :class:`Answer` last."""
-        raise NotImplementedError
+        t_start = time.perf_counter()
+        for item in self._run(question, history, stream=True):
+            if isinstance(item, Answer):
+                item.timings["total_ms"] = (time.perf_counter() - t_start) * 1000
+            yield item
 
+    def _run(self, question: str, history: Sequence[Turn], *, stream: bool) -> Iterator[str | Answer]:
+        clean, standalone, notices, condense_ms = self._prepare(question, history)
+        timings: dict[str, float] = {"condense_ms": condense_ms}
+        if not clean:
+            yield self._refusal(question, clean, (), notices, timings, EMPTY_QUESTION_TEXT)
+            return
+        hits, evidence, retrieve_ms = self._retrieve(standalone)
+        timings["retrieve_ms"] = retrieve_ms
+        passages = tuple(Passage(i + 1, h.chunk, h.score) for i, h in enumerate(hits))
+        if not hits or self._refuse(evidence):
+            yield self._refusal(clean, standalone, passages, notices, timings)
+            return
+        if self.llm is None:
+            yield self._extractive(clean, standalone, passages, notices, timings)
+            return
+        yield from self._llm_answer(clean, standalone, history, passages, notices, timings, stream=stream)
+
+    def _llm_answer(
+        self,
+        question: str,
+        standalone: str,
+        history: Sequence[Turn],
+        passages: tuple[Passage, ...],
+        notices: tuple[str, ...],
+        timings: dict[str, float],
+        *,
+        stream: bool,
+    ) -> Iterator[str | Answer]:
+        from assistant.llm import LLMUnavailableError, answer_from_draft
+
+        def fallback(extra: tuple[str, ...] = ()) -> Answer:
+            return self._extractive(question, standalone, passages, (*notices, *extra), timings)
+
+        t0 = time.perf_counter()
+        try:
+            if stream:
+                parts: list[str] = []
+                for delta in self.llm.stream(standalone, passages, history):
+                    parts.append(delta)
+                    yield delta
+                draft = self.llm.draft_from_text("".join(parts), passages)
+            else:
+                draft = self.llm.generate(standalone, passages, history)
+        except LLMUnavailableError as exc:
+            log.warning("LLM unavailable: %s", exc.detail or exc)
+            yield fallback((exc.message,))
+            return
+        timings["answer_ms"] = (time.perf_counter() - t0) * 1000
+        answer = answer_from_draft(
+            question, passages, draft, fallback=lambda: fallback(), notices=notices
+        )
+        yield answer
+
+    # -- other views ---------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """Ranked hits for a standalone question."""
-        raise NotImplementedError
+        self.searcher.refresh()
+        clean, _ = sanitise_question(question, self.settings.retrieval.max_question_chars)
+        return self.searcher.search(clean, k or self.settings.retrieval.top_k)
 
     def lookup(self, ref: str) -> ProvisionView | None:
         """A provision by any common reference form ("HTA 14.2", "§ 12-11"), or None."""
-        raise NotImplementedError
+        self.searcher.refresh()
+        return lookup(ref[:200], self.searcher.chunks)
 
     def provisions(self, query: str = "") -> list[ProvisionView]:
         """All provisions and guide sections, optionally filtered by ``query``."""
-        raise NotImplementedError
+        self.searcher.refresh()
+        return all_views(self.searcher.chunks, query[:200])
+
+    def _guide_questions(self) -> tuple[list[Question], np.ndarray | None]:
+        generation = self.index.generation()
+        cached = self._questions
+        if cached is not None and cached[0] == generation:
+            return cached[1], cached[2]
+        with self._lock:
+            questions = guide_questions(self.searcher.chunks)
+            vectors = None
+            if questions:
+                vectors = np.asarray(self.embedder.embed_documents([q.text for q in questions]), dtype=np.float32)
+            self._questions = (generation, questions, vectors)
+        return questions, vectors
 
     def samtale(self, focus: str = "", limit: int = 12) -> Checklist:
         """A ranked, cited medarbeidersamtale checklist for an optional focus."""
-        raise NotImplementedError
+        self.searcher.refresh()
+        focus, _ = sanitise_question(focus, 200)
+        questions, vectors = self._guide_questions()
+        return build_checklist(
+            focus,
+            questions,
+            self.searcher.bm25,
+            embed_query=self.embedder.embed_query,
+            question_vectors=vectors,
+            limit=limit,
+        )
 
     def documents(self) -> list[DocumentSummary]:
         """The documents in the index with chunk and provision counts."""
-        raise NotImplementedError
-
-    def refresh(self) -> bool:
-        """Reload the lexical index if the collection changed since it was built; True if reloaded."""
-        raise NotImplementedError
+        out = []
+        for rec in self.index.manifest().values():
+            out.append(
+                DocumentSummary(
+                    doc_id=rec.doc_id,
+                    title=rec.title,
+                    short_name=rec.short_name,
+                    kind=rec.kind,
+                    chunks=rec.chunks,
+                    provisions=rec.provisions,
+                    pages=rec.pages,
+                )
+            )
+        return sorted(out, key=lambda d: d.title)

@@ -1,0 +1,172 @@
+"""The default answerer: extractive, offline, grounded by construction.
+
+It picks the sentences of the retrieved passages that best answer the
+question, keeps them verbatim, orders them (by passage rank, then position)
+and cites each with ``[n]``. A lead line names the governing provisions. No
+sentence is ever written that is not in a passage, so every citation resolves
+to the exact span it quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.citations import Span, make_citation, split_sentences
+from assistant.lexical import BM25Index
+from assistant.models import Citation, Passage
+from assistant.text import analyse
+
+MAX_SENTENCES = 4
+MAX_PER_PASSAGE = 3
+MIN_RELATIVE = 0.45
+PASSAGES_CONSIDERED = 4
+MIN_SENTENCE_CHARS = 20
+RANK_PRIOR = (1.0, 0.8, 0.65, 0.55, 0.5, 0.45)
+
+_LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")  # noqa: RUF001
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a passage with its score."""
+
+    passage: Passage
+    span: Span
+    score: float
+    order: int
+
+
+@dataclass(frozen=True)
+class Extract:
+    """The extractive answer's parts: text with markers, lead line, citations."""
+
+    text: str
+    lead: str
+    citations: tuple[Citation, ...]
+
+
+def _is_heading_line(passage: Passage, span: Span) -> bool:
+    """True for a chunk's own heading line ("14.2 Utdanningspermisjon"), which answers nothing."""
+    text = span.text.strip()
+    heading = (passage.chunk.heading or "").strip()
+    if heading and text == heading:
+        return True
+    return len(text) < 80 and not re.search(r"[.?!:]$", text) and text == text.split("\n")[0] and span.start == 0
+
+
+def _without_heading(passage: Passage, span: Span) -> Span:
+    """Cut a chunk's heading line off the first sentence it was glued to."""
+    heading = (passage.chunk.heading or "").strip()
+    text = passage.chunk.text
+    if heading and span.start <= text.find(heading) < span.end and "\n" in span.text:
+        cut = text.find("\n", text.find(heading)) + 1
+        if span.start < cut < span.end:
+            return Span(cut, span.end, text[cut : span.end])
+    return span
+
+
+def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> float:
+    """Idf-weighted share of the question's stems that the sentence contains (0..1)."""
+    if not question_stems:
+        return 0.0
+    stems = set(analyse(sentence, bm25.vocab))
+    total = sum(bm25.idf.get(t, 1.0) for t in question_stems)
+    got = sum(bm25.idf.get(t, 1.0) for t in question_stems if t in stems)
+    return got / total if total else 0.0
+
+
+def candidates(question: str, passages: Sequence[Passage], bm25: BM25Index) -> list[Candidate]:
+    """Every answer-worthy sentence of the best passages, scored against ``question``."""
+    q_stems = set(bm25.query_terms(question))
+    out: list[Candidate] = []
+    order = 0
+    for rank, passage in enumerate(passages[:PASSAGES_CONSIDERED]):
+        prior = RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
+        exact = passage.score >= 10.0  # exact provision hits carry the lookup bonus
+        for span in split_sentences(passage.chunk.text):
+            order += 1
+            span = _without_heading(passage, span)
+            if len(span.text.strip()) < MIN_SENTENCE_CHARS or _is_heading_line(passage, span):
+                continue
+            lexical = sentence_score(q_stems, span.text, bm25)
+            score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
+            out.append(Candidate(passage, span, score, order))
+    return out
+
+
+def select(cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) -> list[Candidate]:
+    """The best sentences: within ``MIN_RELATIVE`` of the best, at most ``MAX_PER_PASSAGE`` each."""
+    if not cands:
+        return []
+    ranked = sorted(cands, key=lambda c: (-c.score, c.order))
+    best = ranked[0].score
+    chosen: list[Candidate] = []
+    per_passage: dict[int, int] = {}
+    for c in ranked:
+        if len(chosen) >= max_sentences:
+            break
+        if c.score < best * MIN_RELATIVE and chosen:
+            break
+        if per_passage.get(c.passage.n, 0) >= MAX_PER_PASSAGE:
+            continue
+        chosen.append(c)
+        per_passage[c.passage.n] = per_passage.get(c.passage.n, 0) + 1
+    return sorted(chosen, key=lambda c: (c.passage.n, c.span.start))
+
+
+def _cited(sentence: str, n: int) -> str:
+    """``sentence`` with ``[n]`` placed before its final punctuation."""
+    sentence = sentence.strip()
+    m = re.search(r"[.!?:]+[»”\"')]*$", sentence)  # noqa: RUF001
+    if m:
+        return f"{sentence[: m.start()]} [{n}]{sentence[m.start() :]}"
+    return f"{sentence} [{n}]"
+
+
+def lead_line(chosen: Sequence[Candidate]) -> str:
+    """Name the governing provisions (or guide sections) of the cited passages."""
+    names: list[str] = []
+    for c in chosen:
+        chunk = c.passage.chunk
+        if chunk.provision:
+            name = chunk.provision
+        else:
+            name = f"{chunk.short_name}: {chunk.section_path[0]}" if chunk.section_path else chunk.short_name
+        if name not in names:
+            names.append(name)
+    return "Gjelder: " + "; ".join(names) if names else ""
+
+
+def compose(chosen: Sequence[Candidate]) -> Extract:
+    """Join the chosen sentences into the answer text; each citation quotes its exact span."""
+    text = ""
+    citations: list[Citation] = []
+    for c in chosen:
+        raw = c.span.text
+        start = c.span.start + len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        bullet = body.startswith(("•", "-", "–", "*", "·", "▪"))  # noqa: RUF001
+        if bullet:
+            mark = _LIST_MARK.match(body)
+            cut = mark.end() if mark else 1
+            start += cut
+            body = body[cut:]
+        citations.append(make_citation(c.passage.n, c.passage, start, start + len(body)))
+        line = ("• " if bullet else "") + _cited(" ".join(body.split()), c.passage.n)
+        if not text:
+            text = line
+        elif bullet or text.split("\n")[-1].startswith("• "):
+            text += "\n" + line
+        else:
+            text += " " + line
+    return Extract(text=text, lead=lead_line(chosen), citations=tuple(citations))
+
+
+def extractive_answer(question: str, passages: Sequence[Passage], bm25: BM25Index) -> Extract | None:
+    """An answer of sentences quoted from ``passages``, or None when none fits."""
+    chosen = select(candidates(question, passages, bm25))
+    if not chosen:
+        return None
+    return compose(chosen)

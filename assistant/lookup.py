@@ -1,0 +1,124 @@
+"""Provision lookup and browsing: a provision's full text, where the guide discusses it, what it cites."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.models import ProvisionView
+from assistant.text import fold
+from ingest.models import Chunk
+from ingest.provisions import parse_query_references
+
+
+def _body(chunk: Chunk, first: bool) -> str:
+    """A chunk's text without the heading repeated on split parts (kept on the first part)."""
+    if not first and chunk.heading and chunk.text.startswith(chunk.heading):
+        return chunk.text[len(chunk.heading) :].lstrip("\n")
+    return chunk.text
+
+
+def _title(chunks: Sequence[Chunk]) -> str:
+    first = chunks[0]
+    if first.heading:
+        return first.heading.strip()
+    return first.section_path[-1] if first.section_path else (first.provision or first.document)
+
+
+def provision_view(label: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
+    """The view of provision ``label`` (normalised), or None if no chunk carries it.
+
+    A provision quoted in several places (e.g. HTA 3.2 quoted briefly and in full)
+    is shown from its longest occurrence; all its chunks are listed.
+    """
+    own = [c for c in chunks if c.provision == label]
+    if not own:
+        return None
+    # Group consecutive chunks of the same document into occurrences; show the longest.
+    groups: list[list[Chunk]] = []
+    for c in own:
+        if groups and groups[-1][-1].doc_id == c.doc_id and groups[-1][-1].position + 1 == c.position:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    main = max(groups, key=lambda g: sum(len(c.text) for c in g))
+    text = "\n\n".join(_body(c, i == 0) for i, c in enumerate(main))
+    discussed = tuple(c for c in chunks if c.provision != label and label in c.references)
+    refs: list[str] = []
+    for c in own:
+        for r in c.references:
+            if r != label and r not in refs:
+                refs.append(r)
+    return ProvisionView(
+        label=label,
+        title=_title(main),
+        document=main[0].document,
+        text=text,
+        chunks=tuple(own),
+        discussed_in=discussed,
+        references=tuple(refs),
+    )
+
+
+def section_view(title: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
+    """A guide section (by its title, case-insensitive) shown like a provision."""
+    key = fold(title).strip()
+    own = [c for c in chunks if c.section_path and fold(c.section_path[0]).strip() == key and not c.provision]
+    if not own:
+        return None
+    text = "\n\n".join(_body(c, i == 0) for i, c in enumerate(own))
+    refs: list[str] = []
+    for c in own:
+        for r in c.references:
+            if r not in refs:
+                refs.append(r)
+    return ProvisionView(
+        label=own[0].section_path[0],
+        title=own[0].section_path[0],
+        document=own[0].document,
+        text=text,
+        chunks=tuple(own),
+        discussed_in=(),
+        references=tuple(refs),
+    )
+
+
+def lookup(ref: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
+    """Resolve ``ref`` in any common form ("HTA 14.2", "pkt. 4.2.4", "§ 12-11", an exact label,
+    or a guide section title) to its view; None when nothing matches."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    labels = [ref, *parse_query_references(ref)]
+    for label in labels:
+        view = provision_view(label, chunks)
+        if view is not None:
+            return view
+    return section_view(ref, chunks)
+
+
+def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:
+    """Every provision, then every guide section, optionally filtered by ``query``.
+
+    The filter matches a provision named in ``query`` exactly, or the words of
+    ``query`` in the label, title or text (case-insensitive).
+    """
+    labels: list[str] = []
+    sections: list[str] = []
+    for c in chunks:
+        if c.provision:
+            if c.provision not in labels:
+                labels.append(c.provision)
+        elif c.section_path and c.section_path[0] not in sections:
+            sections.append(c.section_path[0])
+    views = [v for v in (provision_view(label, chunks) for label in labels) if v]
+    views += [v for v in (section_view(s, chunks) for s in sections) if v]
+    q = fold(query).strip()
+    if not q:
+        return views
+    named = set(parse_query_references(query))
+    terms = q.split()
+    return [
+        v
+        for v in views
+        if v.label in named or all(t in fold(f"{v.label} {v.title} {v.text}") for t in terms)
+    ]

@@ -1,0 +1,241 @@
+"""Hybrid retrieval: exact provision lookup + stemmed BM25 + dense, fused and re-ranked.
+
+Steps, each a small function: resolve provision references named in the
+question; rank by BM25 and by the embedder; fuse with reciprocal rank fusion;
+re-rank with what we know about a chunk (its provision label, its section
+titles, how much of the question it covers). :class:`KompetanseRetriever`
+exposes the result as a LangChain ``BaseRetriever``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from assistant.lexical import BM25Index
+from assistant.models import Hit
+from assistant.text import analyse
+from ingest.models import Chunk
+from ingest.provisions import parse_query_references
+from ingest.settings import RetrievalSettings
+
+# Re-ranking weights, tuned on the development set (see docs/EVALUATION.md).
+W_RRF = 1.0
+W_DENSE = 0.9
+W_LEXICAL = 0.35
+W_TITLE = 0.08
+W_COVER = 0.25
+EXACT_BONUS = 10.0
+
+
+class SearchIndex:
+    """What retrieval needs from the vector store (``ingest.store.VectorIndex`` provides it)."""
+
+    def chunks(self) -> list[Chunk]:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+    def search(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:  # pragma: no cover
+        raise NotImplementedError
+
+    def generation(self) -> str:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+
+class QueryEmbedder:
+    """What retrieval needs from the embedder (any LangChain ``Embeddings``)."""
+
+    def embed_query(self, text: str) -> list[float]:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A chunk with the raw signals gathered for it before the final score."""
+
+    position: int
+    rrf: float = 0.0
+    dense: float = 0.0
+    lexical: float = 0.0
+    exact: bool = False
+
+
+def rrf_fuse(rankings: Sequence[Sequence[int]], k: int) -> dict[int, float]:
+    """Reciprocal rank fusion of several rankings of chunk positions: sum of 1/(k + rank)."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, pos in enumerate(ranking, 1):
+            fused[pos] = fused.get(pos, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def title_overlap(question_stems: set[str], chunk: Chunk, analysed_titles: dict[str, set[str]]) -> float:
+    """Share of the chunk's section-title stems that the question mentions (0..1)."""
+    key = " › ".join(chunk.section_path) + "|" + (chunk.provision or "")
+    stems = analysed_titles.get(key)
+    if stems is None:
+        stems = set(analyse(" ".join(chunk.section_path)))
+        analysed_titles[key] = stems
+    if not stems:
+        return 0.0
+    return len(stems & question_stems) / len(stems)
+
+
+class HybridSearcher:
+    """Thread-safe hybrid search over a :class:`SearchIndex`.
+
+    The BM25 index is rebuilt from ``index.chunks()`` whenever the index's
+    generation changes (checked by :meth:`refresh`).
+    """
+
+    def __init__(self, index: SearchIndex, embedder: QueryEmbedder, settings: RetrievalSettings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._chunks: list[Chunk] = []
+        self._position: dict[str, int] = {}
+        self._bm25: BM25Index | None = None
+        self._titles: dict[str, set[str]] = {}
+
+    # -- state ---------------------------------------------------------------
+    def refresh(self, *, force: bool = False) -> bool:
+        """Rebuild the lexical index if the vector index changed; True if rebuilt."""
+        generation = self.index.generation()
+        if not force and generation == self._generation and self._bm25 is not None:
+            return False
+        with self._lock:
+            if not force and generation == self._generation and self._bm25 is not None:
+                return False
+            chunks = self.index.chunks()
+            self._bm25 = BM25Index(chunks)
+            self._chunks = chunks
+            self._position = {c.chunk_id: i for i, c in enumerate(chunks)}
+            self._titles = {}
+            self._generation = generation
+        return True
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """All committed chunks in (document, position) order."""
+        if self._bm25 is None:
+            self.refresh()
+        return self._chunks
+
+    @property
+    def bm25(self) -> BM25Index:
+        """The current lexical index."""
+        if self._bm25 is None:
+            self.refresh()
+        assert self._bm25 is not None
+        return self._bm25
+
+    # -- search --------------------------------------------------------------
+    def exact_matches(self, question: str) -> list[int]:
+        """Positions of chunks whose provision label the question names, in document order."""
+        labels = parse_query_references(question)
+        if not labels:
+            return []
+        return [i for i, c in enumerate(self.chunks) if c.provision in labels]
+
+    def search(self, question: str, k: int | None = None) -> list[Hit]:
+        """The ``k`` best hits for a standalone question, best first."""
+        k = k or self.settings.top_k
+        chunks = self.chunks
+        if not chunks or not question.strip():
+            return []
+        bm25 = self.bm25
+        n_cand = max(self.settings.candidates, k)
+        lexical = bm25.search(question, n_cand)
+        vector = self.embedder.embed_query(question)
+        dense_pairs = self.index.search(vector, n_cand)
+        dense_rank = [self._position[c.chunk_id] for c, _ in dense_pairs if c.chunk_id in self._position]
+        dense_sim = {self._position[c.chunk_id]: s for c, s in dense_pairs if c.chunk_id in self._position}
+        lex_rank = [h.index for h in lexical]
+        max_lex = lexical[0].score if lexical else 1.0
+        lex_score = {h.index: h.score / max_lex for h in lexical}
+        fused = rrf_fuse([dense_rank, lex_rank], self.settings.rrf_k)
+        exact = set(self.exact_matches(question))
+        for pos in exact:
+            fused.setdefault(pos, 0.0)
+        q_stems = set(bm25.query_terms(question))
+        best_dense = max(dense_sim.values(), default=0.0)
+        scored: list[tuple[float, int, Candidate]] = []
+        for pos, rrf in fused.items():
+            cand = Candidate(pos, rrf, dense_sim.get(pos, 0.0), lex_score.get(pos, 0.0), pos in exact)
+            scored.append((self._score(cand, q_stems, best_dense), pos, cand))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        return [
+            Hit(chunks[pos], score, dense=c.dense, lexical=c.lexical, exact_provision=c.exact)
+            for score, pos, c in scored[:k]
+        ]
+
+    def _score(self, cand: Candidate, q_stems: set[str], best_dense: float) -> float:
+        chunk = self.chunks[cand.position]
+        # Dense similarities of e5 sit in a narrow band; use the gap to the best one.
+        dense_rel = max(0.0, 1.0 - (best_dense - cand.dense) * 10.0) if cand.dense else 0.0
+        score = (
+            W_RRF * cand.rrf * 60.0
+            + W_DENSE * dense_rel
+            + W_LEXICAL * cand.lexical
+            + W_TITLE * title_overlap(q_stems, chunk, self._titles)
+            + W_COVER * self._coverage(q_stems, chunk)
+        )
+        if cand.exact:
+            score += EXACT_BONUS
+        return score
+
+    def _coverage(self, q_stems: set[str], chunk: Chunk) -> float:
+        """Idf-weighted share of the question's stems present in the chunk."""
+        if not q_stems:
+            return 0.0
+        bm25 = self.bm25
+        tf = bm25._tfs[self._position[chunk.chunk_id]]
+        idf = bm25.idf
+        total = sum(idf.get(t, 0.0) for t in q_stems)
+        if total <= 0:
+            return 0.0
+        return sum(idf.get(t, 0.0) for t in q_stems if t in tf) / total
+
+
+def hit_to_document(hit: Hit) -> Document:
+    """A LangChain ``Document`` for a hit, with the chunk's provenance as metadata."""
+    c = hit.chunk
+    return Document(
+        id=c.chunk_id,
+        page_content=c.text,
+        metadata={
+            "chunk_id": c.chunk_id,
+            "doc_id": c.doc_id,
+            "document": c.document,
+            "short_name": c.short_name,
+            "section": c.section,
+            "provision": c.provision,
+            "page": c.page_start,
+            "score": hit.score,
+            "exact_provision": hit.exact_provision,
+        },
+    )
+
+
+class KompetanseRetriever(BaseRetriever):
+    """LangChain retriever over :class:`HybridSearcher`, so retrieval composes into chains."""
+
+    searcher: Any
+    k: int = 6
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [hit_to_document(h) for h in self.searcher.search(query, self.k)]
+
+
+def with_score(hit: Hit, score: float) -> Hit:
+    """A copy of ``hit`` with another score."""
+    return replace(hit, score=score)

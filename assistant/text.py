@@ -1,0 +1,270 @@
+"""Norwegian text analysis for lexical matching: tokens, stems, compounds, synonyms.
+
+Used by the BM25 index, the re-ranker and the extractive answerer, so a question
+and a passage are always analysed the same way. Questions in Nynorsk or English
+are mapped onto the Bokmål vocabulary of the sources by a small domain glossary.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer
+
+TOKEN_RE = re.compile(r"[0-9]+(?:[.-][0-9]+)*|[a-zæøåéèêóòôäöü]+", re.IGNORECASE)
+
+STOPWORDS = frozenset(
+    """
+    og i jeg det at en et den til er som på de med han av ikke ikkje der så var meg seg men ett har om vi min mitt
+    ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva skal selv sjøl her alle vil
+    bli ble blitt kunne inn når være vært noen noe ville dere som deres kun ja etter ned skulle denne for deg si
+    sine sitt mot å meget hvorfor dette disse uten hvordan ingen din ditt blir samme hvilken hvilke sånn inni
+    mellom vår hver hvem vors hvis både bare enn fordi før mange også slik vært være begge siden dykk dykkar dei
+    deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ikkje ingi inkje
+    korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre si sia
+    sidan so somt somme um upp vere vore verte vort varte vart få får må mer mye the a an of to in is are and or for
+    on at by with from as be it this that what which who how do does can i my me we our you your have has will
+    would should could about into than then there their them they was were been being am not no yes hei står stå
+    gjelder ifølge iht jf pkt kap nr bl m.m mens tar ta get got tell please
+    """.split()
+)
+
+# Domain glossary: English and Nynorsk question words -> Bokmål source vocabulary.
+GLOSSARY: dict[str, tuple[str, ...]] = {
+    # English
+    "education": ("utdanning",),
+    "educational": ("utdanning",),
+    "study": ("utdanning",),
+    "studies": ("utdanning",),
+    "studying": ("utdanning",),
+    "degree": ("utdanning",),
+    "course": ("kurs",),
+    "courses": ("kurs",),
+    "leave": ("permisjon",),
+    "absence": ("permisjon",),
+    "salary": ("lønn",),
+    "pay": ("lønn",),
+    "paid": ("lønn",),
+    "wage": ("lønn",),
+    "wages": ("lønn",),
+    "unpaid": ("ulønnet",),
+    "employer": ("arbeidsgiver",),
+    "employers": ("arbeidsgiver",),
+    "employee": ("arbeidstaker", "ansatte"),
+    "employees": ("arbeidstaker", "ansatte"),
+    "worker": ("arbeidstaker",),
+    "workers": ("arbeidstaker",),
+    "staff": ("ansatte",),
+    "competence": ("kompetanse",),
+    "competences": ("kompetanse",),
+    "skills": ("kompetanse",),
+    "skill": ("kompetanse",),
+    "training": ("opplæring", "kompetanseutvikling"),
+    "learning": ("læring",),
+    "development": ("utvikling",),
+    "further": ("videreutdanning",),
+    "continuing": ("etterutdanning",),
+    "appraisal": ("medarbeidersamtalen",),
+    "review": ("medarbeidersamtalen",),
+    "interview": ("samtale",),
+    "conversation": ("samtale",),
+    "union": ("tillitsvalgte",),
+    "representative": ("tillitsvalgte",),
+    "representatives": ("tillitsvalgte",),
+    "shop": ("tillitsvalgte",),
+    "steward": ("tillitsvalgte",),
+    "notice": ("varsel",),
+    "notify": ("varsel",),
+    "written": ("skriftlig",),
+    "writing": ("skriftlig",),
+    "years": ("år",),
+    "year": ("år",),
+    "months": ("måneder",),
+    "month": ("måned",),
+    "refuse": ("hinder",),
+    "refused": ("hinder",),
+    "deny": ("hinder",),
+    "denied": ("hinder",),
+    "dispute": ("tvist",),
+    "disputes": ("tvist",),
+    "court": ("domstolene",),
+    "courts": ("domstolene",),
+    "board": ("nemnda",),
+    "tribunal": ("nemnda",),
+    "plan": ("plan",),
+    "planning": ("planlegging",),
+    "policy": ("politikk",),
+    "negotiate": ("forhandle",),
+    "negotiation": ("forhandlinger",),
+    "negotiations": ("forhandlinger",),
+    "shift": ("turnusarbeidere",),
+    "rota": ("turnusarbeidere",),
+    "digital": ("digitale",),
+    "expenses": ("utgifter",),
+    "costs": ("utgifter",),
+    "contract": ("arbeidsavtalen",),
+    "employment": ("arbeidsforholdet",),
+    "again": ("ny",),
+    "new": ("ny",),
+    "right": ("rett",),
+    "rights": ("rett",),
+    "entitled": ("rett",),
+    "entitlement": ("rett",),
+    "qualify": ("rett",),
+    "apply": ("søke",),
+    "recruitment": ("rekrutteringssituasjonen",),
+    # Nynorsk
+    "løn": ("lønn",),
+    "løna": ("lønn",),
+    "lønsutvikling": ("lønnsutvikling",),
+    "lønspolitikk": ("lønnspolitikk",),
+    "arbeidsgjevar": ("arbeidsgiver",),
+    "arbeidsgjevaren": ("arbeidsgiver",),
+    "arbeidstakar": ("arbeidstaker",),
+    "tilsett": ("ansatte",),
+    "tilsette": ("ansatte",),
+    "medarbeidarsamtale": ("medarbeidersamtalen",),
+    "medarbeidarsamtalen": ("medarbeidersamtalen",),
+    "tillitsvald": ("tillitsvalgte",),
+    "tillitsvalde": ("tillitsvalgte",),
+    "kompetanseheving": ("kompetanseheving",),
+    "høve": ("mulighet",),
+    "utdanningspermisjon": ("utdanningspermisjon",),
+    "permisjonen": ("permisjon",),
+    "skriftleg": ("skriftlig",),
+    "varsla": ("varsel",),
+    "gje": ("gi",),
+    "gjev": ("gir",),
+    "fridag": ("fridag",),
+    "turnusarbeidarar": ("turnusarbeidere",),
+    "læringsformer": ("læringsformer",),
+    "kva": ("hva",),
+    "korleis": ("hvordan",),
+    "verksemd": ("virksomhet",),
+    "verksemda": ("virksomheten",),
+    "kommunen": ("kommunen",),
+    "lokalt": ("lokalt",),
+    "forhandla": ("forhandle",),
+    "vidareutdanning": ("videreutdanning",),
+    "etterutdanning": ("etterutdanning",),
+    "røynd": ("erfaring",),
+    "nekta": ("hinder",),
+    "nekte": ("hinder",),
+    "avslå": ("hinder",),
+    "avslag": ("hinder",),
+    "lønnet": ("lønn",),
+    "betalt": ("lønn",),
+    "betaling": ("lønn",),
+}
+
+# Linking elements Norwegian compounds put between their parts ("utdanning-s-permisjon").
+_LINKS = ("", "s", "e")
+_MIN_PART = 4
+
+_stemmer_local = threading.local()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    # PyStemmer objects are not thread-safe; keep one per thread.
+    stemmer = getattr(_stemmer_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = Stemmer.Stemmer("norwegian")
+        _stemmer_local.stemmer = stemmer
+    return stemmer
+
+
+def fold(text: str) -> str:
+    """Lowercase and normalise Unicode (NFC), unify dashes and soft hyphens."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return text.replace("\u00ad", "").replace("‐", "-").replace("–", "-").replace("—", "-")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word and number tokens of ``text`` in order (stopwords kept)."""
+    return TOKEN_RE.findall(fold(text))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Norwegian Snowball stem of one lower-case word (numbers unchanged)."""
+    if word[:1].isdigit():
+        return word
+    return str(_stemmer().stemWord(word))
+
+
+def content_words(text: str, *, expand: bool = False) -> list[str]:
+    """Tokens minus stopwords; with ``expand``, glossary translations are appended."""
+    out: list[str] = []
+    for w in words(text):
+        if expand and w in GLOSSARY:
+            out.extend(GLOSSARY[w])
+            continue
+        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+            continue
+        out.append(w)
+    return out
+
+
+class Vocabulary:
+    """Known word stems of the corpus, used to split compounds into known parts."""
+
+    def __init__(self, words_: Iterable[str]) -> None:
+        self.stems: frozenset[str] = frozenset(stem(w) for w in words_ if len(w) >= _MIN_PART)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def split(self, word: str) -> tuple[str, ...]:
+        """Stems of the known parts of a compound ("utdanningspermisjon" -> utdanning, permisjon).
+
+        Returns () when ``word`` is not a compound of two known parts. Tries every
+        split point with the linking elements "", "s", "e"; prefers the split whose
+        parts are both longest.
+        """
+        if word in self._cache:
+            return self._cache[word]
+        best: tuple[str, ...] = ()
+        best_len = 0
+        if len(word) >= 2 * _MIN_PART and not word[:1].isdigit():
+            for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
+                head, tail = word[:i], word[i:]
+                tail_stem = stem(tail)
+                if tail_stem not in self.stems and tail not in self.stems:
+                    continue
+                for link in _LINKS:
+                    if link and not head.endswith(link):
+                        continue
+                    h = head[: len(head) - len(link)] if link else head
+                    if len(h) < _MIN_PART:
+                        continue
+                    h_stem = stem(h)
+                    if h_stem in self.stems or h in self.stems:
+                        score = min(len(h), len(tail))
+                        if score > best_len:
+                            best, best_len = (h_stem, tail_stem), score
+        self._cache[word] = best
+        return best
+
+
+def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False) -> list[str]:
+    """Stems for lexical matching: each content word's stem plus its compound parts.
+
+    ``expand`` maps English/Nynorsk glossary words to the Bokmål vocabulary (for questions).
+    Hyphenated pairs such as "etter- og videreutdanning" also yield "etterutdanning".
+    """
+    text = fold(text)
+    # "etter- og videreutdanning" -> also "etterutdanning"
+    text = re.sub(
+        r"\b([a-zæøå]+)- (og|eller) ([a-zæøå]+?)(utdanning|opplæring|kompetanse)\b",
+        r"\1\4 \2 \3\4",
+        text,
+    )
+    out: list[str] = []
+    for w in content_words(text, expand=expand):
+        s = stem(w)
+        out.append(s)
+        if vocab is not None:
+            out.extend(vocab.split(w))
+    return out

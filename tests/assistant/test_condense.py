@@ -1,0 +1,26 @@
+"""Follow-up questions become standalone questions."""
+
+import pytest
+
+from assistant.condense import needs_context, standalone_question
+from assistant.models import Turn
+
+pytestmark = pytest.mark.unit
+
+HISTORY = (Turn("user", "Har jeg rett på utdanningspermisjon?"), Turn("assistant", "Ja, ..."))
+
+
+@pytest.mark.parametrize("q", ["Og hva med lønn?", "Hvor lenge kan den vare?", "Må jeg varsle skriftlig?", "Lønn?"])
+def test_follow_ups_take_the_previous_question(q: str) -> None:
+    assert needs_context(q)
+    assert standalone_question(q, HISTORY) == f"Har jeg rett på utdanningspermisjon? {q}"
+
+
+def test_self_contained_question_is_kept() -> None:
+    q = "Hva sier veilederen om digitale læringsformer i kommunen?"
+    assert not needs_context(q)
+    assert standalone_question(q, HISTORY) == q
+
+
+def test_no_history_keeps_question() -> None:
+    assert standalone_question("Og hva med lønn?", ()) == "Og hva med lønn?"

@@ -1,0 +1,57 @@
+"""Hybrid retrieval on a small in-memory index (hash embedder)."""
+
+import pytest
+
+from assistant.retriever import HybridSearcher, KompetanseRetriever, rrf_fuse
+from ingest.embeddings import HashEmbeddings
+from ingest.settings import RetrievalSettings
+from tests.assistant.fakes import CHUNKS, MemoryIndex
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def searcher() -> HybridSearcher:
+    embedder = HashEmbeddings()
+    return HybridSearcher(MemoryIndex(CHUNKS, embedder), embedder, RetrievalSettings())
+
+
+def test_rrf_rewards_agreement() -> None:
+    fused = rrf_fuse([[1, 2, 3], [2, 1, 3]], k=60)
+    assert fused[1] == fused[2] > fused[3]
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("hva står i 4.2.4", "HTA kap. 4 pkt. 4.2.4"),
+        ("HTA 14.2", "HTA kap. 1 pkt. 14.2"),
+        ("paragraf 12-11", "aml. § 12-11"),
+    ],
+)
+def test_named_provision_comes_first(searcher: HybridSearcher, question: str, label: str) -> None:
+    hits = searcher.search(question, 3)
+    assert hits[0].chunk.provision == label
+    assert hits[0].exact_provision
+
+
+def test_compound_question_finds_phrase(searcher: HybridSearcher) -> None:
+    hits = searcher.search("Må jeg varsle arbeidsgiveren skriftlig om permisjonen?", 3)
+    assert "skriftlig varsel" in hits[0].chunk.text
+
+
+def test_refresh_rebuilds_only_when_generation_changes(searcher: HybridSearcher) -> None:
+    assert searcher.refresh() is True
+    assert searcher.refresh() is False
+    searcher.index.gen = "2"  # type: ignore[attr-defined]
+    assert searcher.refresh() is True
+
+
+def test_empty_question_returns_nothing(searcher: HybridSearcher) -> None:
+    assert searcher.search("   ", 3) == []
+
+
+def test_langchain_retriever_returns_documents_with_provenance(searcher: HybridSearcher) -> None:
+    docs = KompetanseRetriever(searcher=searcher, k=2).invoke("HTA 14.2")
+    assert docs[0].metadata["provision"] == "HTA kap. 1 pkt. 14.2"
+    assert docs[0].metadata["chunk_id"]

@@ -1,0 +1,96 @@
+"""The Assistant's steps on an in-memory index: answers, refusals, hostile input, follow-ups."""
+
+import pytest
+
+from assistant.models import Turn
+from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT, Evidence, should_refuse
+from assistant.service import (
+    NOTICE_LANGUAGE,
+    Assistant,
+    mask_personal_numbers,
+    question_language,
+    sanitise_question,
+)
+from ingest.embeddings import HashEmbeddings
+from ingest.settings import Settings
+from tests.assistant.fakes import CHUNKS, MemoryIndex
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def assistant(settings: Settings) -> Assistant:
+    embedder = HashEmbeddings()
+    return Assistant(settings, MemoryIndex(CHUNKS, embedder), embedder)
+
+
+def test_named_provision_is_answered_with_valid_citations(assistant: Assistant) -> None:
+    answer = assistant.ask("Hva står i HTA 14.2?")
+    assert not answer.refused
+    assert answer.citations and answer.citations[0].provision == "HTA kap. 1 pkt. 14.2"
+    for c in answer.citations:
+        passage = answer.passages[c.n - 1]
+        assert passage.chunk.chunk_id == c.chunk_id
+        assert c.quote in passage.chunk.text
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x01\x02"])
+def test_empty_questions_get_a_prompt_not_an_error(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused and answer.text == EMPTY_QUESTION_TEXT
+    assert assistant.index.searches == 0  # type: ignore[attr-defined]
+
+
+def test_huge_question_is_truncated_with_notice(assistant: Assistant) -> None:
+    answer = assistant.ask("utdanningspermisjon " * 10_000)
+    assert any("forkortet" in n or "første" in n for n in answer.notices)
+    assert len(answer.standalone_question) <= assistant.settings.retrieval.max_question_chars
+
+
+def test_invalid_unicode_and_controls_are_cleaned() -> None:
+    text, _ = sanitise_question("hei\ud800 på\x07 deg\u200b", 100)
+    assert "\ud800" not in text and "\x07" not in text and "\u200b" not in text
+
+
+def test_out_of_scope_is_refused_without_answering(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvor mange feriedager har jeg i år?")
+    assert answer.refused and answer.text == REFUSAL_TEXT and not answer.citations
+
+
+def test_follow_up_uses_history(assistant: Assistant) -> None:
+    history = (Turn("user", "Har jeg rett på utdanningspermisjon?"), Turn("assistant", "..."))
+    answer = assistant.ask("Og hva med lønn?", history)
+    assert "utdanningspermisjon" in answer.standalone_question
+
+
+def test_english_question_gets_language_notice(assistant: Assistant) -> None:
+    assert question_language("Do I have a right to education leave?") == "en"
+    answer = assistant.ask("Do I have a right to education leave?")
+    assert NOTICE_LANGUAGE in answer.notices
+
+
+def test_named_provision_is_never_refused() -> None:
+    assert not should_refuse(Evidence(top_dense=0.1, coverage=0.0, exact=True))
+    assert should_refuse(Evidence(top_dense=0.1, coverage=0.0, exact=False))
+
+
+def test_fodselsnummer_masked() -> None:
+    assert mask_personal_numbers("mitt nr er 01019912345 ok") == "mitt nr er *********** ok"
+
+
+def test_lookup_and_provisions(assistant: Assistant) -> None:
+    view = assistant.lookup("§ 12-11")
+    assert view is not None and view.label == "aml. § 12-11"
+    assert "skriftlig varsel" in view.text
+    assert any(c.provision == "HTA kap. 1 pkt. 14.2" for c in view.discussed_in)
+    labels = [v.label for v in assistant.provisions()]
+    assert "HTA kap. 4 pkt. 4.2.4" in labels
+    assert assistant.lookup("finnes ikke 99.9") is None
+
+
+def test_samtale_checklist_is_cited(assistant: Assistant) -> None:
+    checklist = assistant.samtale("læringsformer")
+    assert checklist.items
+    assert "læringsformer" in checklist.items[0].question
+    md = checklist.to_markdown()
+    assert "[1]" in md and "## Kilder" in md
