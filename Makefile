@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.browser
+LLM_STAMP := $(VENV)/.llm-test
 # Never phone home, never try a model hub.
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
@@ -12,7 +13,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run ingest test lint typecheck unit eval-gate bench browser clean
+.PHONY: setup run ingest test lint typecheck unit eval-gate bench browser llm-test-deps clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -39,6 +40,13 @@ $(BROWSER_STAMP):
 
 browser: $(BROWSER_STAMP)
 
+# A real local LLM server for testing the optional LLM path (llama-cpp-python builds from source, ~5 min).
+$(LLM_STAMP): requirements-llm.txt $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-llm.txt
+	touch $(LLM_STAMP)
+
+llm-test-deps: $(LLM_STAMP)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -47,7 +55,7 @@ typecheck: setup
 	$(VENV)/bin/mypy
 
 ## Lint, type-check, the whole test suite (unit, integration, e2e) and the evaluation gate.
-test: setup browser lint typecheck
+test: setup browser llm-test-deps lint typecheck
 	$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 	$(MAKE) --no-print-directory eval-gate
 

@@ -37,26 +37,10 @@ MIN_KEPT_SHARE = 0.5
 """Least share of an answer's sentences that must survive validation for it to be usable."""
 
 # Abbreviations after which a period does not end a sentence (lowercase, without the final period).
-ABBREVIATIONS = frozenset(
-    {"jf", "pkt", "kap", "bl.a", "m.m", "nr", "f.eks", "ca", "iht", "osv", "mv", "dvs", "ref", "bokstav"}
-    | {
-        "m.v",
-        "pga",
-        "evt",
-        "ev",
-        "inkl",
-        "ift",
-        "vedr",
-        "tlf",
-        "jfr",
-        "mht",
-        "o.l",
-        "e.l",
-        "dr",
-        "st",
-        "ledd",
-    }
+_ABBREVIATION_TEXT = (
+    "jf jfr pkt kap bl.a m.m nr f.eks ca iht osv mv m.v dvs ref pga evt ev inkl ift vedr mht o.l e.l"
 )
+ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 _QUOTES = "«»“”\"'‘’"
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _STRIP_TABLE = str.maketrans({**dict.fromkeys(_QUOTES + "\u00ad"), **dict.fromkeys(_HYPHENS, "-")})
@@ -233,9 +217,10 @@ def split_sentences(text: str) -> list[Span]:
 
     Splits after . ? ! : (and any closing quote or ``[n]`` markers) when followed by
     whitespace and a capital, quote, "§" or bullet; at newlines that start a list item
-    ("• ", "- ", "a. ", "1. ") and at blank lines followed by a capital, digit or bullet. Does not split after abbreviations
-    ("jf.", "pkt.", "bl.a.", "f.eks." ...), single-letter labels ("bokstav a.") or
-    "§ 12-11." headings; "3.3" has no space and never splits. Returns spans whose
+    ("• ", "- ", "a. ", "1. ") and at blank lines followed by a capital, digit or bullet.
+    Does not split after abbreviations ("jf.", "pkt.", "bl.a.", "f.eks." ...),
+    single-letter labels ("bokstav a.") or "§ 12-11." headings; "3.3" has no space
+    and never splits. Returns spans whose
     ``text`` equals ``text[start:end]``.
     """
     spans: list[Span] = []

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from ingest.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,10 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
             raise KompetanseError(
                 "Pakken langchain-openai mangler. Installer den med: pip install langchain-openai", str(exc)
             ) from exc
+        # ChatOpenAI sends the limit as "max_completion_tokens", which some OpenAI-compatible
+        # servers ignore (llama-cpp-python's server would then write until its context is full):
+        # a custom endpoint also gets the classic "max_tokens".
+        extra_body = {"max_tokens": llm.max_tokens} if llm.base_url else None
         return ChatOpenAI(
             model=llm.model,
             base_url=llm.base_url or None,
@@ -97,6 +102,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
             max_retries=0,
             temperature=llm.temperature,
             max_completion_tokens=llm.max_tokens,
+            extra_body=extra_body,
         )
     try:
         from langchain_ollama import ChatOllama
@@ -171,7 +177,9 @@ class LLMAnswerer:
         """The ``Answer.method`` for answers this model wrote."""
         return f"llm:{self.model_name}"
 
-    def _messages(self, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> list:
+    def _messages(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+    ) -> list[BaseMessage]:
         return build_answer_messages(question, passages, history, max_source_chars=self.max_source_chars)
 
     def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> LLMDraft:
@@ -257,12 +265,9 @@ class LLMAnswerer:
         return answer_from_draft(question, passages, draft, fallback=fallback, notices=notices)
 
 
-def _with_notice(answer: Answer, notice: str, notices: Sequence[str], timings: dict[str, float]) -> Answer:
-    return dataclasses.replace(
-        answer,
-        notices=(*notices, notice, *answer.notices),
-        timings={**timings, **answer.timings},
-    )
+def _unique(*groups: Sequence[str]) -> tuple[str, ...]:
+    """Notices in order, each once (the fallback may already carry the caller's notices)."""
+    return tuple(dict.fromkeys(n for group in groups for n in group if n))
 
 
 def answer_from_draft(
@@ -272,21 +277,29 @@ def answer_from_draft(
     *,
     fallback: Callable[[], Answer],
     notices: Sequence[str] = (),
+    standalone_question: str = "",
+    lead: str = "",
+    timings: Mapping[str, float] | None = None,
 ) -> Answer:
     """Turn a validated draft into the final :class:`Answer`, or use ``fallback()`` (the extractive answer).
 
     A draft whose validation is ok gives ``method="llm:<model>"`` with the validated text
-    and citations (plus :data:`NOTICE_REMOVED` if sentences were dropped). A draft that
-    failed validation, a draft that is the refusal sentence, or an
-    :class:`LLMUnavailableError` gives ``fallback()`` with a notice saying why.
-    ``notices`` (e.g. "the question was truncated") come first in every case.
+    and citations (plus :data:`NOTICE_REMOVED` if sentences were dropped); ``lead``,
+    ``standalone_question`` and ``timings`` (merged with the draft's) fill the rest.
+    A draft that failed validation, a draft that is the refusal sentence, or an
+    :class:`LLMUnavailableError` gives ``fallback()`` with a notice saying why (no
+    notice when the fallback itself refuses: it then quotes nothing). ``notices``
+    (e.g. "the question was truncated") come first in every case, each notice once.
     """
+    base = dict(timings or {})
     if isinstance(draft, LLMUnavailableError):
         fb = fallback()
-        return _with_notice(fb, notice_unavailable(draft.reason, quoted=not fb.refused), notices, {})
+        notice = notice_unavailable(draft.reason, quoted=not fb.refused)
+        return dataclasses.replace(
+            fb, notices=_unique(notices, [notice], fb.notices), timings={**base, **fb.timings}
+        )
     v = draft.validation
     if v.ok:
-        extra = (NOTICE_REMOVED,) if v.removed else ()
         return Answer(
             question=question,
             text=v.text,
@@ -294,14 +307,14 @@ def answer_from_draft(
             citations=v.citations,
             passages=tuple(passages),
             method=f"llm:{draft.model}",
-            notices=(*notices, *extra),
-            timings=dict(draft.timings),
+            lead=lead,
+            standalone_question=standalone_question,
+            notices=_unique(notices, [NOTICE_REMOVED] if v.removed else []),
+            timings={**base, **draft.timings},
         )
     log.info("LLM draft rejected (refused=%s, removed=%s)", v.refused, v.removed)
     fb = fallback()
-    if fb.refused:
-        return dataclasses.replace(
-            fb, notices=(*notices, *fb.notices), timings={**draft.timings, **fb.timings}
-        )
-    notice = NOTICE_LLM_REFUSED if v.refused else NOTICE_UNVERIFIED
-    return _with_notice(fb, notice, notices, draft.timings)
+    extra = [] if fb.refused else [NOTICE_LLM_REFUSED if v.refused else NOTICE_UNVERIFIED]
+    return dataclasses.replace(
+        fb, notices=_unique(notices, extra, fb.notices), timings={**base, **draft.timings, **fb.timings}
+    )

@@ -9,6 +9,7 @@ exposes the result as a LangChain ``BaseRetriever``.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,11 +19,12 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from assistant.citations import split_sentences
 from assistant.lexical import BM25Index
 from assistant.models import Hit
 from assistant.text import analyse
 from ingest.models import Chunk
-from ingest.provisions import parse_query_references
+from ingest.provisions import ledd_in_query, parse_query_references
 from ingest.settings import RetrievalSettings
 
 # Re-ranking weights, tuned on the development set (see docs/EVALUATION.md).
@@ -31,8 +33,17 @@ W_DENSE = 0.9
 W_LEXICAL = 0.35
 W_TITLE = 0.08
 W_COVER = 0.25
+W_SENTENCE = 0.5
 EXACT_BONUS = 10.0
+LEDD_BONUS = 1.0
+QUESTION_LIST_PENALTY = 0.5
 
+# Words that show the user wants questions to ask (then question lists are the answer).
+_WANTS_QUESTIONS = re.compile(
+    r"spørsmål|spørje|spørre|refleksjon|sjekkliste|drøft|ta opp|forbered|questions?\b|checklist|"
+    r"diskutere|snakke om|samtale",
+    re.IGNORECASE,
+)
 
 class SearchIndex:
     """What retrieval needs from the vector store (``ingest.store.VectorIndex`` provides it)."""
@@ -103,6 +114,8 @@ class HybridSearcher:
         self._position: dict[str, int] = {}
         self._bm25: BM25Index | None = None
         self._titles: dict[str, set[str]] = {}
+        self._qshare: dict[int, float] = {}
+        self._sentences: dict[int, list[set[str]]] = {}
 
     # -- state ---------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> bool:
@@ -118,6 +131,8 @@ class HybridSearcher:
             self._chunks = chunks
             self._position = {c.chunk_id: i for i, c in enumerate(chunks)}
             self._titles = {}
+            self._qshare = {}
+            self._sentences = {}
             self._generation = generation
         return True
 
@@ -166,10 +181,18 @@ class HybridSearcher:
             fused.setdefault(pos, 0.0)
         q_stems = set(bm25.query_terms(question))
         best_dense = max(dense_sim.values(), default=0.0)
+        ledd = f"({ledd_in_query(question)})" if exact and ledd_in_query(question) else None
+        wants_questions = bool(_WANTS_QUESTIONS.search(question))
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
             cand = Candidate(pos, rrf, dense_sim.get(pos, 0.0), lex_score.get(pos, 0.0), pos in exact)
-            scored.append((self._score(cand, q_stems, best_dense), pos, cand))
+            score = self._score(cand, q_stems, best_dense)
+            chunk = chunks[pos]
+            if ledd and cand.exact and chunk.section_path and chunk.section_path[-1] == ledd:
+                score += LEDD_BONUS
+            if not wants_questions and not cand.exact:
+                score -= QUESTION_LIST_PENALTY * self._question_share(pos)
+            scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return [
             Hit(chunks[pos], score, dense=c.dense, lexical=c.lexical, exact_provision=c.exact)
@@ -186,10 +209,34 @@ class HybridSearcher:
             + W_LEXICAL * cand.lexical
             + W_TITLE * title_overlap(q_stems, chunk, self._titles)
             + W_COVER * self._coverage(q_stems, chunk)
+            + W_SENTENCE * self._best_sentence(q_stems, cand.position)
         )
         if cand.exact:
             score += EXACT_BONUS
         return score
+
+    def _best_sentence(self, q_stems: set[str], pos: int) -> float:
+        """Idf-weighted share of the question's stems found in the chunk's best single sentence."""
+        if not q_stems:
+            return 0.0
+        sentences = self._sentences.get(pos)
+        if sentences is None:
+            sentences = [set(analyse(s.text, self.bm25.vocab)) for s in split_sentences(self.chunks[pos].text)]
+            self._sentences[pos] = sentences
+        idf = self.bm25.idf
+        total = sum(idf.get(t, 0.0) for t in q_stems)
+        if total <= 0 or not sentences:
+            return 0.0
+        return max(sum(idf.get(t, 0.0) for t in q_stems if t in s) for s in sentences) / total
+
+    def _question_share(self, pos: int) -> float:
+        """Share of a chunk's lines that are questions (question lists rarely answer a question)."""
+        share = self._qshare.get(pos)
+        if share is None:
+            lines = [ln for ln in self.chunks[pos].text.split("\n") if len(ln.strip()) > 15]
+            share = sum(ln.rstrip().endswith("?") for ln in lines) / len(lines) if lines else 0.0
+            self._qshare[pos] = share
+        return share
 
     def _coverage(self, q_stems: set[str], chunk: Chunk) -> float:
         """Idf-weighted share of the question's stems present in the chunk."""

@@ -159,7 +159,81 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "lønnet": ("lønn",),
     "betalt": ("lønn",),
     "betaling": ("lønn",),
+    # More English
+    "grant": ("tilskudd",),
+    "grants": ("tilskudd",),
+    "funding": ("tilskudd",),
+    "manages": ("forvaltes",),
+    "managed": ("forvaltes",),
+    "innovation": ("innovasjon",),
+    "municipal": ("kommunal",),
+    "municipality": ("kommune",),
+    "municipalities": ("kommuner",),
+    "health": ("helse",),
+    "care": ("omsorg",),
+    "encouraged": ("motiveres",),
+    "motivate": ("motivere",),
+    "motivated": ("motiveres",),
+    "share": ("dele",),
+    "shared": ("deles",),
+    "colleagues": ("kolleger",),
+    "collective": ("hovedtariffavtalen",),
+    "agreement": ("avtale",),
+    "performance": ("medarbeidersamtalen",),
+    "manager": ("leder",),
+    "managers": ("ledere",),
+    "boss": ("leder",),
+    "wait": ("tid",),
+    "duration": ("varighet",),
+    "long": ("lenge",),
+    # Colloquial Bokmål -> the sources' words (the original word is kept too)
+    "sjef": ("leder",),
+    "sjefen": ("leder",),
+    "sjefer": ("ledere",),
+    "sjefene": ("ledere",),
+    "leiar": ("leder",),
+    "leiarane": ("ledere",),
+    "prate": ("snakke",),
+    "prater": ("snakker",),
+    "pratet": ("snakke",),
+    "fri": ("permisjon",),
+    "fritak": ("permisjon",),
+    "master": ("utdanning",),
+    "mastergrad": ("utdanning",),
+    "bachelor": ("utdanning",),
+    "studie": ("utdanning",),
+    "studiet": ("utdanning",),
+    "studier": ("utdanning",),
+    "studere": ("utdanning",),
+    "skole": ("utdanning",),
+    "kontrakt": ("avtale",),
+    "arbeidskontrakt": ("arbeidsavtale",),
+    "arbeidskontrakten": ("arbeidsavtalen",),
+    "lønnsøkning": ("lønnsutvikling",),
+    "lønnsopprykk": ("lønnsutvikling",),
+    "lønnshopp": ("lønnsutvikling",),
+    "klage": ("tvist",),
+    "klager": ("tvist",),
+    "uenig": ("tvist",),
+    "uenige": ("tvist",),
+    "søknad": ("varsel",),
+    "søknaden": ("varsel",),
+    "trivsel": ("motivasjon", "arbeidsmiljø"),
+    "trives": ("motivasjon", "arbeidsmiljø"),
+    "kollegaer": ("kolleger",),
+    "kollegaene": ("kolleger",),
+    "kollegaane": ("kolleger",),
+    "penger": ("tilskudd", "midler"),
+    "støtte": ("tilskudd",),
+    "erfaring": ("realkompetanse",),
+    "praksis": ("realkompetanse",),
 }
+
+# Norwegian words that stay in the query next to their glossary synonyms (English ones are replaced).
+_KEEP_WITH_GLOSSARY = frozenset(
+    "sjef sjefen sjefer sjefene prate prater pratet fri fritak master studie studiet studier studere skole "
+    "kontrakt klage klager uenig uenige praksis erfaring penger trives".split()
+)
 
 # Linking elements Norwegian compounds put between their parts ("utdanning-s-permisjon").
 _LINKS = ("", "s", "e")
@@ -202,7 +276,8 @@ def content_words(text: str, *, expand: bool = False) -> list[str]:
     for w in words(text):
         if expand and w in GLOSSARY:
             out.extend(GLOSSARY[w])
-            continue
+            if w in STOPWORDS or w.isascii() and w not in _KEEP_WITH_GLOSSARY:
+                continue
         if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
             continue
         out.append(w)

@@ -45,14 +45,23 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--questions", type=Path, metavar="FIL", help="Spørsmålsfil i JSONL (standard: evals/data/dev.jsonl)."
     )
-    parser.add_argument("--json", metavar="FIL", help="Skriv resultatet som ett JSON-objekt til FIL ('-' = stdout).")
-    parser.add_argument("--report", metavar="FIL", help="Skriv rapport; formatet velges av endelsen (.html eller .md).")
-    parser.add_argument("--baseline", action="store_true", help="Kjør også baseline (vanlig opplæringsoppsett).")
+    parser.add_argument(
+        "--json", metavar="FIL", help="Skriv resultatet som ett JSON-objekt til FIL ('-' = stdout)."
+    )
+    parser.add_argument(
+        "--report", metavar="FIL", help="Skriv rapport; formatet velges av endelsen (.html eller .md)."
+    )
+    parser.add_argument(
+        "--baseline", action="store_true", help="Kjør også baseline (vanlig opplæringsoppsett)."
+    )
     parser.add_argument(
         "--gate", action="store_true", help="Avslutt med kode 1 hvis et mål bryter tersklene i terskelfila."
     )
     parser.add_argument(
-        "--thresholds", type=Path, metavar="FIL", help="Terskelfil for --gate (standard: evals/thresholds.json)."
+        "--thresholds",
+        type=Path,
+        metavar="FIL",
+        help="Terskelfil for --gate (standard: evals/thresholds.json).",
     )
     parser.set_defaults(func=run)
 

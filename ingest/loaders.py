@@ -1,0 +1,526 @@
+"""Load a file into a :class:`LoadedDocument`: PDF, Word (DOCX), plain text and markdown.
+
+The format is chosen from the file's content (magic bytes), not only from its
+name, and every problem with the content becomes a :class:`DocumentError` with a
+Norwegian message that names the reason and an English detail for the log:
+empty, too large, wrong encoding, password-protected, truncated, scanned without
+a text layer, too many pages, built to exhaust the parser (deep nesting, page-
+count bombs, zip bombs) or too slow to read. Extracted page texts are cleaned by
+:func:`ingest.clean.clean_pages`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import logging
+import threading
+import time
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ingest.clean import clean_pages
+from ingest.errors import DocumentError
+from ingest.models import DocumentInfo, LoadedDocument, sha256_hex
+from ingest.settings import Settings
+
+__all__ = [
+    "DEFAULT_TIME_LIMIT_S",
+    "SUPPORTED_SUFFIXES",
+    "describe_content",
+    "load_document",
+    "sniff_format",
+    "time_limit",
+]
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".txt", ".md", ".docx")
+DEFAULT_TIME_LIMIT_S = 300.0
+"""Seconds one file may take to read before it is refused (a 2,000-page PDF needs ~70 s)."""
+MAX_DOCX_XML_MB = 256
+"""Largest total unpacked size of a DOCX's XML parts; more is a zip bomb, not a document."""
+
+_SUPPORTED_TEXT = ", ".join(SUPPORTED_SUFFIXES)
+_DESCRIPTIONS = {
+    "pdf": "en PDF",
+    "docx": "et Word-dokument (DOCX)",
+    "xlsx": "et Excel-regneark (XLSX)",
+    "pptx": "en PowerPoint-presentasjon (PPTX)",
+    "odt": "et OpenDocument-dokument (ODT)",
+    "zip": "et ZIP-arkiv",
+    "ole": "et eldre Office-dokument (for eksempel .doc)",
+    "rtf": "et RTF-dokument",
+    "html": "en nettside (HTML)",
+    "png": "et bilde (PNG)",
+    "jpeg": "et bilde (JPEG)",
+    "gif": "et bilde (GIF)",
+    "tiff": "et bilde (TIFF)",
+    "utf16": "en tekstfil i UTF-16",
+    "binary": "en binærfil",
+    "text": "en tekstfil",
+}
+_HINTS = {
+    "html": " Kanskje nedlastingen feilet? Last ned filen på nytt.",
+    "ole": " Åpne den i Word og lagre den som .docx.",
+    "rtf": " Åpne den i Word og lagre den som .docx.",
+    "odt": " Lagre den som .docx eller PDF.",
+}
+
+
+def sniff_format(data: bytes) -> str:
+    """Classify file content by its magic bytes.
+
+    Takes the raw bytes; returns one of the keys of ``_DESCRIPTIONS`` ("pdf",
+    "docx", "zip", "ole", "html", "png", "utf16", "binary", "text", ...). Never raises.
+    """
+    head = data[:1024]
+    if b"%PDF-" in head:  # the header may follow a little junk (PDF 1.7 spec, annex H)
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return "zip"
+        if "word/document.xml" in names:
+            return "docx"
+        if any(name.startswith("xl/") for name in names):
+            return "xlsx"
+        if any(name.startswith("ppt/") for name in names):
+            return "pptx"
+        return "odt" if "content.xml" in names else "zip"
+    magic = {
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",
+        b"{\\rtf": "rtf",
+        b"\x89PNG": "png",
+        b"\xff\xd8\xff": "jpeg",
+        b"GIF8": "gif",
+        b"II*\x00": "tiff",
+        b"MM\x00*": "tiff",
+        b"\xff\xfe": "utf16",
+        b"\xfe\xff": "utf16",
+    }
+    for prefix, kind in magic.items():
+        if head.startswith(prefix):
+            return kind
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "binary" if b"\x00" in data[:8192] else "text"
+
+
+def describe_content(kind: str) -> str:
+    """Norwegian phrase for a :func:`sniff_format` result ("en nettside (HTML)")."""
+    return _DESCRIPTIONS.get(kind, "en ukjent filtype")
+
+
+class _Timeout(BaseException):
+    """Raised inside the loading thread when its time is up.
+
+    A BaseException, so that parsers' ``except Exception`` recovery cannot swallow it.
+    """
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block with ``TimeoutError`` when it runs longer than ``seconds``.
+
+    A watchdog thread raises an exception asynchronously in the calling thread
+    (CPython's ``PyThreadState_SetAsyncExc``, the mechanism behind Ctrl-C), so it
+    works in any thread (unlike SIGALRM, which only reaches the main thread) and
+    stops pure-Python parsers such as pypdf between two bytecodes; a long single
+    C call finishes first. None or <= 0 means no limit.
+    """
+    if not seconds or seconds <= 0:
+        yield
+        return
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_Timeout))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    try:
+        try:
+            timer.start()
+            yield
+        finally:
+            # Once "done" is set under the lock no exception can be injected any more; one
+            # injected before is delivered at the latest here, inside the outer try.
+            with lock:
+                state["done"] = True
+            timer.cancel()
+    except _Timeout:
+        raise TimeoutError(f"time limit of {seconds:g} s exceeded") from None
+
+
+def load_document(
+    path: Path, info: DocumentInfo, settings: Settings, *, time_limit_s: float | None = None
+) -> LoadedDocument:
+    """Read, extract and clean one file.
+
+    Takes the file, its :class:`DocumentInfo` and the settings (``max_file_mb``,
+    ``max_pdf_pages``); ``time_limit_s`` caps the reading time (default: the
+    setting ``max_load_seconds`` if present, else ``DEFAULT_TIME_LIMIT_S``).
+    Returns the :class:`LoadedDocument` with cleaned text, pages (1-based numbers
+    for PDF, None otherwise), the SHA-256 of the raw bytes and warnings.
+    Raises :class:`DocumentError` for every problem with the file or its content.
+    """
+    where = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "uten filendelse"
+        raise DocumentError(
+            where,
+            f"Filtypen {shown} støttes ikke. Støttede filtyper: {_SUPPORTED_TEXT}.",
+            f"unsupported suffix {suffix!r}",
+        )
+    data = _read_bytes(path, settings)
+    kind = sniff_format(data)
+    fmt, warnings = _choose_format(where, suffix, kind)
+    limit = time_limit_s if time_limit_s is not None else _setting_time_limit(settings)
+    started = time.perf_counter()
+    try:
+        with time_limit(limit):
+            if fmt == "pdf":
+                raw_pages = _read_pdf(where, data, settings, warnings)
+            elif fmt == "docx":
+                raw_pages = [(None, _read_docx(where, data))]
+            else:
+                raw_pages = [(None, _decode_text(where, data))]
+            result = clean_pages(raw_pages)
+    except TimeoutError as exc:
+        raise DocumentError(
+            where,
+            f"Lesingen av filen tok for lang tid (over {_number(limit)} sekunder) og ble stoppet. "
+            "Filen kan være skadet eller laget for å overbelaste systemet.",
+            str(exc),
+        ) from exc
+    if not result.text.strip():
+        raise DocumentError(
+            where, "Filen er tom: den inneholder ingen tekst.", f"no text after cleaning ({fmt})"
+        )
+    log.debug(
+        "loaded %s (%s, %d pages) in %.2f s", where, fmt, len(result.pages), time.perf_counter() - started
+    )
+    return LoadedDocument(
+        info=info,
+        text=result.text,
+        pages=result.pages,
+        content_hash=sha256_hex(data),
+        warnings=(*warnings, *result.warnings),
+    )
+
+
+def _number(value: float) -> str:
+    """A number as Norwegian text ("0,5", "300")."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _setting_time_limit(settings: Settings) -> float:
+    value = getattr(settings, "max_load_seconds", None)
+    return float(value) if isinstance(value, int | float) else DEFAULT_TIME_LIMIT_S
+
+
+def _read_bytes(path: Path, settings: Settings) -> bytes:
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise DocumentError(where, "Dette er ikke en fil (kanskje en mappe?).", "not a regular file")
+        if size > settings.max_file_mb * 1024 * 1024:
+            raise DocumentError(
+                where,
+                f"Filen er for stor ({size / 1024 / 1024:.0f} MB). Grensen er {settings.max_file_mb} MB.",
+                f"{size} bytes > max_file_mb={settings.max_file_mb}",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DocumentError(where, "Filen finnes ikke.", repr(exc)) from exc
+    except PermissionError as exc:
+        raise DocumentError(where, "Filen kan ikke leses: mangler tilgang.", repr(exc)) from exc
+    except OSError as exc:
+        raise DocumentError(where, "Filen kan ikke leses.", repr(exc)) from exc
+    if not data or (len(data) < 4096 and not data.strip()):  # longer blank text: "no text" later
+        raise DocumentError(where, "Filen er tom.", f"{len(data)} bytes, none but whitespace")
+    return data
+
+
+def _choose_format(where: str, suffix: str, kind: str) -> tuple[str, list[str]]:
+    """Pick the reader from the content; the name only decides when the content is plain text."""
+    warnings: list[str] = []
+    expected = suffix.lstrip(".")
+    if kind in ("pdf", "docx"):
+        if kind != expected:
+            warnings.append(
+                f"Filen heter {suffix}, men er {describe_content(kind)}; den ble lest som {kind.upper()}."
+            )
+        return kind, warnings
+    looks = describe_content(kind)
+    if kind == "utf16":
+        raise DocumentError(
+            where,
+            "Filen er ikke UTF-8 (ser ut som UTF-16). Lagre den som UTF-8 og prøv igjen.",
+            "UTF-16 byte order mark",
+        )
+    if suffix in (".pdf", ".docx"):
+        name = "en PDF" if suffix == ".pdf" else "et Word-dokument (DOCX)"
+        damaged = " Filen kan være skadet." if kind in ("zip", "binary") else ""
+        raise DocumentError(
+            where,
+            f"Filen heter {suffix}, men er ikke {name}: den ser ut som {looks}.{damaged}{_HINTS.get(kind, '')}",
+            f"content sniffed as {kind!r}",
+        )
+    if kind not in ("text", "html"):
+        raise DocumentError(
+            where,
+            f"Filen heter {suffix}, men er ikke tekst: den ser ut som {looks}.{_HINTS.get(kind, '')}",
+            f"content sniffed as {kind!r}",
+        )
+    return "text", warnings
+
+
+def _decode_text(where: str, data: bytes) -> str:
+    """Strict UTF-8 (a BOM is allowed); otherwise an error that guesses the real encoding."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("cp1252")
+            guess = "Windows-1252"
+        except UnicodeDecodeError:
+            guess = "ISO-8859-1 (Latin-1)"
+        raise DocumentError(
+            where,
+            f"Filen er ikke UTF-8 (ser ut som {guess}). Lagre den som UTF-8 og prøv igjen.",
+            f"UnicodeDecodeError: {exc}",
+        ) from exc
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+class _ThreadLog(logging.Handler):
+    """Collects pypdf's warnings emitted by one thread (it logs problems it recovers from)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _pypdf_warnings() -> Iterator[list[str]]:
+    handler = _ThreadLog()
+    logger = logging.getLogger("pypdf")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def _pdf_error(where: str, message: str, exc: BaseException | str) -> DocumentError:
+    detail = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+    return DocumentError(where, message, detail)
+
+
+_BROKEN = "PDF-en er skadet og kan ikke leses. Prøv å lagre eller eksportere den på nytt."
+_NESTED = (
+    "PDF-en er bygd opp på en unormal måte (svært dypt nestede objekter) og ble avvist for å beskytte "
+    "systemet. Prøv å skrive den ut til en ny PDF."
+)
+
+
+def _read_pdf(
+    where: str, data: bytes, settings: Settings, warnings: list[str]
+) -> list[tuple[int | None, str]]:
+    """Extract each page's text with pypdf; returns ``(page_number, text)`` pairs (1-based)."""
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError, LimitReachedError
+
+    # Readers require %%EOF within the last 1024 bytes; without it the file was cut off.
+    if b"%%EOF" not in data[-1024:]:
+        raise _pdf_error(
+            where,
+            "PDF-en er ufullstendig (filen er avkortet, kanskje en avbrutt nedlasting). "
+            "Last ned eller lagre den på nytt.",
+            "no %%EOF marker in the last 1024 bytes",
+        )
+    pages: list[tuple[int | None, str]] = []
+    with _pypdf_warnings() as pypdf_log:
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                raise _pdf_error(
+                    where,
+                    "PDF-en er passordbeskyttet. Fjern passordet (eller lagre en kopi uten passord) og prøv igjen.",
+                    "encrypted, empty user password rejected",
+                )
+            _check_page_count(where, reader, settings)
+            for index, page in enumerate(reader.pages):
+                pages.append((index + 1, _page_text(page)))
+        except DocumentError:
+            raise
+        except DependencyError as exc:
+            raise _pdf_error(
+                where,
+                "PDF-en er kryptert med AES, som krever Python-pakken «cryptography». "
+                "Installer den, eller lagre en kopi av PDF-en uten beskyttelse.",
+                exc,
+            ) from exc
+        except LimitReachedError as exc:
+            raise _pdf_error(
+                where,
+                "PDF-en overskrider sikkerhetsgrensene for lesing (mulig PDF-bombe) og ble avvist.",
+                exc,
+            ) from exc
+        except (RecursionError, MemoryError) as exc:
+            raise _pdf_error(where, _NESTED, exc) from exc
+        except Exception as exc:  # pypdf raises many types (KeyError, ValueError, ...) on broken files
+            raise _pdf_error(where, _BROKEN, exc) from exc
+    # In its lenient mode pypdf logs (and skips) objects it hit RecursionError/MemoryError on.
+    if any("Error reading PDF file" in message for message in pypdf_log):
+        raise _pdf_error(where, _NESTED, "pypdf recovered from RecursionError/MemoryError: " + pypdf_log[0])
+    empty = [number for number, text in pages if not text.strip()]
+    if len(empty) == len(pages):
+        raise _pdf_error(
+            where,
+            "PDF-en har ingen tekst (skannet bilde?). Kjør OCR først, for eksempel med ocrmypdf, og prøv igjen.",
+            f"all {len(pages)} pages empty",
+        )
+    if empty:
+        listed = ", ".join(str(number) for number in empty[:10]) + (" …" if len(empty) > 10 else "")
+        warnings.append(
+            f"{len(empty)} av {len(pages)} sider har ingen tekst (skannet bilde eller blank side): s. {listed}."
+        )
+    return pages
+
+
+def _check_page_count(where: str, reader: Any, settings: Settings) -> None:
+    """Refuse PDFs over ``max_pdf_pages``: first by the declared count (cheap), then the real one."""
+    limit = settings.max_pdf_pages
+    message = "PDF-en har for mange sider ({count}). Grensen er {limit} sider."
+    try:
+        declared = int(reader.root_object["/Pages"]["/Count"])
+    except Exception:  # a missing or odd /Count: the real count below decides
+        declared = 0
+    if declared > limit:
+        raise _pdf_error(where, message.format(count=declared, limit=limit), f"declared /Count {declared}")
+    count = len(reader.pages)
+    if count > limit:
+        raise _pdf_error(where, message.format(count=count, limit=limit), f"{count} pages")
+    if count == 0:
+        raise _pdf_error(where, "PDF-en har ingen sider.", "0 pages")
+
+
+def _page_text(page: Any) -> str:
+    text = page.extract_text()
+    return text if isinstance(text, str) else ""
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def _read_docx(where: str, data: bytes) -> str:
+    """Flatten a Word document to text: '#' headings, '• ' list items, tables row by row."""
+    import docx
+    from docx.table import Table
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist() if i.filename.endswith((".xml", ".rels")))
+        if unpacked > MAX_DOCX_XML_MB * 1024 * 1024:
+            raise DocumentError(
+                where,
+                "Word-filen pakker ut til urimelig mye data (mulig zip-bombe, eller filen er skadet) "
+                "og ble avvist.",
+                f"{unpacked} bytes of XML",
+            )
+        document = docx.Document(io.BytesIO(data))
+        blocks: list[tuple[str, str]] = []  # (kind, text); kind "item" blocks stay on adjacent lines
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                blocks.extend(("row", row) for row in _table_rows(block))
+            else:
+                blocks.extend(_paragraph_block(block))
+    except DocumentError:
+        raise
+    except Exception as exc:  # python-docx/lxml/zipfile raise many types on broken files
+        raise DocumentError(
+            where, "Word-filen er skadet og kan ikke leses. Prøv å lagre den på nytt i Word.", repr(exc)
+        ) from exc
+    out: list[str] = []
+    for index, (kind, text) in enumerate(blocks):
+        if index:
+            out.append("\n" if kind == "item" and blocks[index - 1][0] == "item" else "\n\n")
+        out.append(text)
+    return "".join(out)
+
+
+def _heading_level(paragraph: Any) -> int | None:
+    """Heading level from the style ("Heading 2", "Overskrift 2", "Title", or a style based on one)."""
+    style = paragraph.style
+    for _ in range(10):  # follow base styles, guarding against cycles
+        if style is None:
+            break
+        name = (style.name or "").strip().lower()
+        if name in ("title", "tittel"):
+            return 1
+        for prefix in ("heading", "overskrift"):
+            rest = name.removeprefix(prefix).strip()
+            if name.startswith(prefix) and rest.isdigit() and 1 <= int(rest) <= 9:
+                return int(rest)
+        style = style.base_style
+    levels = paragraph._p.xpath("./w:pPr/w:outlineLvl/@w:val")
+    if levels and str(levels[0]).isdigit() and int(levels[0]) < 9:
+        return int(levels[0]) + 1
+    return None
+
+
+def _is_list(paragraph: Any) -> bool:
+    name = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+    if any(word in name for word in ("list", "liste", "punkt", "bullet")):
+        return True
+    return bool(paragraph._p.xpath("./w:pPr/w:numPr"))
+
+
+def _paragraph_block(paragraph: Any) -> list[tuple[str, str]]:
+    text = " ".join(paragraph.text.split())
+    if not text:
+        return []
+    level = _heading_level(paragraph)
+    if level is not None:
+        return [("heading", "#" * min(level, 6) + " " + text)]
+    if _is_list(paragraph):
+        return [("item", "• " + text)]
+    return [("para", text)]
+
+
+def _table_rows(table: Any) -> Sequence[str]:
+    rows: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        last: object = None
+        for cell in row.cells:
+            if cell._tc is last:  # a merged cell is repeated once per grid column
+                continue
+            last = cell._tc
+            cells.append(" ".join(cell.text.split()))
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return rows

@@ -1,0 +1,509 @@
+"""Incremental ingest: files -> documents -> chunks -> vectors -> the index, one file at a time.
+
+Per file: :func:`ingest.manifest.document_info` -> :func:`ingest.loaders.load_document`
+-> :func:`ingest.chunker.chunk_document` -> embed only chunk ids not already stored
+-> :meth:`VectorIndex.replace_document`. A file whose bytes and description are
+unchanged is skipped without loading it. One bad file never stops the run: it is
+reported by name with its reason and the index keeps its previous version.
+
+A folder means "sync this folder": documents whose files vanished from it are
+removed. Files named explicitly are added or updated only. When the ingest code
+itself changes (see :func:`ingest_version`), or on ``rebuild``, everything is
+rebuilt into a shadow collection that replaces the live one only when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from ingest.embeddings import IndexEmbeddings, make_embedder
+from ingest.errors import DocumentError, EmptyIndexError, IndexMismatchError, KompetanseError
+from ingest.models import Chunk, DocumentInfo, sha256_hex
+from ingest.settings import Settings
+from ingest.store import DocRecord, VectorIndex
+
+log = logging.getLogger(__name__)
+
+Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+STATUS_LABELS: dict[Status, str] = {
+    "added": "lagt til",
+    "updated": "oppdatert",
+    "unchanged": "uendret",
+    "removed": "fjernet",
+    "failed": "feilet",
+}
+PIPELINE_VERSION = "1"
+# Modules whose code decides what the chunks are; a change in any of them triggers a rebuild.
+_CHUNKING_MODULES = ("models", "manifest", "loaders", "clean", "structure", "provisions", "chunker")
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file (or to a document whose file vanished)."""
+
+    path: str
+    doc_id: str
+    status: Status
+    chunks: int = 0
+    provisions: tuple[str, ...] = ()
+    pages: int = 0
+    warnings: tuple[str, ...] = ()
+    error: str = ""
+    title: str = ""
+    embedded: int = 0
+    """Chunks embedded in this run (the rest reused stored vectors)."""
+
+    @property
+    def name(self) -> str:
+        """The document title, or the file name when the file could not be read."""
+        return self.title or Path(self.path).name
+
+    def __str__(self) -> str:
+        """One Norwegian line: "Tittel: lagt til (13 avsnitt, 4 bestemmelser)" or the failure reason."""
+        label = STATUS_LABELS[self.status]
+        if self.status == "failed":
+            return f"{Path(self.path).name}: {label} – {self.error}"
+        if self.status == "removed":
+            return f"{self.name}: {label}"
+        return f"{self.name}: {label} ({self.chunks} avsnitt, {len(self.provisions)} bestemmelser)"
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """Per-file outcomes of one ingest run, with totals."""
+
+    outcomes: tuple[FileOutcome, ...]
+    seconds: float
+    embedder: str
+    rebuilt: bool = False
+
+    def count(self, status: Status) -> int:
+        """Number of files with ``status``."""
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failed(self) -> tuple[FileOutcome, ...]:
+        """The files that could not be ingested."""
+        return tuple(outcome for outcome in self.outcomes if outcome.status == "failed")
+
+    @property
+    def chunks(self) -> int:
+        """Chunks in the documents this run covered (not counting removed or failed ones)."""
+        return sum(o.chunks for o in self.outcomes if o.status not in ("removed", "failed"))
+
+    @property
+    def embedded(self) -> int:
+        """Chunks embedded in this run."""
+        return sum(outcome.embedded for outcome in self.outcomes)
+
+    @property
+    def changed(self) -> bool:
+        """True when the run changed the index."""
+        return self.rebuilt or any(o.status in ("added", "updated", "removed") for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file was ingested, 1 when any failed."""
+        return 1 if self.failed else 0
+
+    def summary(self) -> str:
+        """One Norwegian line with the totals."""
+        counts = ", ".join(f"{self.count(s)} {label}" for s, label in STATUS_LABELS.items() if self.count(s))
+        rebuilt = " Indeksen ble bygget på nytt." if self.rebuilt else ""
+        return (
+            f"{len(self.outcomes)} filer: {counts or 'ingen'}. {self.chunks} avsnitt, "
+            f"{self.embedded} nye innbygginger, {self.seconds:.1f} s ({self.embedder}).{rebuilt}"
+        )
+
+    def __str__(self) -> str:
+        """Norwegian text: one line per file, then the totals."""
+        return "\n".join([*(str(outcome) for outcome in self.outcomes), self.summary()])
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Streamed while ingesting.
+
+    ``kind``: "start" (``file_total`` known), "file" (``path`` begins; ``file_index``
+    is 0-based), "embed" (``done`` of ``total`` chunks of the current file embedded),
+    "outcome" (``outcome`` of the current file), "finish".
+    """
+
+    kind: Literal["start", "file", "embed", "outcome", "finish"]
+    file_index: int = 0
+    file_total: int = 0
+    path: str = ""
+    done: int = 0
+    total: int = 0
+    outcome: FileOutcome | None = None
+
+    def __str__(self) -> str:
+        """A short Norwegian progress line (for logs and simple UIs)."""
+        name = Path(self.path).name
+        if self.kind == "start":
+            return f"Fant {self.file_total} filer."
+        if self.kind == "file":
+            return f"Leser inn {name} ({self.file_index + 1}/{self.file_total}) …"
+        if self.kind == "embed":
+            return f"{name}: {self.done}/{self.total} avsnitt gjort om til vektorer"
+        if self.kind == "outcome" and self.outcome is not None:
+            return str(self.outcome)
+        return "Ferdig."
+
+
+Progress = Callable[[ProgressEvent], None]
+
+
+@lru_cache(maxsize=1)
+def ingest_version() -> str:
+    """Fingerprint of the code that turns files into chunks (changes trigger a rebuild)."""
+    folder = Path(__file__).resolve().parent
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    for name in _CHUNKING_MODULES:
+        source = folder / f"{name}.py"
+        if source.is_file():
+            digest.update(name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return sha256_hex(path.read_bytes())
+    except OSError:
+        return None  # the loader reports it properly
+
+
+def _same_description(record: DocRecord, info: DocumentInfo, path: Path) -> bool:
+    return (record.title, record.short_name, record.kind, record.version, record.source, record.path) == (
+        info.title,
+        info.short_name,
+        info.kind,
+        info.version,
+        info.source,
+        str(path),
+    )
+
+
+def _distinct(labels: Sequence[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(label for label in labels if label))
+
+
+@dataclass
+class _Run:
+    """State of one ingest run."""
+
+    settings: Settings
+    embedder: IndexEmbeddings
+    target: VectorIndex
+    reuse: list[VectorIndex]
+    manifest: dict[str, DocRecord]
+    old: dict[str, DocRecord]
+    rebuilding: bool
+    previous: VectorIndex | None  # the live index during a rebuild (same embedder), for carry-over
+    progress: Progress | None
+    seen: dict[str, str] = field(default_factory=dict)  # doc_id -> path ingested in this run
+
+    def emit(self, event: ProgressEvent) -> None:
+        if self.progress is not None:
+            self.progress(event)
+
+
+def _embed(
+    run: _Run, chunks: list[Chunk], index: int, total_files: int, path: str
+) -> tuple[list[list[float]], int]:
+    """Vectors for ``chunks``: stored ones reused by id, the rest embedded in batches."""
+    ids = [chunk.chunk_id for chunk in chunks]
+    known: dict[str, list[float]] = {}
+    for source in run.reuse:
+        missing_ids = [i for i in ids if i not in known]
+        if missing_ids:
+            known.update(source.vectors_for(missing_ids))
+    todo = [chunk for chunk in chunks if chunk.chunk_id not in known]
+    if todo:  # a new version of a document: most passages usually kept their text
+        by_text: dict[str, list[float]] = {}
+        for source in run.reuse:
+            by_text.update(source.vectors_for_texts([c.text for c in todo if c.text not in by_text]))
+        for chunk in todo:
+            if chunk.text in by_text:
+                known[chunk.chunk_id] = by_text[chunk.text]
+        todo = [chunk for chunk in todo if chunk.chunk_id not in known]
+    batch = run.settings.embedding.batch_size
+    for start in range(0, len(todo), batch):
+        part = todo[start : start + batch]
+        vectors = run.embedder.embed_documents([chunk.text for chunk in part])
+        if len(vectors) != len(part):
+            raise KompetanseError(
+                "Innebyggingsmodellen ga feil antall vektorer.",
+                detail=f"{len(vectors)} vectors for {len(part)} texts",
+            )
+        known.update(zip((chunk.chunk_id for chunk in part), vectors, strict=True))
+        run.emit(
+            ProgressEvent(
+                "embed", index, total_files, path, done=min(start + batch, len(todo)), total=len(todo)
+            )
+        )
+    return [known[i] for i in ids], len(todo)
+
+
+def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOutcome:
+    from ingest.chunker import chunk_document
+    from ingest.loaders import load_document
+    from ingest.manifest import document_info
+
+    shown = str(path)
+    info = document_info(path, run.settings.corpus_dir)
+    doc_id = info.doc_id
+    if doc_id in run.seen:
+        raise DocumentError(
+            shown,
+            f"Filen får samme dokument-id («{doc_id}») som {run.seen[doc_id]}. Gi den et annet filnavn "
+            "eller en egen doc_id i manifest.json.",
+            f"duplicate doc_id {doc_id!r}",
+        )
+    run.seen[doc_id] = shown
+    previous = run.manifest.get(doc_id)
+    if (
+        previous is not None
+        and not run.rebuilding
+        and previous.content_hash == _file_hash(path)
+        and _same_description(previous, info, path)
+    ):
+        return FileOutcome(
+            shown,
+            doc_id,
+            "unchanged",
+            previous.chunks,
+            previous.provisions,
+            previous.pages,
+            title=previous.title,
+        )
+    doc = load_document(path, info, run.settings)
+    for other in run.manifest.values():
+        if other.doc_id != doc_id and other.content_hash == doc.content_hash and Path(other.path).exists():
+            raise DocumentError(
+                shown,
+                f"Filen har samme innhold som «{other.title}» ({other.path}) og legges ikke inn to ganger.",
+                f"duplicate content of {other.doc_id}",
+            )
+    chunks = chunk_document(doc)
+    if not chunks:
+        raise DocumentError(shown, "Fant ingen tekst å dele opp i avsnitt.", "chunker returned no chunks")
+    vectors, embedded = _embed(run, chunks, index, total_files, shown)
+    record = DocRecord(
+        doc_id=doc_id,
+        title=info.title,
+        short_name=info.short_name,
+        kind=info.kind,
+        version=info.version,
+        source=info.source,
+        path=str(path),
+        content_hash=doc.content_hash,
+        chunks=len(chunks),
+        provisions=_distinct([chunk.provision for chunk in chunks]),
+        pages=sum(1 for page in doc.pages if page.number is not None),
+        ingested_at=_now(),
+    )
+    run.target.replace_document(record, chunks, vectors)
+    run.manifest[doc_id] = record
+    status: Status = "updated" if doc_id in run.old else "added"
+    return FileOutcome(
+        shown,
+        doc_id,
+        status,
+        record.chunks,
+        record.provisions,
+        record.pages,
+        doc.warnings,
+        title=record.title,
+        embedded=embedded,
+    )
+
+
+def _carry_over(run: _Run, doc_id: str) -> None:
+    """In a rebuild, keep the old version of a document whose file failed (same embedder only)."""
+    source = run.previous
+    record = run.old.get(doc_id)
+    if source is None or record is None:
+        return
+    chunks = [chunk for chunk in source.chunks() if chunk.doc_id == doc_id]
+    vectors = source.vectors_for([chunk.chunk_id for chunk in chunks])
+    if chunks and len(vectors) == len(chunks):
+        run.target.replace_document(record, chunks, [vectors[c.chunk_id] for c in chunks])
+        run.manifest[doc_id] = record
+
+
+def _failed(run: _Run, path: Path, message: str) -> FileOutcome:
+    doc_id = next((d for d, p in run.seen.items() if p == str(path)), "")
+    return FileOutcome(str(path), doc_id, "failed", error=message)
+
+
+def _resolve(paths: Sequence[Path]) -> list[Path]:
+    return [Path(p).expanduser().resolve() for p in paths]
+
+
+def ingest_paths(
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    embedder: IndexEmbeddings | None = None,
+) -> IngestReport:
+    """Ingest files and folders (default: ``settings.corpus_dir``) into the index.
+
+    Folders are synced (documents whose files vanished from them are removed);
+    files are added or updated. ``rebuild`` re-embeds everything into a fresh
+    collection that replaces the old one when done (documents of the old index
+    whose files still exist are included). Returns an :class:`IngestReport`
+    (``exit_code`` 1 when any file failed). Raises :class:`IndexUnavailableError`
+    when the index cannot be written (the previous index stays intact),
+    :class:`IndexMismatchError` when the index was built with another embedder
+    and ``rebuild`` is off, :class:`KompetanseError` when the embedder fails.
+    """
+    from ingest.manifest import discover
+
+    started = time.perf_counter()
+    embedder = embedder if embedder is not None else make_embedder(settings)
+    targets = _resolve(paths if paths is not None else [settings.corpus_dir])
+    version = ingest_version()
+
+    target, reuse, old_manifest, rebuilding, previous = _prepare(settings, embedder, rebuild, version)
+    manifest = {} if rebuilding else dict(old_manifest)
+
+    files, unsupported = discover(targets)
+    if rebuilding:  # keep documents of the old index whose files still exist
+        extra = [Path(r.path) for r in old_manifest.values() if r.path and Path(r.path).is_file()]
+        files, more_unsupported = discover([*files, *extra])
+        unsupported = [*unsupported, *more_unsupported]
+    all_files = sorted([*files, *unsupported], key=str)
+    run = _Run(settings, embedder, target, reuse, manifest, old_manifest, rebuilding, previous, progress)
+    run.emit(ProgressEvent("start", 0, len(all_files)))
+
+    outcomes: list[FileOutcome] = []
+    for index, path in enumerate(all_files):
+        run.emit(ProgressEvent("file", index, len(all_files), str(path)))
+        try:
+            outcome = _ingest_file(run, path, index, len(all_files))
+        except DocumentError as exc:
+            log.info("could not ingest %s: %s (%s)", path, exc.message, exc.detail)
+            outcome = _failed(run, path, exc.message)
+        except KompetanseError:
+            raise  # index or embedder unavailable: nothing else can succeed either
+        except Exception as exc:
+            log.exception("unexpected error while ingesting %s", path)
+            message = f"Uventet feil under innlesing ({type(exc).__name__}). Se loggen for detaljer."
+            outcome = _failed(run, path, message)
+        if outcome.status == "failed" and rebuilding and outcome.doc_id:
+            _carry_over(run, outcome.doc_id)
+        outcomes.append(outcome)
+        run.emit(ProgressEvent("outcome", index, len(all_files), str(path), outcome=outcome))
+
+    outcomes.extend(_removals(run, targets, all_files))
+    # Leftovers of interrupted runs were available for vector reuse above; now they go.
+    target.collect_garbage()
+    if rebuilding:
+        target.set_ingest_version(version)
+        target.finish_rebuild()
+    run.emit(ProgressEvent("finish", len(all_files), len(all_files)))
+    return IngestReport(tuple(outcomes), time.perf_counter() - started, embedder.name, rebuilt=rebuilding)
+
+
+def _prepare(
+    settings: Settings, embedder: IndexEmbeddings, rebuild: bool, version: str
+) -> tuple[VectorIndex, list[VectorIndex], dict[str, DocRecord], bool, VectorIndex | None]:
+    """The index to write, the indexes to reuse vectors from, the old manifest, whether to rebuild,
+    and (in a rebuild) the live index when it has the same embedder.
+
+    Without ``rebuild`` the live index is written in place (after removing
+    leftovers of interrupted runs), unless the ingest code changed since it was
+    built: then it is rebuilt into a shadow collection, reusing its vectors.
+    An explicit ``rebuild`` re-embeds everything.
+    """
+    if not rebuild:
+        live = VectorIndex.open(settings, embedder, create=True)
+        manifest = live.manifest()
+        if live.ingest_version == version or not manifest:
+            if live.ingest_version != version:
+                live.set_ingest_version(version)
+            return live, [live], manifest, False, None
+        log.info("ingest code changed (%s -> %s): rebuilding", live.ingest_version or "-", version)
+        return VectorIndex.begin_rebuild(settings, embedder), [live], manifest, True, live
+    peeked = VectorIndex.peek(settings)
+    try:
+        previous: VectorIndex | None = VectorIndex.open(settings, embedder)
+    except (EmptyIndexError, IndexMismatchError):
+        previous = None
+    return VectorIndex.begin_rebuild(settings, embedder), [], peeked[2] if peeked else {}, True, previous
+
+
+def _removals(run: _Run, targets: list[Path], files: list[Path]) -> list[FileOutcome]:
+    """Remove documents whose files vanished from a synced folder; in a rebuild, report what was left out."""
+    if run.rebuilding:
+        return [
+            FileOutcome(record.path, record.doc_id, "removed", title=record.title)
+            for record in run.old.values()
+            if record.doc_id not in run.manifest
+        ]
+    present = {str(path) for path in files}
+    folders = {folder for folder in targets if folder.is_dir()}
+    outcomes: list[FileOutcome] = []
+    for record in list(run.manifest.values()):
+        path = Path(record.path)
+        if path.parent not in folders or str(path) in present or record.doc_id in run.seen:
+            continue
+        run.target.remove_document(record.doc_id)
+        del run.manifest[record.doc_id]
+        outcomes.append(FileOutcome(record.path, record.doc_id, "removed", title=record.title))
+    return outcomes
+
+
+def ensure_index(
+    settings: Settings, *, progress: Progress | None = None, embedder: IndexEmbeddings | None = None
+) -> IngestReport | None:
+    """Make sure the index holds the current corpus (used by ``make run`` / ``kompetanse serve``).
+
+    Cheap when nothing changed (hashes the corpus files, reads the manifest) and
+    returns None then; otherwise ingests ``settings.corpus_dir`` (rebuilding when
+    the index was built with another embedder or older ingest code) and returns
+    the report. Raises like :func:`ingest_paths`.
+    """
+    from ingest.manifest import discover, document_info
+
+    embedder = embedder if embedder is not None else make_embedder(settings)
+    rebuild = False
+    try:
+        index = VectorIndex.open(settings, embedder)
+    except EmptyIndexError:
+        index = None
+    except IndexMismatchError:
+        index, rebuild = None, True
+    if index is not None and index.ingest_version == ingest_version():
+        manifest = index.manifest()
+        folder = settings.corpus_dir.resolve()
+        files = discover([folder]).supported
+        by_path = {record.path: record for record in manifest.values()}
+        unchanged = all(
+            (record := by_path.get(str(path))) is not None
+            and record.content_hash == _file_hash(path)
+            and _same_description(record, document_info(path, settings.corpus_dir), path)
+            for path in files
+        )
+        listed = {str(path) for path in files}
+        vanished = any(Path(r.path).parent == folder and r.path not in listed for r in manifest.values())
+        if unchanged and not vanished:
+            return None
+    return ingest_paths(
+        settings, [settings.corpus_dir], rebuild=rebuild, progress=progress, embedder=embedder
+    )

@@ -1,0 +1,403 @@
+"""Structure of a cleaned document: headings, provisions, paragraphs, lists, merknader.
+
+``parse_structure(doc)`` cuts ``doc.text`` into consecutive blocks; together they
+cover every non-whitespace character of the text, and ``doc.text[b.start:b.end]
+== b.text`` for every block. Rules (all generic, no titles are hard-coded):
+
+Units. A paragraph is a run of non-empty lines; a markdown heading line, a
+bullet line ("• ", "- ", "* "), a ledd "(2)" and a provision heading line always
+start a unit of their own. Consecutive bullet units form one list block.
+
+Document context. ``guide`` for the KS guide, ``hta`` for an agreement, ``law``
+for a law; a document of kind ``other`` is sniffed: several "Kapittel N" lines
+and the word "tariffavtale" make it ``hta``, several "§ N-N" headings ``law``,
+anything else stays ``other`` (where only explicitly anchored headings such as
+"HTA kap. 3.2 Lokal lønnspolitikk" are provisions, so a municipality's "3.2 Mål"
+never becomes an HTA label).
+
+Headings. A provision heading is what :func:`ingest.provisions.heading_provision`
+accepts. A generic heading is a single line unit of at most 90 characters and 12
+words, starting with a capital letter or digit, not ending like a sentence
+(. ? ! , ;), ending with ':' only when it has at most three words ("Til
+refleksjon:"), with a body after it, and not a byline/caption (a ' | ' caption,
+a line ending in a company suffix such as "AS", a URL). Levels: markdown '#'
+count; otherwise 1, or 2 for a title that recurs in the document ("Til
+refleksjon"), which then nests under the current level-1 heading.
+
+Provisions. In ``hta``/``law`` text a provision runs until the next provision
+heading or markdown heading; HTA provisions nest by number (Kapittel 1 > § 14 >
+14.2), law ledd "(1)".."(n)" become sub-blocks (path ``(..., "§ 12-11. ...",
+"(3)")``) that keep their letter items "a."/"b." and "[...]" lines. A
+"Merknad" line and the text after it belong to the provision (kind
+``merknad``). Inside the guide a quoted provision ends at the next heading, or
+at the first block in the guide's own voice: first person plural (vi, oss,
+vår), an explicitly anchored HTA reference ("jf. HTA kap. 3.4", "Hovedtariff-
+avtalen kapittel 3 pkt. 3.3"; HTA text does not cite itself that way), or an
+opener such as "Også ..." / "Det er også ...". The guide text then resumes in
+the enclosing section.
+
+References. ``find_references`` on each non-heading block, with context
+``hta``/``law`` inside a provision; the block's own provision is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest.models import LoadedDocument
+from ingest.provisions import Context, find_references, heading_provision
+
+__all__ = ["Block", "BlockKind", "document_context", "is_generic_heading", "parse_structure"]
+
+BlockKind = Literal["heading", "provision_heading", "paragraph", "list", "merknad"]
+
+_BULLET_RE = re.compile(r"^(?:[•*▪●◦]|-(?=\s))\s*\S")
+_MD_RE = re.compile(r"^(#{1,6})\s+(\S.*)$")
+_LEDD_RE = re.compile(r"^\((\d{1,2})\)\s")
+_MERKNAD_RE = re.compile(
+    r"^(?:Merknad(?:er)?|Fellesmerknad|Protokolltilførsel)(?:\s+\d{1,2})?\s*(?::|(?=\s*$))", re.IGNORECASE
+)
+_COMPANY_RE = re.compile(r"\b(?:AS|ASA|SA|BA|DA|ANS|NUF|KF|IKS)$")
+_URL_RE = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
+_VOICE_RE = re.compile(r"\b(?:vi|oss|vår|våre|vårt)\b", re.IGNORECASE)
+_OPENER_RE = re.compile(
+    r"^(?:Også\b|Det er også\b|Det finnes også\b|Veilederen\b|Denne veilederen\b|Se også\b|Les mer\b)"
+)
+_ANCHORED_HTA_RE = re.compile(r"^(?:HTA|[Hh]ove[dr]tariffavtal)")
+_CHAPTER_LINE_RE = re.compile(r"^(?:#{1,6}\s+)?Kapittel\s+\d{1,2}\b", re.MULTILINE)
+_LAW_HEADING_LINE_RE = re.compile(r"^(?:#{1,6}\s+)?§\s*\d{1,2}\s?-\s?\d{1,2}", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A structural piece of a document; ``doc.text[start:end] == text``.
+
+    ``section_path`` names the headings above (and including) the block's
+    section, ``provision`` is the normalised label of the provision the block
+    belongs to (None for guide text), ``references`` the labels it refers to.
+    """
+
+    kind: BlockKind
+    text: str
+    start: int
+    end: int
+    section_path: tuple[str, ...]
+    provision: str | None = None
+    references: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class _Unit:
+    kind: Literal["para", "item", "md"]
+    start: int
+    end: int
+    text: str = ""
+
+
+@dataclass
+class _Open:
+    """An open provision: its label, heading text, nesting key and reference context."""
+
+    label: str
+    heading: str
+    key: tuple[int, ...]
+    quoted: bool  # quoted inside guide text (ends when the guide's voice resumes)
+
+
+# --------------------------------------------------------------------------- units
+
+
+def _units(text: str) -> list[_Unit]:
+    units: list[_Unit] = []
+    current: _Unit | None = None
+    prev_end = 0
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group(0)
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(line) - len(line.lstrip()))
+        end = start + len(stripped)
+        new_segment = text.count("\n", prev_end, start) >= 2  # a blank line between
+        prev_end = end
+        if _MD_RE.match(stripped):
+            if current:
+                units.append(current)
+            units.append(_Unit("md", start, end))
+            current = None
+            continue
+        if _BULLET_RE.match(stripped):
+            if current:
+                units.append(current)
+            current = _Unit("item", start, end)
+            continue
+        starts_unit = (
+            new_segment
+            or current is None
+            or bool(_LEDD_RE.match(stripped))
+            or heading_provision(stripped, "hta") is not None
+        )
+        if starts_unit:
+            if current:
+                units.append(current)
+            current = _Unit("para", start, end)
+        else:
+            assert current is not None
+            current.end = end
+    if current:
+        units.append(current)
+    for unit in units:
+        unit.text = text[unit.start : unit.end]
+    return units
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def document_context(doc: LoadedDocument) -> Context:
+    """The reference context of a document: from its kind, or sniffed for kind "other"."""
+    kind = doc.info.kind
+    if kind == "guide":
+        return "guide"
+    if kind == "agreement":
+        return "hta"
+    if kind == "law":
+        return "law"
+    text = doc.text
+    if len(_CHAPTER_LINE_RE.findall(text)) >= 2 and "tariffavtale" in text.lower():
+        return "hta"
+    if len(_LAW_HEADING_LINE_RE.findall(text)) >= 2:
+        return "law"
+    return "other"
+
+
+def is_generic_heading(line: str) -> bool:
+    """True for a short standalone line that reads as a section heading (see module docs)."""
+    text = line.strip()
+    if not text or "\n" in text or len(text) > 90:
+        return False
+    words = text.split()
+    if len(words) > 12:
+        return False
+    first = text[0]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    if text.endswith((".", "?", "!", ",", ";", "-", "–", "/", "(", "…")):
+        return False
+    if text.endswith(":") and len(words) > 3:
+        return False
+    if " | " in text or _URL_RE.search(text) or _COMPANY_RE.search(text.rstrip(":")):
+        return False
+    if not re.search(r"[A-Za-zÆØÅæøå]{3,}", text):
+        return False
+    if re.match(r"(?:jf|se|ref)\b", text, re.IGNORECASE):
+        return False
+    return not (_LEDD_RE.match(text) or _BULLET_RE.match(text) or re.match(r"^[a-zæøå]\.\s", text))
+
+
+def _norm_title(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().rstrip(":").strip()).lower()
+
+
+def _heading_text(text: str) -> str:
+    md = _MD_RE.match(text)
+    body = md.group(2) if md else text
+    return re.sub(r"\s+", " ", body.strip()).rstrip(":").strip()
+
+
+def _provision_key(label: str, chapter: int | None) -> tuple[int, ...]:
+    """Nesting key: Kapittel 3 -> (3,), 3.4.2 -> (3, 4, 2), kap. 1 § 14 -> (1, 14), 14.2 -> (1, 14, 2)."""
+    numbers = re.findall(r"\d+", label.split("pkt.")[-1].split("§")[-1])
+    chap_match = re.search(r"kap\. (\d+)", label)
+    chap = int(chap_match.group(1)) if chap_match else chapter or 0
+    if "pkt." not in label and "§" not in label:
+        return (chap,)
+    parts = tuple(int(n) for n in numbers)
+    if parts and parts[0] == chap and "§" not in label:
+        return parts
+    return (chap, *parts)
+
+
+def _guide_voice(text: str, refs_context: Context) -> bool:
+    if _VOICE_RE.search(text) or _OPENER_RE.match(text.lstrip("•-* ")):
+        return True
+    return any(
+        _ANCHORED_HTA_RE.match(ref.raw) for ref in find_references(text, context="guide")
+    ) and refs_context in ("guide", "other")
+
+
+# --------------------------------------------------------------------------- parse
+
+
+class _Parser:
+    """Walks the units once, keeping the open sections, provisions, merknad and ledd."""
+
+    def __init__(self, doc: LoadedDocument) -> None:
+        self.text = doc.text
+        self.context = document_context(doc)
+        self.units = _units(self.text)
+        name = doc.info.short_name or doc.info.title or "Lov"
+        self.root: tuple[str, ...] = (name,) if self.context == "law" else ()
+        units = self.units
+        self.heading_flags = [
+            u.kind == "para" and i + 1 < len(units) and is_generic_heading(u.text)
+            for i, u in enumerate(units)
+        ]
+        self.counts = Counter(
+            _norm_title(u.text) for u, flag in zip(units, self.heading_flags, strict=True) if flag
+        )
+        self.blocks: list[Block] = []
+        self.guide_path: list[tuple[int, str]] = []  # (level, heading) of generic headings
+        self.provisions: list[_Open] = []
+        self.chapter: int | None = None
+        self.in_merknad = False
+        self.ledd_block: int | None = None  # index in blocks of the open law ledd block
+
+    # -- state helpers
+
+    def path(self) -> tuple[str, ...]:
+        return self.root + tuple(h for _, h in self.guide_path) + tuple(p.heading for p in self.provisions)
+
+    def label(self) -> str | None:
+        return self.provisions[-1].label if self.provisions else None
+
+    def ref_context(self) -> Context:
+        if not self.provisions:
+            return self.context
+        return "law" if self.provisions[-1].label.startswith("aml.") else "hta"
+
+    def refs(self, body: str, own: str | None) -> tuple[str, ...]:
+        labels: list[str] = []
+        for ref in find_references(body, context=self.ref_context()):
+            if ref.label != own and ref.label not in labels:
+                labels.append(ref.label)
+        return tuple(labels)
+
+    def close_provisions(self) -> None:
+        self.provisions.clear()
+        self.in_merknad = False
+        self.ledd_block = None
+
+    def emit(self, kind: BlockKind, start: int, end: int, path: tuple[str, ...], label: str | None) -> None:
+        body = self.text[start:end]
+        refs = () if kind in ("heading", "provision_heading") else self.refs(body, label)
+        self.blocks.append(Block(kind, body, start, end, path, label, refs))
+
+    def extend_ledd(self, end: int) -> None:
+        assert self.ledd_block is not None
+        old = self.blocks[self.ledd_block]
+        body = self.text[old.start : end]
+        self.blocks[self.ledd_block] = Block(
+            old.kind, body, old.start, end, old.section_path, old.provision, self.refs(body, old.provision)
+        )
+
+    def maybe_end_quote(self, body: str) -> None:
+        if self.provisions and self.provisions[-1].quoted and _guide_voice(body, self.context):
+            self.close_provisions()
+
+    # -- handlers
+
+    def open_provision(self, label: str, unit: _Unit) -> None:
+        title = _heading_text(unit.text)
+        if label.startswith("aml."):
+            self.provisions.clear()
+            key: tuple[int, ...] = ()
+        else:
+            key = _provision_key(label, self.chapter)
+            while self.provisions and not _is_parent(self.provisions[-1].key, key):
+                self.provisions.pop()
+            chapter = re.match(r"HTA kap\. (\d+)$", label)
+            if chapter:
+                self.chapter = int(chapter.group(1))
+        quoted = self.context in ("guide", "other")
+        self.provisions.append(_Open(label=label, heading=title, key=key, quoted=quoted))
+        self.in_merknad = False
+        self.ledd_block = None
+        self.emit("provision_heading", unit.start, unit.end, self.path(), label)
+
+    def open_heading(self, unit: _Unit, level: int) -> None:
+        title = _heading_text(unit.text)
+        if self.context in ("hta", "law") and self.provisions and not _MD_RE.match(unit.text):
+            # A plain sub-heading inside the agreement or the law stays inside the provision.
+            self.ledd_block = None
+            self.emit("heading", unit.start, unit.end, (*self.path(), title), self.label())
+            return
+        self.close_provisions()
+        if self.context == "law" and not self.blocks and level == 1:
+            self.emit("heading", unit.start, unit.end, self.root, None)  # the law's title line
+            return
+        while self.guide_path and self.guide_path[-1][0] >= level:
+            self.guide_path.pop()
+        self.guide_path.append((level, title))
+        self.emit("heading", unit.start, unit.end, self.path(), None)
+
+    def body(self, unit: _Unit) -> None:
+        self.maybe_end_quote(unit.text)
+        label = self.label()
+        if label is not None and label.startswith("aml."):
+            ledd = _LEDD_RE.match(unit.text)
+            if ledd:
+                self.emit("paragraph", unit.start, unit.end, (*self.path(), f"({ledd.group(1)})"), label)
+                self.ledd_block = len(self.blocks) - 1
+                return
+            if self.ledd_block is not None and self.ledd_block == len(self.blocks) - 1:
+                self.extend_ledd(unit.end)
+                return
+        if self.in_merknad:
+            self.emit("merknad", unit.start, unit.end, (*self.path(), "Merknad"), label)
+        else:
+            self.emit("paragraph", unit.start, unit.end, self.path(), label)
+
+    def run(self) -> list[Block]:
+        units = self.units
+        index = 0
+        while index < len(units):
+            unit = units[index]
+            if unit.kind == "item":
+                last = index
+                while last + 1 < len(units) and units[last + 1].kind == "item":
+                    last += 1
+                start, end = unit.start, units[last].end
+                self.maybe_end_quote(self.text[start:end])
+                if self.ledd_block is not None and self.ledd_block == len(self.blocks) - 1:
+                    self.extend_ledd(end)
+                else:
+                    kind: BlockKind = "merknad" if self.in_merknad else "list"
+                    path = (*self.path(), "Merknad") if self.in_merknad else self.path()
+                    self.emit(kind, start, end, path, self.label())
+                index = last + 1
+                continue
+            single_line = "\n" not in unit.text
+            prov = heading_provision(unit.text, self.context, self.chapter) if single_line else None
+            md = _MD_RE.match(unit.text) if unit.kind == "md" else None
+            if prov is not None:
+                self.open_provision(prov[0], unit)
+            elif self.provisions and single_line and _MERKNAD_RE.match(unit.text):
+                self.in_merknad = True
+                self.ledd_block = None
+                self.emit("merknad", unit.start, unit.end, (*self.path(), "Merknad"), self.label())
+            elif md is not None:
+                self.open_heading(unit, len(md.group(1)))
+            elif self.heading_flags[index]:
+                self.open_heading(unit, 2 if self.counts[_norm_title(unit.text)] >= 2 else 1)
+            else:
+                self.body(unit)
+            index += 1
+        return self.blocks
+
+
+def _is_parent(parent: tuple[int, ...], child: tuple[int, ...]) -> bool:
+    return bool(parent) and len(parent) < len(child) and child[: len(parent)] == parent
+
+
+def parse_structure(doc: LoadedDocument) -> list[Block]:
+    """Cut a cleaned document into structural blocks (see the module docstring for the rules).
+
+    Takes a :class:`LoadedDocument`; returns blocks in text order whose spans
+    cover all non-whitespace text (``doc.text[b.start:b.end] == b.text``).
+    Never raises on odd text.
+    """
+    return _Parser(doc).run()

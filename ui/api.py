@@ -1,0 +1,261 @@
+"""The JSON HTTP API, a FastAPI app mounted under ``/api`` (OpenAPI at ``/api/openapi.json``).
+
+Every route is a plain ``def``, so FastAPI runs the blocking assistant calls in its
+thread pool and many users are served at once. Errors always come back as
+``{"error": "<Norwegian message>"}``: a ``KompetanseError`` with its own message and a
+fitting status (503 when the index is unavailable), request validation as 422, and
+anything unexpected as a short generic 500 (the traceback goes to the log).
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBasic
+from pydantic import BaseModel, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.models import Turn
+from assistant.service import Assistant
+from ingest.errors import (
+    DocumentError,
+    EmptyIndexError,
+    IndexMismatchError,
+    IndexUnavailableError,
+    KompetanseError,
+)
+from ingest.settings import Settings
+from ui.feedback import FeedbackStore, mask_fnr
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 100_000
+MAX_HISTORY_TURNS = 50
+ROLES = ("ansatt", "leder", "tillitsvalgt")
+GENERIC_ERROR = "Noe gikk galt på serveren. Prøv igjen om litt, eller kontakt administratoren."
+EMPTY_QUESTION = "Spørsmålet er tomt. Skriv et spørsmål."
+
+Role = Literal["ansatt", "leder", "tillitsvalgt"]
+
+
+class HistoryTurn(BaseModel):
+    """One earlier turn of the conversation."""
+
+    role: Literal["user", "assistant"] = Field(description="user: the question; assistant: the answer text.")
+    content: str = Field(max_length=MAX_QUESTION_CHARS, description="The text of the turn.")
+
+
+class AskRequest(BaseModel):
+    """A question, with the earlier conversation for follow-ups."""
+
+    question: str = Field(
+        max_length=MAX_QUESTION_CHARS,
+        description="The question. Long questions are accepted; the assistant truncates them with a notice.",
+        examples=["Har jeg rett på utdanningspermisjon?"],
+    )
+    history: list[HistoryTurn] = Field(
+        default_factory=list, max_length=MAX_HISTORY_TURNS, description="Earlier turns, oldest first."
+    )
+    role: Role | None = Field(None, description="Who is asking: ansatt, leder or tillitsvalgt.")
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError(EMPTY_QUESTION)
+        return value
+
+
+class FeedbackRequest(BaseModel):
+    """A rating of one answer; stored locally, never sent anywhere."""
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    answer: str = Field(max_length=MAX_QUESTION_CHARS, description="The answer text that was rated.")
+    chunk_ids: list[str] = Field(
+        default_factory=list, max_length=100, description="Chunk ids the answer cited."
+    )
+    rating: Literal[1, -1] = Field(description="1 = nyttig, -1 = ikke nyttig.")
+    comment: str = Field("", max_length=5_000)
+
+
+def error_status(exc: KompetanseError) -> int:
+    """The HTTP status for a ``KompetanseError``: 503 when the index cannot serve, 400 for bad input files."""
+    if isinstance(exc, IndexUnavailableError | EmptyIndexError | IndexMismatchError):
+        return status.HTTP_503_SERVICE_UNAVAILABLE
+    if isinstance(exc, DocumentError):
+        return status.HTTP_400_BAD_REQUEST
+    return status.HTTP_500_INTERNAL_SERVER_ERROR
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "forespørselen"
+
+
+def validation_message(error: dict[str, Any]) -> str:
+    """A Norwegian message for one pydantic validation error."""
+    field, kind, ctx = _field(tuple(error.get("loc", ()))), error.get("type", ""), error.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    if kind == "missing":
+        return f"Feltet «{field}» mangler."
+    if kind in ("string_too_long", "too_long"):
+        limit = ctx.get("max_length", "")
+        return f"Feltet «{field}» er for langt (høyst {limit})."
+    if kind in ("string_too_short", "too_short"):
+        return f"Feltet «{field}» er tomt eller for kort."
+    if kind in ("literal_error", "enum"):
+        return f"Feltet «{field}» har en ugyldig verdi (tillatt: {ctx.get('expected', '')})."
+    if kind == "json_invalid":
+        return "Forespørselen er ikke gyldig JSON."
+    return f"Feltet «{field}» har feil format."
+
+
+def embedder_name(settings: Settings, assistant: Assistant) -> str:
+    """The embedder's name as the assistant reports it, else as configured."""
+    for attr in ("embedder", "embeddings"):
+        name = getattr(getattr(assistant, attr, None), "name", None)
+        if isinstance(name, str) and name:
+            return name
+    emb = settings.embedding
+    return f"{emb.backend}:{emb.model}" if emb.model else emb.backend
+
+
+class BasicAuth:
+    """FastAPI dependency: HTTP Basic login when ``ui.username``/``ui.password`` are set, else open."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.username = settings.ui.username
+        self.password = settings.ui.password.get_secret_value() if settings.ui.password else ""
+        self.basic = HTTPBasic(auto_error=False, realm="Kompetanseassistenten")
+
+    async def __call__(self, request: Request) -> None:
+        if not (self.username and self.password):
+            return
+        credentials = await self.basic(request)
+        ok = credentials is not None and (
+            secrets.compare_digest(credentials.username.encode(), self.username.encode())
+            & secrets.compare_digest(credentials.password.encode(), self.password.encode())
+        )
+        if not ok:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                detail="Innlogging kreves (brukernavn og passord).",
+                headers={"WWW-Authenticate": 'Basic realm="Kompetanseassistenten"'},
+            )
+
+
+def _install_error_handlers(api: FastAPI) -> None:
+    @api.exception_handler(KompetanseError)
+    async def _kompetanse_error(request: Request, exc: KompetanseError) -> JSONResponse:
+        log.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc.detail or exc.message)
+        return JSONResponse({"error": str(exc)}, status_code=error_status(exc))
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"field": _field(tuple(e.get("loc", ()))), "message": validation_message(e)} for e in exc.errors()
+        ]
+        message = details[0]["message"] if details else "Ugyldig forespørsel."
+        return JSONResponse({"error": message, "details": details}, status_code=422)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        defaults = {404: "Fant ikke det du spurte etter.", 405: "Metoden er ikke tillatt her."}
+        # Starlette's own English phrases ("Not Found") are replaced; our Norwegian details are kept.
+        ours = isinstance(exc.detail, str) and exc.detail not in http.client.responses.values()
+        fallback = defaults.get(exc.status_code, "Forespørselen kunne ikke behandles.")
+        body = {"error": exc.detail if ours else fallback}
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @api.middleware("http")
+    async def _unexpected(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        try:
+            return await call_next(request)
+        except Exception:
+            log.exception("Unexpected error on %s %s", request.method, mask_fnr(request.url.path))
+            return JSONResponse({"error": GENERIC_ERROR}, status_code=500)
+
+
+def create_api(settings: Settings, assistant: Assistant, feedback: FeedbackStore) -> FastAPI:
+    """The ``/api`` application over ``assistant``; protected by HTTP Basic when a login is configured."""
+    api = FastAPI(
+        title="Kompetanseassistenten API",
+        description="Svar med kildehenvisninger om læring, kompetanseutvikling og utdanningspermisjon.",
+        version="1",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; the schema alone stays local.
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        dependencies=[Depends(BasicAuth(settings))],
+    )
+    _install_error_handlers(api)
+
+    @api.post("/ask", summary="Still et spørsmål", response_description="Answer JSON (see README).")
+    def ask(body: AskRequest) -> dict[str, Any]:
+        """Answer a question with citations, or refuse when the sources do not cover it."""
+        if settings.log_questions:
+            log.info("question: %s", mask_fnr(body.question[:500]))
+        history = [Turn(role=t.role, content=t.content) for t in body.history]
+        return assistant.ask(body.question, history=history, role=body.role).to_dict()
+
+    @api.get("/provisions", summary="Søk i bestemmelser")
+    def provisions(q: Annotated[str, Query(max_length=500)] = "") -> dict[str, Any]:
+        """All provisions and guide sections, filtered by ``q`` when given."""
+        views = assistant.provisions(q)
+        return {"query": q, "count": len(views), "provisions": [v.to_dict() for v in views]}
+
+    @api.get("/provisions/{ref:path}", summary="Hent én bestemmelse")
+    def provision(ref: str) -> dict[str, Any]:
+        """One provision by any common reference form ("HTA 14.2", "aml. § 12-11"); 404 if unknown."""
+        view = assistant.lookup(ref[:200])
+        if view is None:
+            raise HTTPException(
+                status.HTTP_404_NOT_FOUND,
+                detail=f"Fant ingen bestemmelse for «{ref[:200]}». Prøv for eksempel «aml. § 12-11» "
+                "eller «HTA 14.2», eller søk med /api/provisions?q=.",
+            )
+        return view.to_dict()
+
+    @api.get("/documents", summary="Dokumentene i indeksen")
+    def documents() -> dict[str, Any]:
+        """The indexed documents with chunk and provision counts."""
+        docs = assistant.documents()
+        return {"count": len(docs), "documents": [d.to_dict() for d in docs]}
+
+    @api.get("/samtale", summary="Sjekkliste for medarbeidersamtalen")
+    def samtale(
+        focus: Annotated[str, Query(max_length=500)] = "", limit: Annotated[int, Query(ge=1, le=50)] = 12
+    ) -> dict[str, Any]:
+        """A ranked, cited checklist for a medarbeidersamtale, with a Markdown rendering."""
+        return assistant.samtale(focus, limit=limit).to_dict()
+
+    @api.post("/feedback", summary="Gi tilbakemelding på et svar", status_code=201)
+    def post_feedback(body: FeedbackRequest) -> dict[str, Any]:
+        """Store a rating locally in the data folder; nothing is sent anywhere."""
+        fid = feedback.add(body.question, body.answer, body.chunk_ids, body.rating, body.comment)
+        return {"id": fid, "stored": True}
+
+    @api.get("/health", summary="Status")
+    def health() -> JSONResponse:
+        """Index status, document count and the embedder; 503 when the index is unavailable."""
+        base: dict[str, Any] = {"embedder": embedder_name(settings, assistant), "llm": settings.llm.provider}
+        try:
+            docs = assistant.documents()
+        except KompetanseError as exc:
+            return JSONResponse({**base, "status": "unavailable", "error": str(exc)}, status_code=503)
+        body = {
+            **base,
+            "status": "ok" if docs else "empty",
+            "documents": len(docs),
+            "chunks": sum(d.chunks for d in docs),
+        }
+        return JSONResponse(body, status_code=200 if docs else 503)
+
+    return api

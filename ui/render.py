@@ -1,0 +1,365 @@
+"""Answers, passages and provisions rendered as safe HTML (for the web app) and Markdown (for downloads).
+
+Everything that comes from a user, a document or a model is escaped here: ``<``, ``>``,
+``&``, quotes, and also ``{``, ``}`` and ``$`` (the web app's HTML component uses a
+template engine, and user text must never become template syntax). Interactive
+elements are plain ``<button>`` elements carrying ``data-ka-action``; the web app
+turns a click on one into a server event (see ``ui/static/app.js``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.models import Answer, Checklist, Citation, DocumentSummary, Passage, ProvisionView
+from ingest.models import Chunk
+
+_EXTRA_ESCAPES = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
+_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_BULLET = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+")
+
+METHOD_EXTRACTIVE = "Sitert direkte fra kildene"
+REFUSAL_LABEL = "Ikke dekket av kildene"
+
+
+@dataclass(frozen=True)
+class ChatEntry:
+    """One exchange in the chat: the question, and the answer (None while it is written, or on an error)."""
+
+    question: str
+    answer: Answer | None = None
+    partial: str = ""
+    error: str = ""
+
+
+def esc(text: object) -> str:
+    """Escape any value for HTML text or a quoted attribute, including template syntax."""
+    return html.escape(str(text), quote=True).translate(_EXTRA_ESCAPES)
+
+
+def method_line(answer: Answer) -> str:
+    """The short Norwegian line saying how an answer was made."""
+    if answer.method.startswith("llm:"):
+        model = answer.method.split(":", 1)[1] or "en språkmodell"
+        return f"Skrevet av {model} og kontrollert mot kildene"
+    if answer.refused:
+        return "Ingen kilder dekket spørsmålet godt nok"
+    return METHOD_EXTRACTIVE
+
+
+def citation_for(answer: Answer, n: int) -> Citation | None:
+    """The citation numbered ``n`` in ``answer`` (None if there is none)."""
+    return next((c for c in answer.citations if c.n == n), None)
+
+
+def passage_for(answer: Answer, citation: Citation) -> Passage | None:
+    """The passage a citation points at: by chunk id first, then by number."""
+    by_id = next((p for p in answer.passages if p.chunk.chunk_id == citation.chunk_id), None)
+    return by_id or next((p for p in answer.passages if p.n == citation.n), None)
+
+
+def source_label(document: str, provision: str | None, section: str, page: int | None) -> str:
+    """Plain-text label for a source: document, provision or section, page."""
+    parts = [document]
+    if provision:
+        parts.append(provision)
+    elif section:
+        parts.append(section)
+    label = " › ".join(p for p in parts if p)
+    return f"{label}, s. {page}" if page else label
+
+
+def _cite_button(turn: int, citation: Citation, text: str | None = None) -> str:
+    label = source_label(citation.document, citation.provision, citation.section, citation.page)
+    return (
+        f'<button type="button" class="ka-cite" data-ka-action="cite" data-turn="{turn}" '
+        f'data-n="{citation.n}" aria-label="Vis kilde {citation.n}: {esc(label)}" '
+        f'title="{esc(label)}">{esc(text or f"[{citation.n}]")}</button>'
+    )
+
+
+def _with_citations(line: str, answer: Answer, turn: int) -> str:
+    """Escape a line of answer text and turn ``[n]`` markers into citation buttons."""
+    out: list[str] = []
+    pos = 0
+    for match in _MARKER.finditer(line):
+        numbers = [int(x) for x in re.split(r"\s*[,;]\s*", match.group(1))]
+        citations = [citation_for(answer, n) for n in numbers]
+        if not all(citations):
+            continue  # an unresolved marker stays plain text
+        out.append(esc(line[pos : match.start()]))
+        out.append("".join(_cite_button(turn, c) for c in citations if c))
+        pos = match.end()
+    out.append(esc(line[pos:]))
+    return "".join(out)
+
+
+def answer_body_html(answer: Answer, turn: int) -> str:
+    """The answer text as HTML paragraphs and lists with clickable citations."""
+    blocks: list[str] = []
+    for para in re.split(r"\n\s*\n", answer.text.strip()):
+        lines = [ln for ln in para.splitlines() if ln.strip()]
+        if not lines:
+            continue
+        items: list[str] = []
+        plain: list[str] = []
+        for ln in lines:
+            if _BULLET.match(ln):
+                if plain:
+                    blocks.append("<p>" + "<br>".join(plain) + "</p>")
+                    plain = []
+                items.append("<li>" + _with_citations(_BULLET.sub("", ln, count=1), answer, turn) + "</li>")
+            else:
+                if items:
+                    blocks.append("<ul>" + "".join(items) + "</ul>")
+                    items = []
+                plain.append(_with_citations(ln.strip(), answer, turn))
+        if plain:
+            blocks.append("<p>" + "<br>".join(plain) + "</p>")
+        if items:
+            blocks.append("<ul>" + "".join(items) + "</ul>")
+    return "".join(blocks)
+
+
+def _sources_html(answer: Answer, turn: int) -> str:
+    if not answer.citations:
+        return ""
+    rows = []
+    for c in sorted(answer.citations, key=lambda c: c.n):
+        label = source_label(c.document, c.provision, c.section, c.page)
+        rows.append(f"<li>{_cite_button(turn, c, f'[{c.n}] {label}')}</li>")
+    return (
+        '<div class="ka-sources"><span class="ka-sources-title">Kilder</span><ul>'
+        + "".join(rows)
+        + "</ul></div>"
+    )
+
+
+_THUMB = (
+    '<svg aria-hidden="true" focusable="false" width="16" height="16" viewBox="0 0 24 24" fill="none" '
+    'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"{flip}>'
+    '<path d="M7 10v12"/><path d="M15 5.9 14 10h5.8a2 2 0 0 1 1.9 2.6l-2.3 8A2 2 0 0 1 17.5 22H4a2 2 0 0 1-2-2v-8a2 '
+    '2 0 0 1 2-2h2.8a2 2 0 0 0 1.8-1.1L12 2a3.1 3.1 0 0 1 3 3.9Z"/></svg>'
+)
+
+
+def _feedback_html(turn: int, rating: int | None) -> str:
+    def btn(value: int, text: str, label: str) -> str:
+        pressed = "true" if rating == value else "false"
+        icon = _THUMB.format(flip=' style="transform: scaleY(-1)"' if value < 0 else "")
+        return (
+            f'<button type="button" class="ka-fb" data-ka-action="feedback" data-turn="{turn}" '
+            f'data-rating="{value}" aria-pressed="{pressed}" aria-label="{label}">{icon}<span>{text}</span></button>'
+        )
+
+    return (
+        '<div class="ka-feedback"><span>Var svaret nyttig?</span>'
+        + btn(1, "Ja", "Ja, svaret var nyttig")
+        + btn(-1, "Nei", "Nei, svaret var ikke nyttig")
+        + "</div>"
+    )
+
+
+def answer_html(answer: Answer, turn: int, rating: int | None = None) -> str:
+    """One complete answer: refusal banner, text, sources, how it was made, notices, feedback."""
+    parts = [f'<div class="ka-a{" ka-refused" if answer.refused else ""}">']
+    parts.append('<span class="ka-who">Kompetanseassistenten</span>')
+    if answer.refused:
+        parts.append(f'<p class="ka-refusal-label" role="note">{REFUSAL_LABEL}</p>')
+    if answer.lead and not answer.refused:
+        parts.append(f'<p class="ka-lead">{esc(answer.lead)}</p>')
+    parts.append(f'<div class="ka-text">{answer_body_html(answer, turn)}</div>')
+    parts.append(_sources_html(answer, turn))
+    parts.append(f'<p class="ka-method">{esc(method_line(answer))}</p>')
+    if answer.notices:
+        parts.append(
+            '<ul class="ka-notices">' + "".join(f"<li>{esc(n)}</li>" for n in answer.notices) + "</ul>"
+        )
+    parts.append(_feedback_html(turn, rating))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def conversation_html(entries: Sequence[ChatEntry], ratings: dict[int, int] | None = None) -> str:
+    """The whole chat as HTML; an empty chat shows a short hint."""
+    ratings = ratings or {}
+    if not entries:
+        return (
+            '<div class="ka-conv ka-conv-empty"><p>Velg rolle, og still et spørsmål om læring, '
+            "kompetanseutvikling eller utdanningspermisjon. Svarene henviser alltid til kildene.</p></div>"
+        )
+    parts = ['<div class="ka-conv">']
+    for i, entry in enumerate(entries):
+        parts.append(f'<article class="ka-turn" id="ka-turn-{i}" aria-label="Spørsmål og svar {i + 1}">')
+        parts.append(f'<div class="ka-q"><span class="ka-who">Du</span><p>{esc(entry.question)}</p></div>')
+        if entry.answer is not None:
+            parts.append(answer_html(entry.answer, i, ratings.get(i)))
+        elif entry.error:
+            parts.append(
+                '<div class="ka-a ka-error" role="alert"><span class="ka-who">Kompetanseassistenten</span>'
+                f"<p>{esc(entry.error)}</p></div>"
+            )
+        else:
+            partial = esc(entry.partial) if entry.partial else "Leter i kildene …"
+            parts.append(
+                '<div class="ka-a ka-pending" aria-busy="true"><span class="ka-who">Kompetanseassistenten</span>'
+                f'<p class="ka-partial">{partial}</p></div>'
+            )
+        parts.append("</article>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def highlight(text: str, quote: str, quote_start: int) -> str:
+    """Escape ``text`` and wrap the quoted span in ``<mark>``; falls back to searching for it."""
+    start = quote_start
+    if not quote or text[start : start + len(quote)] != quote:
+        start = text.find(quote) if quote else -1
+    if start < 0:
+        return esc(text)
+    end = start + len(quote)
+    return f'{esc(text[:start])}<mark class="ka-quote">{esc(text[start:end])}</mark>{esc(text[end:])}'
+
+
+def _meta(rows: Sequence[tuple[str, str | None]]) -> str:
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)
+    return f'<dl class="ka-meta">{items}</dl>'
+
+
+def _ref_button(ref: str, text: str | None = None) -> str:
+    return (
+        f'<button type="button" class="ka-ref" data-ka-action="ref" data-ref="{esc(ref)}">'
+        f"{esc(text or ref)}</button>"
+    )
+
+
+def passage_panel_html(answer: Answer, n: int) -> str:
+    """The side panel for citation ``n``: document, provision/section, page and the passage with the quote marked."""
+    citation = citation_for(answer, n)
+    if citation is None:
+        return panel_message_html(f"Fant ikke kilde [{n}] i dette svaret.")
+    passage = passage_for(answer, citation)
+    chunk = passage.chunk if passage else None
+    page = chunk.page_label if chunk else (f"s. {citation.page}" if citation.page else "")
+    rows = [
+        ("Dokument", citation.document),
+        ("Bestemmelse", citation.provision),
+        ("Del", citation.section),
+        ("Side", page),
+    ]
+    body = highlight(chunk.text, citation.quote, citation.quote_start) if chunk else esc(citation.quote)
+    parts = [
+        f'<section class="ka-panel" tabindex="-1" aria-label="Kilde {n}"><h3>Kilde [{n}]</h3>',
+        _meta(rows),
+        f'<blockquote class="ka-passage">{body}</blockquote>',
+    ]
+    if citation.provision:
+        parts.append(f'<p class="ka-actions">{_ref_button(citation.provision, "Vis hele bestemmelsen")}</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def panel_message_html(message: str) -> str:
+    """A short message in the side panel (nothing chosen, not found, error)."""
+    return f'<section class="ka-panel ka-panel-empty" tabindex="-1"><p>{esc(message)}</p></section>'
+
+
+def _paragraphs(text: str) -> str:
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join("<p>" + "<br>".join(esc(ln) for ln in p.splitlines()) + "</p>" for p in paras)
+
+
+def provision_html(view: ProvisionView) -> str:
+    """A provision's full text, where the guide discusses it and clickable cross-references."""
+    page = view.chunks[0].page_label if view.chunks else ""
+    parts = [
+        f'<section class="ka-provision" tabindex="-1" aria-label="{esc(view.label)}">',
+        f"<h3>{esc(view.label)}{(' – ' + esc(view.title)) if view.title else ''}</h3>",
+        _meta([("Dokument", view.document), ("Side", page)]),
+        f'<div class="ka-provision-text">{_paragraphs(view.text)}</div>',
+    ]
+    if view.discussed_in:
+        parts.append('<h4>Omtalt i veilederen</h4><ul class="ka-discussed">')
+        for c in view.discussed_in:
+            snippet = c.text if len(c.text) <= 280 else c.text[:277].rstrip() + " …"
+            where = " › ".join(p for p in (c.short_name, c.section) if p)
+            parts.append(f"<li><strong>{esc(where)}</strong>{_page_suffix(c)}<br>{esc(snippet)}</li>")
+        parts.append("</ul>")
+    if view.references:
+        parts.append(
+            '<h4>Henviser til</h4><p class="ka-refs">'
+            + " ".join(_ref_button(r) for r in view.references)
+            + "</p>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _page_suffix(chunk: Chunk) -> str:
+    return f" ({esc(chunk.page_label)})" if chunk.page_label else ""
+
+
+def provision_list_html(views: Sequence[ProvisionView], query: str = "") -> str:
+    """Search results in the Bestemmelser tab: one button per provision."""
+    if not views:
+        hint = f"Ingen bestemmelser passet til «{query}»." if query else "Ingen bestemmelser i indeksen."
+        return f'<p class="ka-empty">{esc(hint)}</p>'
+    items = []
+    for v in views:
+        title = f"{v.label} – {v.title}" if v.title else v.label
+        items.append(f'<li>{_ref_button(v.label, title)}<span class="ka-doc">{esc(v.document)}</span></li>')
+    return (
+        f'<p class="ka-count">{len(views)} treff</p><ul class="ka-provision-list">' + "".join(items) + "</ul>"
+    )
+
+
+def checklist_html(checklist: Checklist) -> str:
+    """The medarbeidersamtale checklist with numbered sources."""
+    if not checklist.items:
+        return '<p class="ka-empty">Fant ingen spørsmål i kildene for dette fokuset.</p>'
+    sources: list[Chunk] = []
+    rows = []
+    for item in checklist.items:
+        if item.chunk not in sources:
+            sources.append(item.chunk)
+        n = sources.index(item.chunk) + 1
+        rows.append(
+            f'<li><span class="ka-check" aria-hidden="true">☐</span> {esc(item.question)} <sup>[{n}]</sup></li>'
+        )
+    src = "".join(
+        f"<li>{esc(' › '.join(p for p in (c.short_name, c.section) if p))}{_page_suffix(c)}</li>"
+        for c in sources
+    )
+    focus = f"<p>Fokus: {esc(checklist.focus)}</p>" if checklist.focus else ""
+    return (
+        f'<section class="ka-checklist"><h3>Forberedelse til medarbeidersamtalen</h3>{focus}'
+        f'<ul class="ka-checklist-items">{"".join(rows)}</ul><h4>Kilder</h4><ol>{src}</ol></section>'
+    )
+
+
+def documents_rows(docs: Sequence[DocumentSummary]) -> list[list[object]]:
+    """Rows for the Dokumenter table: title, short name, kind, chunks, provisions, pages."""
+    kinds = {"guide": "Veileder", "agreement": "Tariffavtale", "law": "Lov", "other": "Annet"}
+    return [
+        [d.title, d.short_name, kinds.get(d.kind, d.kind), d.chunks, d.provisions, d.pages or ""]
+        for d in docs
+    ]
+
+
+def answer_markdown(answer: Answer) -> str:
+    """An answer as Markdown with a numbered source list (for copying or download)."""
+    lines = [f"**Spørsmål:** {answer.question}", ""]
+    if answer.refused:
+        lines += [f"_{REFUSAL_LABEL}_", ""]
+    lines += [answer.text.strip(), ""]
+    if answer.citations:
+        lines += ["**Kilder**", ""]
+        for c in sorted(answer.citations, key=lambda c: c.n):
+            lines.append(f"[{c.n}] {source_label(c.document, c.provision, c.section, c.page)}: «{c.quote}»")
+        lines.append("")
+    lines.append(f"_{method_line(answer)}_")
+    lines += [f"> {n}" for n in answer.notices]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,150 @@
+"""One process serving the web app at ``/`` and the JSON API at ``/api``.
+
+``create_app(settings, assistant)`` builds the FastAPI application (tests inject a
+fake assistant); ``serve(settings)`` ensures the index, builds the real assistant and
+runs uvicorn. Nothing here talks to the internet: Gradio analytics are off, fonts are
+system fonts, and the API's CDN-based docs pages are disabled.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+from typing import Any
+
+from fastapi import FastAPI
+
+from assistant.service import Assistant
+from ingest.errors import KompetanseError
+from ingest.settings import Settings
+from ui.feedback import FeedbackStore, FnrMaskingFilter
+
+log = logging.getLogger(__name__)
+
+OFFLINE_ENV = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1"}
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    name = host.strip().strip("[]").lower()
+    if name in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def login(settings: Settings) -> tuple[str, str] | None:
+    """The configured (username, password), or None when no login is set."""
+    password = settings.ui.password.get_secret_value() if settings.ui.password else ""
+    return (settings.ui.username, password) if settings.ui.username and password else None
+
+
+def check_bind(settings: Settings) -> None:
+    """Refuse to listen beyond loopback without a login; raises ``KompetanseError`` in Norwegian."""
+    host = settings.ui.host
+    if not is_loopback(host) and login(settings) is None:
+        raise KompetanseError(
+            f"Vil ikke lytte på {host or 'alle nettverksgrensesnitt'} uten innlogging: da kan andre på nettverket "
+            "bruke appen. Sett KOMPETANSE_UI__USERNAME og KOMPETANSE_UI__PASSWORD, eller bruk "
+            "--host 127.0.0.1 for bare denne maskinen.",
+            detail=f"refusing non-loopback bind to {host!r} without ui.username/ui.password",
+        )
+
+
+def url_for(settings: Settings) -> str:
+    """The address users open, e.g. http://127.0.0.1:7860."""
+    host = settings.ui.host
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}:{settings.ui.port}"
+
+
+def create_app(settings: Settings, assistant: Assistant, feedback: FeedbackStore | None = None) -> FastAPI:
+    """The FastAPI application: JSON API at ``/api`` (schema ``/api/openapi.json``), Gradio UI at ``/``."""
+    import gradio as gr
+
+    from ui.api import create_api
+    from ui.app import build_ui, mount_options
+
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+    store = feedback or FeedbackStore.in_data_dir(settings.data_dir)
+    app = FastAPI(title="Kompetanseassistenten", docs_url=None, redoc_url=None, openapi_url=None)
+    app.mount("/api", create_api(settings, assistant, store))  # before "/", which would catch everything
+    blocks = build_ui(settings, assistant, store)
+    options: dict[str, Any] = mount_options()
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        server_name=settings.ui.host,
+        server_port=settings.ui.port,
+        auth=login(settings),
+        auth_message="Logg inn for å bruke Kompetanseassistenten.",
+        max_file_size=f"{settings.ui.max_upload_mb}mb",
+        **options,
+    )
+
+
+def install_log_masking() -> None:
+    """Mask fødselsnummer-like numbers in our, uvicorn's and Gradio's log records."""
+    masking = FnrMaskingFilter()
+    for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "kompetanse", "ui", "assistant", "ingest"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, FnrMaskingFilter) for f in logger.filters):
+            logger.addFilter(masking)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, FnrMaskingFilter) for f in handler.filters):
+            handler.addFilter(masking)
+
+
+def _print_progress(*event: Any) -> None:
+    print("  " + " ".join(str(e) for e in event if e is not None), flush=True)
+
+
+def prepare_assistant(settings: Settings) -> Assistant:
+    """Ingest the bundled corpus if the index needs it (printing progress), then open the assistant."""
+    from ingest.pipeline import ensure_index
+
+    print("Sjekker indeksen …", flush=True)
+    ensure_index(settings, progress=_print_progress)
+    print("Laster språkmodellen for søk …", flush=True)
+    return Assistant.from_settings(settings)
+
+
+def serve(settings: Settings) -> None:
+    """Run the app until interrupted; raises ``KompetanseError`` on a refused bind or a busy port."""
+    import uvicorn
+
+    check_bind(settings)
+    install_log_masking()
+    assistant = prepare_assistant(settings)
+    app = create_app(settings, assistant)
+    url = url_for(settings)
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                print(f"Kompetanseassistenten kjører på {url}", flush=True)
+
+    config = uvicorn.Config(
+        app,
+        host=settings.ui.host,
+        port=settings.ui.port,
+        log_level="warning",
+        access_log=False,  # request lines can carry questions; keep them out of the log
+        timeout_graceful_shutdown=5,
+    )
+    try:
+        AnnouncingServer(config).run()
+    except SystemExit as exc:  # uvicorn exits when it cannot bind
+        raise KompetanseError(
+            f"Kunne ikke starte på {url}. Er porten i bruk? Velg en annen med --port.",
+            detail=f"uvicorn exited with {exc.code}",
+        ) from exc
+    finally:
+        sys.stdout.flush()
