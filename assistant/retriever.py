@@ -159,8 +159,11 @@ class HybridSearcher:
             return []
         return [i for i, c in enumerate(self.chunks) if c.provision in labels]
 
-    def search(self, question: str, k: int | None = None) -> list[Hit]:
-        """The ``k`` best hits for a standalone question, best first."""
+    def search(self, question: str, k: int | None = None, vector: Sequence[float] | None = None) -> list[Hit]:
+        """The ``k`` best hits for a standalone question, best first.
+
+        ``vector`` is the question's embedding when the caller already has it.
+        """
         k = k or self.settings.top_k
         chunks = self.chunks
         if not chunks or not question.strip():
@@ -168,7 +171,8 @@ class HybridSearcher:
         bm25 = self.bm25
         n_cand = max(self.settings.candidates, k)
         lexical = bm25.search(question, n_cand)
-        vector = self.embedder.embed_query(question)
+        if vector is None:
+            vector = self.embedder.embed_query(question)
         dense_pairs = self.index.search(vector, n_cand)
         dense_rank = [self._position[c.chunk_id] for c, _ in dense_pairs if c.chunk_id in self._position]
         dense_sim = {self._position[c.chunk_id]: s for c, s in dense_pairs if c.chunk_id in self._position}

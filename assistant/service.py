@@ -29,7 +29,14 @@ from assistant.models import (
     ProvisionView,
     Turn,
 )
-from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT, Evidence, evidence_of, should_refuse
+from assistant.refusal import (
+    EMPTY_QUESTION_TEXT,
+    OUT_OF_SCOPE_TOPICS,
+    REFUSAL_TEXT,
+    Evidence,
+    evidence_of,
+    should_refuse,
+)
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
 from ingest.settings import Settings
@@ -90,6 +97,7 @@ class Assistant:
         self.llm = llm
         self.searcher = HybridSearcher(index, embedder, settings.retrieval)
         self._questions: tuple[str, list[Question], np.ndarray | None] | None = None
+        self._topics: np.ndarray | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -128,11 +136,19 @@ class Assistant:
             notices = (*notices, NOTICE_LANGUAGE)
         return clean, standalone, notices, (time.perf_counter() - t0) * 1000
 
+    def _topic_vectors(self) -> np.ndarray:
+        if self._topics is None:
+            vectors = self.embedder.embed_documents(list(OUT_OF_SCOPE_TOPICS))
+            self._topics = np.asarray(vectors, dtype=np.float32)
+        return self._topics
+
     def _retrieve(self, standalone: str) -> tuple[list[Hit], Evidence, float]:
         t0 = time.perf_counter()
         self.searcher.refresh()
-        hits = self.searcher.search(standalone, self.settings.retrieval.top_k)
-        evidence = evidence_of(standalone, hits, self.searcher.bm25)
+        vector = self.embedder.embed_query(standalone)
+        hits = self.searcher.search(standalone, self.settings.retrieval.top_k, vector=vector)
+        topic = float((self._topic_vectors() @ np.asarray(vector, dtype=np.float32)).max())
+        evidence = evidence_of(standalone, hits, self.searcher.bm25, topic=topic)
         return hits, evidence, (time.perf_counter() - t0) * 1000
 
     def _refuse(self, evidence: Evidence) -> bool:
