@@ -10,8 +10,11 @@ to the exact span it quotes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from assistant.citations import Span, make_citation, split_sentences
 from assistant.lexical import BM25Index
@@ -26,6 +29,36 @@ MIN_SENTENCE_CHARS = 20
 RANK_PRIOR = (1.0, 0.8, 0.65, 0.55, 0.5, 0.45)
 
 _LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")  # noqa: RUF001
+
+
+W_SENTENCE_DENSE = 1.2
+
+
+class SentenceVectors:
+    """Embeddings of passage sentences, computed once per sentence and kept in memory.
+
+    Sentence-level similarity separates the sentence that answers from its
+    neighbours far better than the chunk's own vector; caching makes it cheap
+    after the first questions (the bundled corpus has a few hundred sentences).
+    """
+
+    def __init__(self, embed_documents: Callable[[list[str]], list[list[float]]], max_items: int = 50_000) -> None:
+        self._embed = embed_documents
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self._max = max_items
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text (L2-normalised, as the embedder returns them)."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            new = self._embed(missing)
+            with self._lock:
+                if len(self._cache) + len(missing) > self._max:
+                    self._cache.clear()
+                for t, v in zip(missing, new, strict=True):
+                    self._cache[t] = np.asarray(v, dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -77,10 +110,22 @@ def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> 
     return got / total if total else 0.0
 
 
-def candidates(question: str, passages: Sequence[Passage], bm25: BM25Index) -> list[Candidate]:
-    """Every answer-worthy sentence of the best passages, scored against ``question``."""
+def candidates(
+    question: str,
+    passages: Sequence[Passage],
+    bm25: BM25Index,
+    *,
+    query_vector: Sequence[float] | None = None,
+    sentence_vectors: SentenceVectors | None = None,
+) -> list[Candidate]:
+    """Every answer-worthy sentence of the best passages, scored against ``question``.
+
+    The score mixes the passage's rank, the sentence's lexical overlap with the
+    question and, when vectors are given, its embedding similarity relative to
+    the best sentence.
+    """
     q_stems = set(bm25.query_terms(question))
-    out: list[Candidate] = []
+    found: list[tuple[Passage, Span, float, int, float]] = []
     order = 0
     for rank, passage in enumerate(passages[:PASSAGES_CONSIDERED]):
         prior = RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
@@ -91,9 +136,18 @@ def candidates(question: str, passages: Sequence[Passage], bm25: BM25Index) -> l
             if len(span.text.strip()) < MIN_SENTENCE_CHARS or _is_heading_line(passage, span):
                 continue
             lexical = sentence_score(q_stems, span.text, bm25)
-            score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
-            out.append(Candidate(passage, span, score, order))
-    return out
+            found.append((passage, span, prior * (0.35 + lexical) + (0.3 if exact else 0.0), order, prior))
+    if not found:
+        return []
+    dense = np.zeros(len(found))
+    if query_vector is not None and sentence_vectors is not None:
+        vecs = sentence_vectors.vectors([" ".join(f[1].text.split()) for f in found])
+        sims = vecs @ np.asarray(query_vector, dtype=np.float32)
+        dense = np.clip(1.0 - (sims.max() - sims) * 10.0, 0.0, 1.0)
+    return [
+        Candidate(p, span, score + W_SENTENCE_DENSE * prior * float(d), order)
+        for (p, span, score, order, prior), d in zip(found, dense, strict=True)
+    ]
 
 
 def select(cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) -> list[Candidate]:
@@ -164,9 +218,18 @@ def compose(chosen: Sequence[Candidate]) -> Extract:
     return Extract(text=text, lead=lead_line(chosen), citations=tuple(citations))
 
 
-def extractive_answer(question: str, passages: Sequence[Passage], bm25: BM25Index) -> Extract | None:
+def extractive_answer(
+    question: str,
+    passages: Sequence[Passage],
+    bm25: BM25Index,
+    *,
+    query_vector: Sequence[float] | None = None,
+    sentence_vectors: SentenceVectors | None = None,
+) -> Extract | None:
     """An answer of sentences quoted from ``passages``, or None when none fits."""
-    chosen = select(candidates(question, passages, bm25))
+    chosen = select(
+        candidates(question, passages, bm25, query_vector=query_vector, sentence_vectors=sentence_vectors)
+    )
     if not chosen:
         return None
     return compose(chosen)

@@ -34,6 +34,7 @@ W_LEXICAL = 0.35
 W_TITLE = 0.08
 W_COVER = 0.25
 W_SENTENCE = 0.5
+W_MAIN_RULE = 0.15
 EXACT_BONUS = 10.0
 LEDD_BONUS = 1.0
 QUESTION_LIST_PENALTY = 0.5
@@ -214,6 +215,7 @@ class HybridSearcher:
             + W_TITLE * title_overlap(q_stems, chunk, self._titles)
             + W_COVER * self._coverage(q_stems, chunk)
             + W_SENTENCE * self._best_sentence(q_stems, cand.position)
+            + W_MAIN_RULE * self._is_main_rule(cand.position)
         )
         if cand.exact:
             score += EXACT_BONUS
@@ -232,6 +234,15 @@ class HybridSearcher:
         if total <= 0 or not sentences:
             return 0.0
         return max(sum(idf.get(t, 0.0) for t in q_stems if t in s) for s in sentences) / total
+
+    def _is_main_rule(self, pos: int) -> float:
+        """1.0 for the first chunk of a provision (the main rule: first ledd, first paragraph)."""
+        chunk = self.chunks[pos]
+        if not chunk.provision:
+            return 0.0
+        previous = self.chunks[pos - 1] if pos > 0 else None
+        same = previous is not None and previous.doc_id == chunk.doc_id and previous.provision == chunk.provision
+        return 0.0 if same else 1.0
 
     def _question_share(self, pos: int) -> float:
         """Share of a chunk's lines that are questions (question lists rarely answer a question)."""

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.condense import standalone_question
-from assistant.extractive import extractive_answer
+from assistant.extractive import SentenceVectors, extractive_answer
 from assistant.lookup import all_views, lookup
 from assistant.models import (
     Answer,
@@ -98,6 +98,8 @@ class Assistant:
         self.searcher = HybridSearcher(index, embedder, settings.retrieval)
         self._questions: tuple[str, list[Question], np.ndarray | None] | None = None
         self._topics: np.ndarray | None = None
+        self.sentence_vectors = SentenceVectors(embedder.embed_documents)
+        self._query_vectors: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -136,6 +138,16 @@ class Assistant:
             notices = (*notices, NOTICE_LANGUAGE)
         return clean, standalone, notices, (time.perf_counter() - t0) * 1000
 
+    def _embed_query(self, text: str) -> list[float]:
+        """The question's embedding, kept briefly so the answer step can reuse it."""
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = list(self.embedder.embed_query(text))
+            if len(self._query_vectors) > 256:
+                self._query_vectors.clear()
+            self._query_vectors[text] = vector
+        return vector
+
     def _topic_vectors(self) -> np.ndarray:
         if self._topics is None:
             vectors = self.embedder.embed_documents(list(OUT_OF_SCOPE_TOPICS))
@@ -145,7 +157,7 @@ class Assistant:
     def _retrieve(self, standalone: str) -> tuple[list[Hit], Evidence, float]:
         t0 = time.perf_counter()
         self.searcher.refresh()
-        vector = self.embedder.embed_query(standalone)
+        vector = self._embed_query(standalone)
         hits = self.searcher.search(standalone, self.settings.retrieval.top_k, vector=vector)
         topic = float((self._topic_vectors() @ np.asarray(vector, dtype=np.float32)).max())
         evidence = evidence_of(standalone, hits, self.searcher.bm25, topic=topic)
@@ -165,7 +177,13 @@ class Assistant:
         timings: dict[str, float],
     ) -> Answer:
         t0 = time.perf_counter()
-        extract = extractive_answer(standalone, passages, self.searcher.bm25)
+        extract = extractive_answer(
+            standalone,
+            passages,
+            self.searcher.bm25,
+            query_vector=self._embed_query(standalone),
+            sentence_vectors=self.sentence_vectors,
+        )
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if extract is None:
             return self._refusal(question, standalone, passages, notices, timings)
