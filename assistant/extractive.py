@@ -19,7 +19,7 @@ import numpy as np
 from assistant.citations import Span, make_citation, split_sentences
 from assistant.lexical import BM25Index
 from assistant.models import Citation, Passage
-from assistant.text import analyse
+from assistant.text import analyse, content_words
 
 MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 3
@@ -32,6 +32,11 @@ _LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*"
 
 
 W_SENTENCE_DENSE = 1.2
+_LOOKUP_WORDS = frozenset(
+    "står sier hva vis les bestemmelsen bestemmelse paragraf paragrafen punkt punktet pkt kap kapittel "
+    "hta aml arbeidsmiljøloven hovedtariffavtalen tariffavtalen ledd lyder teksten innhold say says show "
+    "første annet andre tredje fjerde femte sjette bokstav står".split()
+)
 
 
 class SentenceVectors:
@@ -125,6 +130,9 @@ def candidates(
     the best sentence.
     """
     q_stems = set(bm25.query_terms(question))
+    # A bare lookup ("hva står i 4.2.4") asks for the provision itself: quote it from the top.
+    rest = {w for w in content_words(question) if not w[:1].isdigit()} - _LOOKUP_WORDS
+    lookup = not rest
     found: list[tuple[Passage, Span, float, int, float]] = []
     order = 0
     for rank, passage in enumerate(passages[:PASSAGES_CONSIDERED]):
@@ -134,6 +142,9 @@ def candidates(
             order += 1
             span = _without_heading(passage, span)
             if len(span.text.strip()) < MIN_SENTENCE_CHARS or _is_heading_line(passage, span):
+                continue
+            if lookup and exact:
+                found.append((passage, span, 2.0 - 0.01 * order, order, 0.0))
                 continue
             lexical = sentence_score(q_stems, span.text, bm25)
             found.append((passage, span, prior * (0.35 + lexical) + (0.3 if exact else 0.0), order, prior))
