@@ -28,14 +28,48 @@ PASSAGES_CONSIDERED = 4
 MIN_SENTENCE_CHARS = 20
 RANK_PRIOR = (1.0, 0.8, 0.65, 0.55, 0.5, 0.45)
 
-_LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")  # noqa: RUF001
+_LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")
 
 
 W_SENTENCE_DENSE = 1.2
 _LOOKUP_WORDS = frozenset(
-    "står sier hva vis les bestemmelsen bestemmelse paragraf paragrafen punkt punktet pkt kap kapittel "
-    "hta aml arbeidsmiljøloven hovedtariffavtalen tariffavtalen ledd lyder teksten innhold say says show "
-    "første annet andre tredje fjerde femte sjette bokstav står".split()
+    [
+        "står",
+        "sier",
+        "hva",
+        "vis",
+        "les",
+        "bestemmelsen",
+        "bestemmelse",
+        "paragraf",
+        "paragrafen",
+        "punkt",
+        "punktet",
+        "pkt",
+        "kap",
+        "kapittel",
+        "hta",
+        "aml",
+        "arbeidsmiljøloven",
+        "hovedtariffavtalen",
+        "tariffavtalen",
+        "ledd",
+        "lyder",
+        "teksten",
+        "innhold",
+        "say",
+        "says",
+        "show",
+        "første",
+        "annet",
+        "andre",
+        "tredje",
+        "fjerde",
+        "femte",
+        "sjette",
+        "bokstav",
+        "står",
+    ]
 )
 
 
@@ -47,7 +81,9 @@ class SentenceVectors:
     after the first questions (the bundled corpus has a few hundred sentences).
     """
 
-    def __init__(self, embed_documents: Callable[[list[str]], list[list[float]]], max_items: int = 50_000) -> None:
+    def __init__(
+        self, embed_documents: Callable[[list[str]], list[list[float]]], max_items: int = 50_000
+    ) -> None:
         self._embed = embed_documents
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -91,7 +127,9 @@ def _is_heading_line(passage: Passage, span: Span) -> bool:
     heading = (passage.chunk.heading or "").strip()
     if heading and text == heading:
         return True
-    return len(text) < 80 and not re.search(r"[.?!:]$", text) and text == text.split("\n")[0] and span.start == 0
+    return (
+        len(text) < 80 and not re.search(r"[.?!:]$", text) and text == text.split("\n")[0] and span.start == 0
+    )
 
 
 def _without_heading(passage: Passage, span: Span) -> Span:
@@ -184,7 +222,7 @@ def select(cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) ->
 def _cited(sentence: str, n: int) -> str:
     """``sentence`` with ``[n]`` placed before its final punctuation."""
     sentence = sentence.strip()
-    m = re.search(r"[.!?:]+[»”\"')]*$", sentence)  # noqa: RUF001
+    m = re.search(r"[.!?:]+[»”\"')]*$", sentence)
     if m:
         return f"{sentence[: m.start()]} [{n}]{sentence[m.start() :]}"
     return f"{sentence} [{n}]"
@@ -212,7 +250,7 @@ def compose(chosen: Sequence[Candidate]) -> Extract:
         raw = c.span.text
         start = c.span.start + len(raw) - len(raw.lstrip())
         body = raw.strip()
-        bullet = body.startswith(("•", "-", "–", "*", "·", "▪"))  # noqa: RUF001
+        bullet = body.startswith(("•", "-", "–", "*", "·", "▪"))
         if bullet:
             mark = _LIST_MARK.match(body)
             cut = mark.end() if mark else 1

@@ -76,7 +76,9 @@ class BM25Index:
             idf = self.idf[t]
             qf = terms.count(t)
             for i, f in postings:
-                norm = f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * self._lengths[i] / self._avg))
+                norm = (
+                    f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * self._lengths[i] / self._avg))
+                )
                 scores[i] = scores.get(i, 0.0) + idf * norm * (1.0 + 0.2 * (qf - 1))
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [LexicalHit(i, s) for i, s in ranked if s > 0]

@@ -118,7 +118,5 @@ def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:
     named = set(parse_query_references(query))
     terms = q.split()
     return [
-        v
-        for v in views
-        if v.label in named or all(t in fold(f"{v.label} {v.title} {v.text}") for t in terms)
+        v for v in views if v.label in named or all(t in fold(f"{v.label} {v.title} {v.text}") for t in terms)
     ]

@@ -46,6 +46,7 @@ _WANTS_QUESTIONS = re.compile(
     re.IGNORECASE,
 )
 
+
 class SearchIndex:
     """What retrieval needs from the vector store (``ingest.store.VectorIndex`` provides it)."""
 
@@ -227,7 +228,9 @@ class HybridSearcher:
             return 0.0
         sentences = self._sentences.get(pos)
         if sentences is None:
-            sentences = [set(analyse(s.text, self.bm25.vocab)) for s in split_sentences(self.chunks[pos].text)]
+            sentences = [
+                set(analyse(s.text, self.bm25.vocab)) for s in split_sentences(self.chunks[pos].text)
+            ]
             self._sentences[pos] = sentences
         idf = self.bm25.idf
         total = sum(idf.get(t, 0.0) for t in q_stems)
@@ -241,7 +244,9 @@ class HybridSearcher:
         if not chunk.provision:
             return 0.0
         previous = self.chunks[pos - 1] if pos > 0 else None
-        same = previous is not None and previous.doc_id == chunk.doc_id and previous.provision == chunk.provision
+        same = (
+            previous is not None and previous.doc_id == chunk.doc_id and previous.provision == chunk.provision
+        )
         return 0.0 if same else 1.0
 
     def _question_share(self, pos: int) -> float:

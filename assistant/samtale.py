@@ -1,4 +1,4 @@
-""""Forbered medarbeidersamtale": a ranked, cited checklist of questions from the guide.
+""" "Forbered medarbeidersamtale": a ranked, cited checklist of questions from the guide.
 
 The questions come verbatim from the guide's question lists (the
 medarbeidersamtale questions, the "Til refleksjon" lists and the
@@ -20,7 +20,7 @@ from assistant.lexical import BM25Index
 from assistant.models import Checklist, ChecklistItem
 from ingest.models import Chunk
 
-_BULLET = re.compile(r"^\s*(?:[•·▪*-]|–)\s*")  # noqa: RUF001
+_BULLET = re.compile(r"^\s*(?:[•·▪*-]|–)\s*")
 # The medarbeidersamtale's own questions come first when there is no focus.
 _SECTION_PRIORITY = ("medarbeidersamtal", "refleksjon", "kompetanseplanlegging")
 

@@ -45,8 +45,43 @@ log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _FNR = re.compile(r"\b\d{6}\s?\d{5}\b")
-_ENGLISH = frozenset("the what how do does can my i is are to for of and when who which".split())
-_NYNORSK = frozenset("eg ikkje kva korleis kor kven dykk berre heilt tilsett arbeidsgjevar løn".split())
+_ENGLISH = frozenset(
+    [
+        "the",
+        "what",
+        "how",
+        "do",
+        "does",
+        "can",
+        "my",
+        "i",
+        "is",
+        "are",
+        "to",
+        "for",
+        "of",
+        "and",
+        "when",
+        "who",
+        "which",
+    ]
+)
+_NYNORSK = frozenset(
+    [
+        "eg",
+        "ikkje",
+        "kva",
+        "korleis",
+        "kor",
+        "kven",
+        "dykk",
+        "berre",
+        "heilt",
+        "tilsett",
+        "arbeidsgjevar",
+        "løn",
+    ]
+)
 
 NOTICE_TRUNCATED = "Spørsmålet var svært langt, så bare de første {n} tegnene ble brukt."
 NOTICE_LANGUAGE = "Kildene er på norsk (bokmål), så svaret siterer dem på bokmål."
@@ -293,9 +328,7 @@ class Assistant:
             yield fallback((exc.message,))
             return
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
-        answer = answer_from_draft(
-            question, passages, draft, fallback=lambda: fallback(), notices=notices
-        )
+        answer = answer_from_draft(question, passages, draft, fallback=lambda: fallback(), notices=notices)
         yield answer
 
     # -- other views ---------------------------------------------------------
@@ -324,7 +357,9 @@ class Assistant:
             questions = guide_questions(self.searcher.chunks)
             vectors = None
             if questions:
-                vectors = np.asarray(self.embedder.embed_documents([q.text for q in questions]), dtype=np.float32)
+                vectors = np.asarray(
+                    self.embedder.embed_documents([q.text for q in questions]), dtype=np.float32
+                )
             self._questions = (generation, questions, vectors)
         return questions, vectors
 

@@ -276,7 +276,7 @@ def content_words(text: str, *, expand: bool = False) -> list[str]:
     for w in words(text):
         if expand and w in GLOSSARY:
             out.extend(GLOSSARY[w])
-            if w in STOPWORDS or w.isascii() and w not in _KEEP_WITH_GLOSSARY:
+            if w in STOPWORDS or (w.isascii() and w not in _KEEP_WITH_GLOSSARY):
                 continue
         if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
             continue

@@ -242,12 +242,15 @@ def plot(results: dict[str, Any], path: Path) -> Path:
 
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=110)
     scales = [r["scale"] for r in results["scales"]]
-    for key, label, style in (("ours", "Assistenten", "o-"), ("baseline", "Baseline", "s--")):
+    for key, label, color in (("ours", "Assistenten", "tab:blue"), ("baseline", "Baseline", "tab:orange")):
         if all(r[key] is not None for r in results["scales"]):
-            for q, alpha in (("p50_ms", 1.0), ("p95_ms", 0.5)):
+            for q, style in (("p50_ms", "o-"), ("p95_ms", "o--")):
                 values = [r[key][q] for r in results["scales"]]
-                ax.plot(scales, values, style, alpha=alpha, label=f"{label} {q[:3]}")
+                ax.plot(scales, values, style, color=color, label=f"{label} {q[:3]}")
     ax.set_xscale("log")
+    ax.set_xticks(scales, [f"{s}x" for s in scales])
+    ax.minorticks_off()
+    ax.set_ylim(bottom=0)
     ax.set_xlabel("Korpusstørrelse (× det medfølgende)")
     ax.set_ylabel("Svartid (ms)")
     ax.grid(alpha=0.3)

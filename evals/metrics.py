@@ -45,44 +45,14 @@ _MARKER = re.compile(r"\[(\d+(?:\s*[-–,;]\s*\d+)*)\]")
 _MARKERS_AFTER_END = re.compile(r"([.!?…:])((?:\s*\[\d+(?:\s*[-–,;]\s*\d+)*\])+)")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Abbreviations that end with a full stop without ending the sentence.
-_ABBREVIATIONS = frozenset(
-    [
-        "jf",
-        "jfr",
-        "pkt",
-        "kap",
-        "nr",
-        "bl.a",
-        "f.eks",
-        "dvs",
-        "mv",
-        "m.m",
-        "ca",
-        "osv",
-        "evt",
-        "ref",
-        "tlf",
-        "m.fl",
-        "mfl",
-        "etc",
-        "e.g",
-        "i.e",
-        "vs",
-        "iht",
-        "ift",
-        "mht",
-        "bokst",
-        "ledd",
-        "s",
-        "nov",
-        "des",
-        "jan",
-        "feb",
-        "aug",
-        "sep",
-        "okt",
-    ]
+_ABBREVIATION_TEXT = (
+    "jf jfr pkt kap nr bl.a f.eks dvs mv m.v m.m ca osv evt ref tlf m.fl mfl etc e.g i.e vs iht ift mht "
+    "bokst ledd s nov des jan feb aug sep okt"
 )
+_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
+# A sentence ends at . ! ? … : or after a marker group "[n]", when what follows starts a new
+# sentence: a capital (optionally after a quote or bracket), "§", a list label "b. " or "(2) ".
+_BOUNDARY = re.compile(r"(?:[.!?…:]|\])(?=\s+(?:[«\"“(\[]?[A-ZÆØÅ]|§|[a-zæøå]\.\s|\(\w{1,3}\)\s))")
 _BULLET = re.compile(r"^\s*(?:[-•*–]|\d+[.)])\s+")
 
 
@@ -93,9 +63,12 @@ def split_sentences(text: str) -> list[str]:
     """Split text (an answer or a passage) into sentences, keeping ``[n]`` markers.
 
     Markers placed after the full stop ("... år. [1]") are moved before it, so
-    they stay with the sentence they follow. A line break ends a sentence only
-    after sentence punctuation or a colon, before a list bullet, or at a
-    Markdown heading; other line breaks (from PDF extraction) are joined.
+    they stay with the sentence they follow. Within a line, a sentence ends at
+    sentence punctuation, a colon or a marker group when a capital, "§" or a
+    list label ("b. ", "(2) ") follows, but not after abbreviations ("jf.",
+    "pkt.", "m.v."). A line break ends a sentence only after sentence
+    punctuation, a colon or a marker, before a list bullet, or at a Markdown
+    heading; other line breaks (from PDF extraction) are joined.
     Takes any text; returns non-empty, stripped sentences.
     """
     text = _MARKERS_AFTER_END.sub(r"\2\1", text)
@@ -106,7 +79,7 @@ def split_sentences(text: str) -> list[str]:
         if not line:
             continue
         starts_block = bool(_BULLET.match(line)) or line.startswith("#")
-        prev_closed = current.endswith((".", "!", "?", ":", "…")) or current.startswith("#")
+        prev_closed = current.endswith((".", "!", "?", ":", "…", "]")) or current.startswith("#")
         if current and (starts_block or prev_closed):
             blocks.append(current)
             current = line
@@ -123,11 +96,12 @@ def split_sentences(text: str) -> list[str]:
 def _split_block(block: str) -> list[str]:
     parts: list[str] = []
     start = 0
-    for match in re.finditer(r"[.!?…:](?=\s+[«\"“(\[§]?[A-ZÆØÅ§])", block):
-        before = block[start : match.start()]
-        last_word = before.rsplit(None, 1)[-1].lower() if before.split() else ""
-        if last_word.lstrip('(«"') in _ABBREVIATIONS or len(last_word) == 1:
-            continue
+    for match in _BOUNDARY.finditer(block):
+        if block[match.start()] == ".":
+            before = block[start : match.start()]
+            last_word = before.rsplit(None, 1)[-1].lower().lstrip('(«"') if before.split() else ""
+            if last_word in _ABBREVIATIONS or len(last_word) == 1:
+                continue
         parts.append(block[start : match.end()])
         start = match.end()
     parts.append(block[start:])

@@ -9,7 +9,8 @@ Rules (``chunk_document``):
   "Kapittel 1 ..." directly followed by "§ 14 ...") is carried into the next
   group so no heading stands alone and no heading is split from its body.
 - Packing. Inside a group blocks are packed greedily up to ``max_chars``; a
-  list is kept whole if it fits, otherwise split between items; an over-long
+  list is kept whole if it fits, otherwise split between items; a lead-in
+  paragraph ending with ':' moves to the next piece with the list it introduces; an over-long
   paragraph is split at sentence boundaries (never inside a sentence; a single
   sentence longer than ``max_chars`` stays whole). A last piece shorter than
   ``min_chars`` is merged into the previous piece of the same group when the two
@@ -39,7 +40,7 @@ from ingest.structure import Block, parse_structure
 __all__ = ["chunk_document"]
 
 _LEDD_RE = re.compile(r"^\(\d{1,2}\)$")
-_SENTENCE_END_RE = re.compile(r"(?<=[.?!:])[\"'»”)]*\s+(?=[\"«“(]?[A-ZÆØÅ0-9•§-])")
+_SENTENCE_END_RE = re.compile(r"(?P<word>[^\s]*[.?!:])[\"'»”)]*\s+(?=[\"«“(]?[A-ZÆØÅ0-9•§-])")
 _ITEM_START_RE = re.compile(r"\n(?=[•*▪●◦-]\s?)")
 _ABBREVIATIONS = frozenset(
     [
@@ -166,7 +167,7 @@ def _sentence_cuts(text: str) -> list[int]:
     """Offsets where a new sentence starts (abbreviations such as "jf." and "ca." are no ends)."""
     cuts = []
     for match in _SENTENCE_END_RE.finditer(text):
-        word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+        word = match.group("word")
         if word.lower() in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}\.|[A-ZÆØÅa-zæøå]\.", word):
             continue
         cuts.append(match.end())
@@ -186,6 +187,18 @@ def _pack(group: _Group, max_chars: int, min_chars: int) -> list[_Piece]:
             only_headings = all(a[2].kind in ("heading", "provision_heading") for a in current)
             if size <= max_chars or only_headings:
                 current.append(atom)
+                continue
+            lead = current[-1]
+            if (
+                len(current) > 1
+                and atom[2].kind == "list"
+                and lead[2].kind != "list"
+                and lead[2].text.endswith(":")
+                and atom[1] - lead[0] <= max_chars
+            ):
+                # Keep a lead-in ("Den lokale lønnspolitikken skal:") with the list it introduces.
+                current.pop()
+                pieces.append([lead, atom])
                 continue
         pieces.append([atom])
     if len(pieces) >= 2:

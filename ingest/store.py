@@ -381,7 +381,7 @@ class VectorIndex:
         return dict(self._collection.metadata or {})
 
     def _recover_swap(self, client: Any, live: str, *, writer: bool) -> None:
-        """Finish a rebuild that was killed after marking its shadow complete."""
+        """Finish a rebuild killed after marking its shadow complete; writers discard unfinished ones."""
         shadow_name = live + REBUILD_SUFFIX
         try:
             shadow = client.get_collection(shadow_name, embedding_function=None)
@@ -390,7 +390,11 @@ class VectorIndex:
                 return
             raise
         if not (shadow.metadata or {}).get(_KEY_COMPLETE):
-            return  # an unfinished rebuild: the live index is still the valid one
+            # An unfinished rebuild: the live index is still the valid one.
+            if writer:
+                client.delete_collection(shadow_name)
+                log.info("discarded an unfinished rebuild of %s", live)
+            return
         try:
             client.get_collection(live, embedding_function=None)
             if not writer:
@@ -728,6 +732,11 @@ class VectorIndex:
     def count(self) -> int:
         """Number of stored chunks, committed or not (for diagnostics)."""
         return int(self._call("count"))
+
+    def close(self) -> None:
+        """Release the Chroma client (embedded: the folder's Chroma system stops when its last client
+        closes). The object reconnects if used again."""
+        self._reset()
 
     def drop(self) -> None:
         """Delete the whole collection; the object is unusable afterwards (reopen with create)."""

@@ -8,15 +8,21 @@ Units. A paragraph is a run of non-empty lines; a markdown heading line, a
 bullet line ("• ", "- ", "* "), a ledd "(2)" and a provision heading line always
 start a unit of their own. Consecutive bullet units form one list block.
 
-Document context. ``guide`` for the KS guide, ``hta`` for an agreement, ``law``
-for a law; a document of kind ``other`` is sniffed: several "Kapittel N" lines
-and the word "tariffavtale" make it ``hta``, several "§ N-N" headings ``law``,
+Document context. ``guide`` for the KS guide, ``hta`` for an agreement that is
+the Hovedtariffavtale (named so in title/short name or near the start; another
+agreement such as Hovedavtalen is ``other``), ``law`` for a law. Provisions of a
+law other than arbeidsmiljøloven are labelled with its short name
+("Opplæringslova § 12-1"), never "aml."; so are its bare "§ N-N" references. A
+document of kind ``other`` is sniffed: "Hovedtariffavtalen" near
+the start plus two "Kapittel N" lines and three numbered headings ("3.4.2 ...",
+"§ 14 ...") make it ``hta``, two "§ N-N" heading lines ``law``,
 anything else stays ``other`` (where only explicitly anchored headings such as
 "HTA kap. 3.2 Lokal lønnspolitikk" are provisions, so a municipality's "3.2 Mål"
 never becomes an HTA label).
 
 Headings. A provision heading is what :func:`ingest.provisions.heading_provision`
-accepts. A generic heading is a single line unit of at most 90 characters and 12
+accepts (in a guide with its own numbered outline - a "1 ..."/"2.1 ..." heading -
+bare numbers such as "3.3 Mål" are the guide's sections, not HTA points). A generic heading is a single line unit of at most 90 characters and 12
 words, starting with a capital letter or digit, not ending like a sentence
 (. ? ! , ;), ending with ':' only when it has at most three words ("Til
 refleksjon:"), with a body after it, and not a byline/caption (a ' | ' caption,
@@ -68,6 +74,11 @@ _OPENER_RE = re.compile(
 )
 _ANCHORED_HTA_RE = re.compile(r"^(?:HTA|[Hh]ove[dr]tariffavtal)")
 _CHAPTER_LINE_RE = re.compile(r"^(?:#{1,6}\s+)?Kapittel\s+\d{1,2}\b", re.MULTILINE)
+_POINT_HEADING_LINE_RE = re.compile(
+    r"^(?:#{1,6}\s+)?(?:§\s*\d{1,2}|\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+[A-ZÆØÅ]", re.MULTILINE
+)
+_OWN_OUTLINE_RE = re.compile(r"^(?:#{1,6}\s+)?[12](?:\.\d{1,2}){0,3}\.?\s+[A-ZÆØÅ][^\n]{0,80}$", re.MULTILINE)
+_AML_NAMED_RE = re.compile(r"aml|arbeidsmiljø", re.IGNORECASE)
 _LAW_HEADING_LINE_RE = re.compile(r"^(?:#{1,6}\s+)?§\s*\d{1,2}\s?-\s?\d{1,2}", re.MULTILINE)
 
 
@@ -104,7 +115,8 @@ class _Open:
     label: str
     heading: str
     key: tuple[int, ...]
-    quoted: bool  # quoted inside guide text (ends when the guide's voice resumes)
+    quoted: bool
+    law: bool = False  # quoted inside guide text (ends when the guide's voice resumes)
 
 
 # --------------------------------------------------------------------------- units
@@ -163,15 +175,43 @@ def document_context(doc: LoadedDocument) -> Context:
     if kind == "guide":
         return "guide"
     if kind == "agreement":
-        return "hta"
+        return "hta" if _names_hta(doc) else "other"
     if kind == "law":
         return "law"
     text = doc.text
-    if len(_CHAPTER_LINE_RE.findall(text)) >= 2 and "tariffavtale" in text.lower():
+    points = len(_POINT_HEADING_LINE_RE.findall(text))
+    if len(_CHAPTER_LINE_RE.findall(text)) >= 2 and points >= 3 and "hovedtariffavtal" in text[:3000].lower():
         return "hta"
     if len(_LAW_HEADING_LINE_RE.findall(text)) >= 2:
         return "law"
     return "other"
+
+
+def _names_hta(doc: LoadedDocument) -> bool:
+    """True when the agreement is the Hovedtariffavtale (not Hovedavtalen or a særavtale)."""
+    names = f"{doc.info.title} {doc.info.short_name}".lower()
+    return (
+        "hta" in re.findall(r"\w+", names)
+        or "hovedtariff" in names
+        or "hovedtariffavtal" in doc.text[:3000].lower()
+    )
+
+
+def _law_prefix(doc: LoadedDocument) -> str | None:
+    """None for arbeidsmiljøloven (labels "aml. § ..."), else the law's name for its labels."""
+    names = f"{doc.info.title} {doc.info.short_name}".lower()
+    if (
+        "arbeidsmiljø" in names
+        or "aml" in re.findall(r"\w+", names)
+        or "arbeidsmiljølov" in _first_line(doc.text)
+    ):
+        return None
+    return doc.info.short_name or doc.info.title or "Loven"
+
+
+def _first_line(text: str) -> str:
+    stripped = text.lstrip()
+    return stripped.split("\n", 1)[0].lower() if stripped else ""
 
 
 def is_generic_heading(line: str) -> bool:
@@ -183,7 +223,7 @@ def is_generic_heading(line: str) -> bool:
     if len(words) > 12:
         return False
     first = text[0]
-    if not (first.isupper() or first.isdigit()):
+    if not (first.isupper() or first.isdigit() or first == "§"):
         return False
     if text.endswith((".", "?", "!", ",", ";", "-", "–", "/", "(", "…")):
         return False
@@ -240,6 +280,11 @@ class _Parser:
         self.context = document_context(doc)
         self.units = _units(self.text)
         name = doc.info.short_name or doc.info.title or "Lov"
+        self.law_prefix = _law_prefix(doc) if self.context == "law" else None
+        # A guide with its own numbered outline ("1 Innledning", "2.1 Mål") keeps its numbers;
+        # only explicitly anchored headings ("HTA kap. 3.2 ...") are HTA provisions there.
+        own_outline = self.context == "guide" and bool(_OWN_OUTLINE_RE.search(self.text))
+        self.heading_context: Context = "other" if own_outline else self.context
         self.root: tuple[str, ...] = (name,) if self.context == "law" else ()
         units = self.units
         self.heading_flags = [
@@ -267,13 +312,16 @@ class _Parser:
     def ref_context(self) -> Context:
         if not self.provisions:
             return self.context
-        return "law" if self.provisions[-1].label.startswith("aml.") else "hta"
+        return "law" if self.provisions[-1].law else "hta"
 
     def refs(self, body: str, own: str | None) -> tuple[str, ...]:
         labels: list[str] = []
         for ref in find_references(body, context=self.ref_context()):
-            if ref.label != own and ref.label not in labels:
-                labels.append(ref.label)
+            label = ref.label
+            if self.law_prefix and label.startswith("aml. ") and not _AML_NAMED_RE.search(ref.raw):
+                label = f"{self.law_prefix} {label[5:]}"  # a bare "§ 17-2" in another law is that law's
+            if label != own and label not in labels:
+                labels.append(label)
         return tuple(labels)
 
     def close_provisions(self) -> None:
@@ -302,7 +350,10 @@ class _Parser:
 
     def open_provision(self, label: str, unit: _Unit) -> None:
         title = _heading_text(unit.text)
-        if label.startswith("aml."):
+        law = label.startswith("aml. ")
+        if law and self.law_prefix:
+            label = f"{self.law_prefix} {label[5:]}"
+        if law:
             self.provisions.clear()
             key: tuple[int, ...] = ()
         else:
@@ -313,7 +364,7 @@ class _Parser:
             if chapter:
                 self.chapter = int(chapter.group(1))
         quoted = self.context in ("guide", "other")
-        self.provisions.append(_Open(label=label, heading=title, key=key, quoted=quoted))
+        self.provisions.append(_Open(label=label, heading=title, key=key, quoted=quoted, law=law))
         self.in_merknad = False
         self.ledd_block = None
         self.emit("provision_heading", unit.start, unit.end, self.path(), label)
@@ -337,7 +388,7 @@ class _Parser:
     def body(self, unit: _Unit) -> None:
         self.maybe_end_quote(unit.text)
         label = self.label()
-        if label is not None and label.startswith("aml."):
+        if label is not None and self.provisions[-1].law:
             ledd = _LEDD_RE.match(unit.text)
             if ledd:
                 self.emit("paragraph", unit.start, unit.end, (*self.path(), f"({ledd.group(1)})"), label)
@@ -371,7 +422,7 @@ class _Parser:
                 index = last + 1
                 continue
             single_line = "\n" not in unit.text
-            prov = heading_provision(unit.text, self.context, self.chapter) if single_line else None
+            prov = heading_provision(unit.text, self.heading_context, self.chapter) if single_line else None
             md = _MD_RE.match(unit.text) if unit.kind == "md" else None
             if prov is not None:
                 self.open_provision(prov[0], unit)

@@ -16,20 +16,22 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the question-answering subcommands."""
     ask = sub.add_parser("ask", help="Still ett spørsmål og få et svar med kildehenvisninger.")
-    ask.add_argument("question", help="Spørsmålet, f.eks. \"Har jeg rett på utdanningspermisjon?\"")
+    ask.add_argument("question", help='Spørsmålet, f.eks. "Har jeg rett på utdanningspermisjon?"')
     ask.add_argument("--json", action="store_true", help="Skriv svaret som JSON (se README).")
     ask.set_defaults(func=run_ask)
 
     chat = sub.add_parser("chat", help="En samtale i terminalen (oppfølgingsspørsmål forstås i sammenheng).")
     chat.set_defaults(func=run_chat)
 
-    look = sub.add_parser("lookup", help="Vis en bestemmelse: full tekst, hvor veilederen omtaler den, henvisninger.")
-    look.add_argument("ref", help="F.eks. \"HTA 14.2\", \"pkt. 4.2.4\", \"§ 12-11\".")
+    look = sub.add_parser(
+        "lookup", help="Vis en bestemmelse: full tekst, hvor veilederen omtaler den, henvisninger."
+    )
+    look.add_argument("ref", help='F.eks. "HTA 14.2", "pkt. 4.2.4", "§ 12-11".')
     look.add_argument("--json", action="store_true", help="Skriv resultatet som JSON.")
     look.set_defaults(func=run_lookup)
 
     sam = sub.add_parser("samtale", help="Lag en spørsmålsliste til medarbeidersamtalen (Markdown).")
-    sam.add_argument("--focus", default="", help="Tema, f.eks. \"digital læring\" eller \"lønnsutvikling\".")
+    sam.add_argument("--focus", default="", help='Tema, f.eks. "digital læring" eller "lønnsutvikling".')
     sam.add_argument("--limit", type=int, default=12, help="Antall spørsmål (standard 12).")
     sam.add_argument("--json", action="store_true", help="Skriv resultatet som JSON.")
     sam.set_defaults(func=run_samtale)
@@ -110,7 +112,10 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 def run_lookup(args: argparse.Namespace, settings: Settings) -> int:
     view = _assistant(settings).lookup(args.ref)
     if view is None:
-        print(f"Fant ingen bestemmelse som heter «{args.ref}». Prøv f.eks. «HTA 14.2» eller «§ 12-11».", file=sys.stderr)
+        print(
+            f"Fant ingen bestemmelse som heter «{args.ref}». Prøv f.eks. «HTA 14.2» eller «§ 12-11».",
+            file=sys.stderr,
+        )
         return 1
     print(json.dumps(view.to_dict(), ensure_ascii=False, indent=2) if args.json else format_provision(view))
     return 0
@@ -118,5 +123,9 @@ def run_lookup(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_samtale(args: argparse.Namespace, settings: Settings) -> int:
     checklist = _assistant(settings).samtale(args.focus, limit=args.limit)
-    print(json.dumps(checklist.to_dict(), ensure_ascii=False, indent=2) if args.json else checklist.to_markdown())
+    print(
+        json.dumps(checklist.to_dict(), ensure_ascii=False, indent=2)
+        if args.json
+        else checklist.to_markdown()
+    )
     return 0

@@ -46,7 +46,16 @@ class ChromaServer:
         env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(CHROMA_BIN), "run", "--path", str(self.path), "--port", str(self.port), "--host", self.host],
+                [
+                    str(CHROMA_BIN),
+                    "run",
+                    "--path",
+                    str(self.path),
+                    "--port",
+                    str(self.port),
+                    "--host",
+                    self.host,
+                ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,

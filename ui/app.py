@@ -149,7 +149,7 @@ class ChatHandlers:
         assert answer is not None
         if data.get("action") == "cite":
             n = _event_int(data, "n")
-            panel = render.passage_panel_html(answer, n) if n is not None else skip
+            panel = render.passage_panel_html(answer, n, _event_int(data, "c")) if n is not None else skip
             return panel, skip, skip, skip, skip, skip
         rating = _event_int(data, "rating")
         if data.get("action") == "feedback" and rating in (1, -1):
@@ -372,7 +372,9 @@ def _progress_text(args: tuple[Any, ...]) -> str:
 
 
 def _report_text(report: Any) -> str:
-    return str(report) if report is not None else "Ferdig."
+    # Each file's outcome was already shown as progress; end with the totals.
+    summary = getattr(report, "summary", None)
+    return summary() if callable(summary) else str(report or "Ferdig.")
 
 
 def _documents_tab(settings: Settings, assistant: Assistant, demo: gr.Blocks) -> None:
@@ -580,9 +582,9 @@ def mount_options() -> dict[str, Any]:
     return {
         "theme": theme(),
         "css_paths": [STATIC_DIR / "app.css"],
-        # The page is Norwegian Bokmål (screen readers pick the voice from this).
-        "head": '<script>document.documentElement.lang = "nb";</script>'
-        '<meta name="description" content="Kompetanseassistenten: svar med kildehenvisninger">',
+        # The page is Norwegian Bokmål (screen readers pick their voice from this).
+        "js": '() => { document.documentElement.lang = "nb"; }',
+        "head": '<meta name="description" content="Kompetanseassistenten: svar med kildehenvisninger">',
         "footer_links": [],
         "run_history": False,
         "mcp_server": False,

@@ -61,38 +61,67 @@ def passage_for(answer: Answer, citation: Citation) -> Passage | None:
     return by_id or next((p for p in answer.passages if p.n == citation.n), None)
 
 
+def short_document(answer: Answer, citation: Citation) -> str:
+    """The short name of a citation's document ("Arbeidsmiljøloven") when its passage is known."""
+    passage = passage_for(answer, citation)
+    return passage.chunk.short_name if passage and passage.chunk.short_name else citation.document
+
+
+def citation_label(answer: Answer, citation: Citation) -> str:
+    """Plain-text label for a citation: short document name, provision or section, page."""
+    return source_label(short_document(answer, citation), citation.provision, citation.section, citation.page)
+
+
 def source_label(document: str, provision: str | None, section: str, page: int | None) -> str:
-    """Plain-text label for a source: document, provision or section, page."""
+    """Plain-text label for a source: document, provision (with its ledd, "(4)") or section, page."""
     parts = [document]
+    last = section.rsplit("›", 1)[-1].strip()
     if provision:
-        parts.append(provision)
+        parts.append(f"{provision} {last}" if re.fullmatch(r"\(\d+\)", last) else provision)
     elif section:
         parts.append(section)
     label = " › ".join(p for p in parts if p)
     return f"{label}, s. {page}" if page else label
 
 
-def _cite_button(turn: int, citation: Citation, text: str | None = None) -> str:
-    label = source_label(citation.document, citation.provision, citation.section, citation.page)
+def _cite_button(
+    answer: Answer, turn: int, citation: Citation, index: int | None, text: str | None = None
+) -> str:
+    """A citation button; ``index`` (position in ``answer.citations``) selects one quoted sentence."""
+    label = citation_label(answer, citation)
+    data_c = f' data-c="{index}"' if index is not None else ""
     return (
         f'<button type="button" class="ka-cite" data-ka-action="cite" data-turn="{turn}" '
-        f'data-n="{citation.n}" aria-label="Vis kilde {citation.n}: {esc(label)}" '
+        f'data-n="{citation.n}"{data_c} aria-label="Vis kilde {citation.n}: {esc(label)}" '
         f'title="{esc(label)}">{esc(text or f"[{citation.n}]")}</button>'
     )
 
 
-def _with_citations(line: str, answer: Answer, turn: int) -> str:
-    """Escape a line of answer text and turn ``[n]`` markers into citation buttons."""
+def _with_citations(line: str, answer: Answer, turn: int, seen: dict[int, int]) -> str:
+    """Escape a line of answer text and turn ``[n]`` markers into citation buttons.
+
+    A passage can be cited for several sentences (several citations share ``n``); the
+    k-th ``[n]`` in the text is tied to the k-th citation numbered ``n`` (``seen`` counts them).
+    """
     out: list[str] = []
     pos = 0
     for match in _MARKER.finditer(line):
         numbers = [int(x) for x in re.split(r"\s*[,;]\s*", match.group(1))]
-        citations = [citation_for(answer, n) for n in numbers]
-        if not all(citations):
+        if not all(citation_for(answer, n) for n in numbers):
             continue  # an unresolved marker stays plain text
         out.append(esc(line[pos : match.start()]))
-        out.append("".join(_cite_button(turn, c) for c in citations if c))
+        out.append('<span class="ka-nowrap">')
+        for n in numbers:
+            same = [i for i, c in enumerate(answer.citations) if c.n == n]
+            index = same[min(seen.get(n, 0), len(same) - 1)]
+            seen[n] = seen.get(n, 0) + 1
+            out.append(_cite_button(answer, turn, answer.citations[index], index))
         pos = match.end()
+        # punctuation right after a marker stays on the marker's line
+        while pos < len(line) and line[pos] in ".,;:!?)»":
+            out.append(esc(line[pos]))
+            pos += 1
+        out.append("</span>")
     out.append(esc(line[pos:]))
     return "".join(out)
 
@@ -100,6 +129,7 @@ def _with_citations(line: str, answer: Answer, turn: int) -> str:
 def answer_body_html(answer: Answer, turn: int) -> str:
     """The answer text as HTML paragraphs and lists with clickable citations."""
     blocks: list[str] = []
+    seen: dict[int, int] = {}
     for para in re.split(r"\n\s*\n", answer.text.strip()):
         lines = [ln for ln in para.splitlines() if ln.strip()]
         if not lines:
@@ -111,12 +141,14 @@ def answer_body_html(answer: Answer, turn: int) -> str:
                 if plain:
                     blocks.append("<p>" + "<br>".join(plain) + "</p>")
                     plain = []
-                items.append("<li>" + _with_citations(_BULLET.sub("", ln, count=1), answer, turn) + "</li>")
+                items.append(
+                    "<li>" + _with_citations(_BULLET.sub("", ln, count=1), answer, turn, seen) + "</li>"
+                )
             else:
                 if items:
                     blocks.append("<ul>" + "".join(items) + "</ul>")
                     items = []
-                plain.append(_with_citations(ln.strip(), answer, turn))
+                plain.append(_with_citations(ln.strip(), answer, turn, seen))
         if plain:
             blocks.append("<p>" + "<br>".join(plain) + "</p>")
         if items:
@@ -128,9 +160,10 @@ def _sources_html(answer: Answer, turn: int) -> str:
     if not answer.citations:
         return ""
     rows = []
-    for c in sorted(answer.citations, key=lambda c: c.n):
-        label = source_label(c.document, c.provision, c.section, c.page)
-        rows.append(f"<li>{_cite_button(turn, c, f'[{c.n}] {label}')}</li>")
+    firsts = {c.n: c for c in reversed(answer.citations)}  # one entry per passage
+    for n in sorted(firsts):
+        c = firsts[n]
+        rows.append(f"<li>{_cite_button(answer, turn, c, None, f'[{n}] {citation_label(answer, c)}')}</li>")
     return (
         '<div class="ka-sources"><span class="ka-sources-title">Kilder</span><ul>'
         + "".join(rows)
@@ -213,15 +246,34 @@ def conversation_html(entries: Sequence[ChatEntry], ratings: dict[int, int] | No
     return "".join(parts)
 
 
+def _span(text: str, quote: str, quote_start: int) -> tuple[int, int] | None:
+    """Where ``quote`` sits in ``text``: at ``quote_start`` if it matches there, else its first occurrence."""
+    if not quote:
+        return None
+    start = quote_start if text[quote_start : quote_start + len(quote)] == quote else text.find(quote)
+    return (start, start + len(quote)) if start >= 0 else None
+
+
 def highlight(text: str, quote: str, quote_start: int) -> str:
     """Escape ``text`` and wrap the quoted span in ``<mark>``; falls back to searching for it."""
-    start = quote_start
-    if not quote or text[start : start + len(quote)] != quote:
-        start = text.find(quote) if quote else -1
-    if start < 0:
-        return esc(text)
-    end = start + len(quote)
-    return f'{esc(text[:start])}<mark class="ka-quote">{esc(text[start:end])}</mark>{esc(text[end:])}'
+    return highlight_many(text, [(quote, quote_start)])
+
+
+def highlight_many(text: str, quotes: Sequence[tuple[str, int]]) -> str:
+    """Escape ``text`` and mark every quoted span (overlapping spans are merged)."""
+    spans = sorted(s for q, start in quotes if (s := _span(text, q, start)))
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out += [esc(text[pos:start]), f'<mark class="ka-quote">{esc(text[start:end])}</mark>']
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
 
 
 def _meta(rows: Sequence[tuple[str, str | None]]) -> str:
@@ -236,11 +288,18 @@ def _ref_button(ref: str, text: str | None = None) -> str:
     )
 
 
-def passage_panel_html(answer: Answer, n: int) -> str:
-    """The side panel for citation ``n``: document, provision/section, page and the passage with the quote marked."""
-    citation = citation_for(answer, n)
-    if citation is None:
+def passage_panel_html(answer: Answer, n: int, index: int | None = None) -> str:
+    """The side panel for source ``n``: document, provision/section, page and the passage with the quote marked.
+
+    ``index`` (a position in ``answer.citations``) marks just that citation's sentence;
+    without it every sentence cited from passage ``n`` is marked.
+    """
+    same = [c for c in answer.citations if c.n == n]
+    if not same:
         return panel_message_html(f"Fant ikke kilde [{n}] i dette svaret.")
+    chosen = answer.citations[index] if index is not None and 0 <= index < len(answer.citations) else None
+    marked = [chosen] if chosen is not None and chosen.n == n else same
+    citation = marked[0]
     passage = passage_for(answer, citation)
     chunk = passage.chunk if passage else None
     page = chunk.page_label if chunk else (f"s. {citation.page}" if citation.page else "")
@@ -250,7 +309,10 @@ def passage_panel_html(answer: Answer, n: int) -> str:
         ("Del", citation.section),
         ("Side", page),
     ]
-    body = highlight(chunk.text, citation.quote, citation.quote_start) if chunk else esc(citation.quote)
+    if chunk is not None:
+        body = highlight_many(chunk.text, [(c.quote, c.quote_start) for c in marked])
+    else:
+        body = " … ".join(f'<mark class="ka-quote">{esc(c.quote)}</mark>' for c in marked)
     parts = [
         f'<section class="ka-panel" tabindex="-1" aria-label="Kilde {n}"><h3>Kilde [{n}]</h3>',
         _meta(rows),
@@ -267,9 +329,31 @@ def panel_message_html(message: str) -> str:
     return f'<section class="ka-panel ka-panel-empty" tabindex="-1"><p>{esc(message)}</p></section>'
 
 
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+
+
+def _line_html(line: str) -> str:
+    # Markdown sources keep their "## " heading marks in the text; show those lines as headings.
+    if _MD_HEADING.match(line):
+        return f"<strong>{esc(_MD_HEADING.sub('', line))}</strong>"
+    return esc(line)
+
+
 def _paragraphs(text: str) -> str:
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join("<p>" + "<br>".join(esc(ln) for ln in p.splitlines()) + "</p>" for p in paras)
+    return "".join("<p>" + "<br>".join(_line_html(ln) for ln in p.splitlines()) + "</p>" for p in paras)
+
+
+def provision_title(view: ProvisionView) -> str:
+    """ "label – title" without repeating the label ("aml. § 12-14 – Tvisteløsning", "Innledning")."""
+    label, title = view.label.strip(), view.title.strip()
+    if not title or title.lower() == label.lower() or re.fullmatch(r"\(\d+\)", title):
+        return label
+    if label.lower() in title.lower():
+        return title
+    number = label.split()[-1] if label else ""
+    rest = re.sub(rf"^(?:§\s*)?(?:HTA\s+kap\.\s*)?{re.escape(number)}\.?\s*", "", title).strip(" –-")
+    return f"{label} – {rest}" if rest else label
 
 
 def provision_html(view: ProvisionView) -> str:
@@ -277,14 +361,15 @@ def provision_html(view: ProvisionView) -> str:
     page = view.chunks[0].page_label if view.chunks else ""
     parts = [
         f'<section class="ka-provision" tabindex="-1" aria-label="{esc(view.label)}">',
-        f"<h3>{esc(view.label)}{(' – ' + esc(view.title)) if view.title else ''}</h3>",
+        f"<h3>{esc(provision_title(view))}</h3>",
         _meta([("Dokument", view.document), ("Side", page)]),
         f'<div class="ka-provision-text">{_paragraphs(view.text)}</div>',
     ]
     if view.discussed_in:
-        parts.append('<h4>Omtalt i veilederen</h4><ul class="ka-discussed">')
+        parts.append('<h4>Omtalt i</h4><ul class="ka-discussed">')
         for c in view.discussed_in:
-            snippet = c.text if len(c.text) <= 280 else c.text[:277].rstrip() + " …"
+            text = " ".join(_MD_HEADING.sub("", ln) for ln in c.text.splitlines())
+            snippet = text if len(text) <= 280 else text[:277].rstrip() + " …"
             where = " › ".join(p for p in (c.short_name, c.section) if p)
             parts.append(f"<li><strong>{esc(where)}</strong>{_page_suffix(c)}<br>{esc(snippet)}</li>")
         parts.append("</ul>")
@@ -309,8 +394,9 @@ def provision_list_html(views: Sequence[ProvisionView], query: str = "") -> str:
         return f'<p class="ka-empty">{esc(hint)}</p>'
     items = []
     for v in views:
-        title = f"{v.label} – {v.title}" if v.title else v.label
-        items.append(f'<li>{_ref_button(v.label, title)}<span class="ka-doc">{esc(v.document)}</span></li>')
+        items.append(
+            f'<li>{_ref_button(v.label, provision_title(v))}<span class="ka-doc">{esc(v.document)}</span></li>'
+        )
     return (
         f'<p class="ka-count">{len(views)} treff</p><ul class="ka-provision-list">' + "".join(items) + "</ul>"
     )

@@ -101,17 +101,29 @@ def install_log_masking() -> None:
             handler.addFilter(masking)
 
 
-def _print_progress(*event: Any) -> None:
-    print("  " + " ".join(str(e) for e in event if e is not None), flush=True)
+def print_progress(event: Any) -> None:
+    """Print one ingest progress event as a Norwegian line (per-chunk embedding steps only when a file is done)."""
+    if getattr(event, "kind", "") == "embed" and getattr(event, "done", 0) != getattr(event, "total", 0):
+        return
+    print(f"  {event}", flush=True)
 
 
 def prepare_assistant(settings: Settings) -> Assistant:
-    """Ingest the bundled corpus if the index needs it (printing progress), then open the assistant."""
+    """Ingest the bundled corpus if the index needs it (printing progress), then open the assistant.
+
+    Raises ``KompetanseError`` subclasses from the ingest or when the index cannot be opened.
+    """
     from ingest.pipeline import ensure_index
 
     print("Sjekker indeksen …", flush=True)
-    ensure_index(settings, progress=_print_progress)
-    print("Laster språkmodellen for søk …", flush=True)
+    report = ensure_index(settings, progress=print_progress)
+    if report is None:
+        print("  Indeksen er oppdatert.", flush=True)
+    else:
+        print(f"  {report.summary()}", flush=True)
+        for failed in report.failed:
+            print(f"  Advarsel: {failed}", flush=True)
+    print("Åpner indeksen og laster søkemodellen …", flush=True)
     return Assistant.from_settings(settings)
 
 

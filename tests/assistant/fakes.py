@@ -91,7 +91,10 @@ GUIDE = [
         "arbeidstaker har gjennomført relevant etter-/videreutdanning.",
         position=2,
         provision="HTA kap. 4 pkt. 4.2.4",
-        section=("Læring, kompetanse, arbeidsgiverpolitikk og lokal lønnspolitikk", "HTA kap. 4.2.4 Kompetanse"),
+        section=(
+            "Læring, kompetanse, arbeidsgiverpolitikk og lokal lønnspolitikk",
+            "HTA kap. 4.2.4 Kompetanse",
+        ),
     ),
     make_chunk(
         "Til refleksjon\n• Hvordan kan vi legge til rette for læring og kompetanseutvikling i vår virksomhet?\n"

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.unit
 HISTORY = (Turn("user", "Har jeg rett på utdanningspermisjon?"), Turn("assistant", "Ja, ..."))
 
 
-@pytest.mark.parametrize("q", ["Og hva med lønn?", "Hvor lenge kan den vare?", "Må jeg varsle skriftlig?", "Lønn?"])
+@pytest.mark.parametrize(
+    "q", ["Og hva med lønn?", "Hvor lenge kan den vare?", "Må jeg varsle skriftlig?", "Lønn?"]
+)
 def test_follow_ups_take_the_previous_question(q: str) -> None:
     assert needs_context(q)
     assert standalone_question(q, HISTORY) == f"Har jeg rett på utdanningspermisjon? {q}"

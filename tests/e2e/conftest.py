@@ -19,10 +19,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlparse
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 
 from ingest.settings import REPO_ROOT
 
@@ -37,13 +39,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 READY = "Kompetanseassistenten kjører på "
+# Answers take a few seconds on a busy 2-core machine; Playwright's 5 s default is too tight.
+expect.set_options(timeout=60_000)
 START_TIMEOUT_S = 900  # first start ingests the corpus with e5 on a shared 2-core machine
 FAKE_SERVER = """
 import sys, uvicorn
 from ingest.settings import load_settings
 from tests.ui.fake_assistant import FakeAssistant
 from ui.server import create_app
-s = load_settings(embedding={"backend": "hash"})
+s = load_settings(embedding={"backend": "hash"})  # port and data folder come from the environment
 print("Kompetanseassistenten kjører på http://127.0.0.1:%d" % s.ui.port, flush=True)
 uvicorn.run(create_app(s, FakeAssistant(settings=s)), host="127.0.0.1", port=s.ui.port, log_level="warning")
 """
@@ -55,6 +59,7 @@ class RunningApp:
 
     url: str
     process: subprocess.Popen[str]
+    data_dir: Path
     output: list[str] = field(default_factory=list)
     metrics: dict[str, float] = field(default_factory=dict)
 
@@ -73,10 +78,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _pump(stream: object, lines: queue.Queue[str], keep: list[str]) -> None:
-    for line in stream:  # type: ignore[attr-defined]
+def _pump(stream: IO[str], lines: queue.Queue[str], keep: list[str]) -> None:
+    for line in stream:
         keep.append(line.rstrip())
         lines.put(line)
+
+
+def _wait_for_http(url: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            httpx.get(f"{url}/api/health", timeout=5)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +120,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
     process = subprocess.Popen(
         cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    app = RunningApp(url=f"http://127.0.0.1:{port}", process=process)
+    app = RunningApp(url=f"http://127.0.0.1:{port}", process=process, data_dir=data_dir)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_pump, args=(process.stdout, lines, app.output), daemon=True).start()
     try:
@@ -116,8 +133,11 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
                 break
             if process.poll() is not None:
                 pytest.fail("the app exited while starting:\n" + "\n".join(app.output[-30:]))
+        _wait_for_http(app.url)
         app.metrics["listening_s"] = round(time.monotonic() - t0, 1)
-        first = httpx.post(f"{app.url}/api/ask", json={"question": "Har jeg rett på utdanningspermisjon?"}, timeout=300)
+        first = httpx.post(
+            f"{app.url}/api/ask", json={"question": "Har jeg rett på utdanningspermisjon?"}, timeout=300
+        )
         assert first.status_code == 200, first.text
         app.metrics["first_answer_s"] = round(time.monotonic() - t0, 1)
         app.metrics["rss_after_first_answer_mb"] = app.rss_mb()
@@ -131,12 +151,14 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
             process.kill()
             process.wait(10)
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "e2e-metrics.json").write_text(json.dumps(app.metrics, indent=2) + "\n", encoding="utf-8")
+        (ARTIFACTS / "e2e-metrics.json").write_text(
+            json.dumps(app.metrics, indent=2) + "\n", encoding="utf-8"
+        )
         print(f"\ne2e metrics: {app.metrics}")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """Headless Debian Chromium driven by Playwright (its own browser download does not work here)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
@@ -152,7 +174,7 @@ def browser() -> Iterator[object]:
 class Visit:
     """A browser page on the app, with every request URL it made and any dialogs it opened."""
 
-    page: object
+    page: Page
     requests: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
@@ -162,21 +184,26 @@ class Visit:
 
 
 @pytest.fixture
-def open_app(browser: object, running_app: RunningApp) -> Iterator[Callable[..., Visit]]:
+def open_app(browser: Browser, running_app: RunningApp) -> Iterator[Callable[..., Visit]]:
     """Opens the app in fresh browser contexts that record requests and dialogs; closes them afterwards."""
-    contexts: list[object] = []
+    contexts: list[BrowserContext] = []
 
     def _open(width: int = 1280, height: int = 900) -> Visit:
-        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)  # type: ignore[attr-defined]
+        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         visit = Visit(page)
+
+        def on_dialog(dialog: Dialog) -> None:  # a script the page should never run (e.g. alert())
+            visit.dialogs.append(dialog.message)
+            dialog.dismiss()
+
         page.on("request", lambda r: visit.requests.append(r.url))
-        page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", on_dialog)
         page.set_default_timeout(120_000)
         page.goto(running_app.url)
         return visit
 
     yield _open
     for context in contexts:
-        context.close()  # type: ignore[attr-defined]
+        context.close()

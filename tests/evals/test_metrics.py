@@ -202,3 +202,28 @@ def test_percentile() -> None:
 
 def test_no_llm_judge_without_a_configured_model(settings: object) -> None:
     assert metrics.make_llm_judge(settings) is None
+
+
+def test_split_sentences_at_paragraph_labels_list_letters_and_markers() -> None:
+    text = (
+        "Dette reguleres av § 12-11 [1]. (2) Permisjon kan ikke kreves [2]. "
+        "Før det har gått [1] a. dobbelt så lang tid og [1] b. minst ett år [1]. "
+        "Gjelder barnehager, skoler m.v. Noen pakker er for alle [1]."
+    )
+    assert metrics.split_sentences(text) == [
+        "Dette reguleres av § 12-11 [1].",
+        "(2) Permisjon kan ikke kreves [2].",
+        "Før det har gått [1]",
+        "a. dobbelt så lang tid og [1]",
+        "b. minst ett år [1].",
+        "Gjelder barnehager, skoler m.v. Noen pakker er for alle [1].",
+    ]
+
+
+def test_split_sentences_line_ending_in_a_marker_ends_the_sentence() -> None:
+    text = "Skal bidra til å [1]:\n• motivere til heltid [1]\nHTA kap. 3.2 Lokal lønnspolitikk [2]:"
+    assert metrics.split_sentences(text) == [
+        "Skal bidra til å [1]:",
+        "• motivere til heltid [1]",
+        "HTA kap. 3.2 Lokal lønnspolitikk [2]:",
+    ]

@@ -283,7 +283,10 @@ def test_clean_text_equals_clean_pages() -> None:
 
 def test_page_numbers_and_running_headers_are_removed() -> None:
     pages = [
-        (n, f"Hovedtariffavtalen 2024–2026\nTekst på side {n} handler om lønn og kompetanse.\n\nSide {n} av 4")
+        (
+            n,
+            f"Hovedtariffavtalen 2024–2026\nTekst på side {n} handler om lønn og kompetanse.\n\nSide {n} av 4",
+        )
         for n in range(1, 5)
     ]
     result = clean_pages(pages)
@@ -298,3 +301,23 @@ def test_a_heading_on_a_few_pages_is_not_a_running_header() -> None:
     pages += [(n, f"Annen tekst på side {n}.") for n in range(4, 9)]
     text = clean_pages(pages).text
     assert text.count("Til refleksjon") == 3
+
+
+def test_prose_after_a_url_is_not_taken_for_its_continuation() -> None:
+    text = clean_text("Les mer på https://www.ks.no/\nog/eller spør den lokale arbeidsgiveren.")
+    assert "og/eller spør den lokale arbeidsgiveren." in text
+
+
+def test_a_wrapped_date_is_not_a_numbered_item() -> None:
+    raw = (
+        "Retten til utdanningspermisjon følger av arbeidsmiljøloven, som er lov av\n"
+        "17. juni 2005 nr. 62 om arbeidsmiljø, arbeidstid og stillingsvern mv.\n"
+        "1. Første punkt\n"
+        "2. Andre punkt"
+    )
+    assert clean_text(raw).split("\n\n") == [
+        "Retten til utdanningspermisjon følger av arbeidsmiljøloven, som er lov av 17. juni 2005 nr. 62 "
+        "om arbeidsmiljø, arbeidstid og stillingsvern mv.",
+        "1. Første punkt",
+        "2. Andre punkt",
+    ]

@@ -113,6 +113,8 @@ def test_find_references(text: str, context: str, expected: list[str]) -> None:
         ("Dersom området er endret kan det forhandles etter 4.2.2.", "guide"),
         ("I henhold til kapittel 3.2 legges", "guide"),
         ("Vedtekter § 3 gjelder", "guide"),
+        ("Avtalen gjelder etter 1.1.2024 og fra 1.5.2024.", "hta"),
+        ("HTA gjelder for 300 kommuner fra 2024", "guide"),
     ],
 )
 def test_find_references_negatives(text: str, context: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -30,7 +31,9 @@ LAW = [
 ]
 
 
-def _store(index: VectorIndex, doc_id: str, doc_hash: str, texts: list[str], **overrides: object) -> list[Chunk]:
+def _store(
+    index: VectorIndex, doc_id: str, doc_hash: str, texts: list[str], **overrides: object
+) -> list[Chunk]:
     chunks = make_doc(doc_id, doc_hash, texts, **overrides)
     vectors = HashEmbeddings().embed_documents([c.text for c in chunks])
     index.replace_document(make_record(doc_id, doc_hash, chunks), chunks, vectors)
@@ -97,7 +100,9 @@ def test_open_missing_index_is_empty(store_settings: Settings) -> None:
     assert "kompetanse ingest" in info.value.message
 
 
-def test_created_index_without_documents_is_empty_for_readers(index: VectorIndex, store_settings: Settings) -> None:
+def test_created_index_without_documents_is_empty_for_readers(
+    index: VectorIndex, store_settings: Settings
+) -> None:
     assert index.manifest() == {}
     assert index.chunks() == []
     assert index.search(HashEmbeddings().embed_query("kompetanse"), 3) == []
@@ -105,7 +110,8 @@ def test_created_index_without_documents_is_empty_for_readers(index: VectorIndex
         VectorIndex.open(store_settings, HashEmbeddings())
 
 
-def test_embedded_reader_does_not_create_the_data_folder(tmp_path) -> None:
+@pytest.mark.integration
+def test_embedded_reader_does_not_create_the_data_folder(tmp_path: Path) -> None:
     from ingest.settings import load_settings
 
     settings = load_settings(data_dir=tmp_path / "nowhere", embedding={"backend": "hash"})
@@ -142,7 +148,7 @@ def test_search_returns_best_first_with_cosine_scores(index: VectorIndex) -> Non
     _store(index, "aml", "hash-law", LAW)
     query = HashEmbeddings().embed_query(LAW[0])
     hits = index.search(query, 3)
-    assert [chunk.text for chunk, _ in hits][0] == LAW[0]
+    assert hits[0][0].text == LAW[0]
     scores = [score for _, score in hits]
     assert scores == sorted(scores, reverse=True)
     assert math.isclose(scores[0], 1.0, abs_tol=1e-4)
@@ -298,6 +304,9 @@ def test_unfinished_rebuild_is_ignored_and_discarded(index: VectorIndex, store_s
     shadow = VectorIndex.begin_rebuild(store_settings, HashEmbeddings())
     _store(shadow, "veileder", "hash-b", GUIDE_V2)  # killed before finishing
     assert VectorIndex.open(store_settings, HashEmbeddings()).chunks() == v1
+    VectorIndex.open(store_settings, HashEmbeddings(), create=True)  # a writer discards it
+    names = [c.name for c in index._connect().list_collections()]
+    assert store_settings.chroma.collection + REBUILD_SUFFIX not in names
     fresh = VectorIndex.begin_rebuild(store_settings, HashEmbeddings())
     assert fresh.name == store_settings.chroma.collection + REBUILD_SUFFIX
     assert fresh.count() == 0

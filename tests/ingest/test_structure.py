@@ -314,3 +314,50 @@ def test_a_sub_heading_closes_the_open_ledd() -> None:
     blocks = parse_structure(doc)
     assert_blocks_cover(doc, blocks)
     assert blocks[1].text == "(1) Arbeidstaker har rett til permisjon."
+
+
+def test_other_agreements_and_laws_get_no_foreign_labels() -> None:
+    hovedavtalen = "Hovedavtalen\n\n§ 3-3 Drøftinger\n\nPartene drøfter saker, jf. § 3-1.\n\n3.1 Generelt\n\nTekst om dette."
+    doc = make_doc([(None, hovedavtalen)], "agreement", "HA")
+    assert document_context(doc) == "other"
+    blocks = parse_structure(doc)
+    assert all(b.provision is None for b in blocks)
+    assert [b.text for b in blocks if b.kind == "heading"] == [
+        "Hovedavtalen",
+        "§ 3-3 Drøftinger",
+        "3.1 Generelt",
+    ]
+
+    law = (
+        "## § 12-1. Rett til opplæring\n\n(1) Elevar har rett til opplæring, jf. § 12-3 og "
+        "arbeidsmiljøloven § 12-11.\n\n## § 12-3. Klage\n\nKlage går til statsforvaltaren."
+    )
+    blocks = parse_structure(make_doc([(None, law)], "law", "Opplæringslova"))
+    assert [b.provision for b in blocks if b.kind == "provision_heading"] == [
+        "Opplæringslova § 12-1",
+        "Opplæringslova § 12-3",
+    ]
+    first = next(b for b in blocks if b.text.startswith("(1)"))
+    assert first.references == ("Opplæringslova § 12-3", "aml. § 12-11")
+
+
+def test_a_municipal_plan_mentioning_chapters_is_not_the_hta() -> None:
+    text = (
+        "Lønnspolitikk for Eksempel kommune\n\nKapittel 3 i tariffavtalen gjelder.\n\n"
+        "Kapittel 4 gjelder også.\n\n3.2 Mål\n\nVi vil beholde ansatte."
+    )
+    assert document_context(make_doc([(None, text)], "other")) == "other"
+
+
+def test_a_guide_with_its_own_numbering_keeps_its_numbers() -> None:
+    text = (
+        "1 Innledning\n\nTekst om planen.\n\n3.3 Kartlegging av kompetanse\n\nVi kartlegger.\n\n"
+        "HTA kap. 3.3 Kompetanse – læring og utvikling\n\nKompetanse og kompetanseutvikling har stor betydning."
+    )
+    blocks = parse_structure(make_doc([(None, text)], "guide", "Egen veileder"))
+    labels = [(b.text, b.provision) for b in blocks if b.kind in ("heading", "provision_heading")]
+    assert labels == [
+        ("1 Innledning", None),
+        ("3.3 Kartlegging av kompetanse", None),
+        ("HTA kap. 3.3 Kompetanse – læring og utvikling", "HTA kap. 3 pkt. 3.3"),
+    ]

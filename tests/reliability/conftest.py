@@ -272,7 +272,7 @@ def install(report):
     return uninstall
 '''
 
-SITECUSTOMIZE_TAIL = r'''
+SITECUSTOMIZE_TAIL = r"""
 
 def _install_from_env():
     import json
@@ -293,7 +293,7 @@ def _install_from_env():
 
 
 _install_from_env()
-'''
+"""
 
 
 def load_guard() -> types.ModuleType:
@@ -341,7 +341,9 @@ def write_sitecustomize(folder: Path) -> Path:
     return path
 
 
-def guarded_env(tmp: Path, base: dict[str, str], *, strip_offline: bool = True) -> tuple[dict[str, str], Path]:
+def guarded_env(
+    tmp: Path, base: dict[str, str], *, strip_offline: bool = True
+) -> tuple[dict[str, str], Path]:
     """An environment for a guarded subprocess and the file its violations are written to.
 
     With ``strip_offline`` the offline switches our test session sets are removed, so the

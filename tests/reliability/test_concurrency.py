@@ -27,7 +27,12 @@ from tests.reliability.conftest import (
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 THREADS = 16
-FOLLOW_UPS = ("Og hva med lønn?", "Hva med tillitsvalgte?", "Og hvor lenge kan den vare?", "Gjelder det deltid?")
+FOLLOW_UPS = (
+    "Og hva med lønn?",
+    "Hva med tillitsvalgte?",
+    "Og hvor lenge kan den vare?",
+    "Gjelder det deltid?",
+)
 
 
 def _run_threads(target: Any, n: int) -> list[tuple[int, str]]:
@@ -98,7 +103,10 @@ def test_sixteen_http_clients_against_the_app_without_cross_talk(real_assistant:
             with httpx.Client(base_url=live.url, trust_env=False, timeout=600) as client:
                 first = client.post("/api/ask", json={"question": own})
                 assert first.status_code == 200, first.text
-                history = [{"role": "user", "content": own}, {"role": "assistant", "content": first.json()["answer"]}]
+                history = [
+                    {"role": "user", "content": own},
+                    {"role": "assistant", "content": first.json()["answer"]},
+                ]
                 follow_up = FOLLOW_UPS[i % len(FOLLOW_UPS)]
                 second = client.post("/api/ask", json={"question": follow_up, "history": history})
                 assert second.status_code == 200, second.text
@@ -119,3 +127,42 @@ def test_sixteen_http_clients_against_the_app_without_cross_talk(real_assistant:
         assert_json_citations_resolve(second)
         answers[own].add(first["answer"])
     assert all(len(v) == 1 for v in answers.values()), "one question, different answers"
+
+
+def test_the_load_test_tool_runs_bounded_against_the_app(real_assistant: Assistant) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from ingest.settings import REPO_ROOT
+
+    tool = REPO_ROOT / "tools" / "loadtest.py"
+    with LiveServer(real_assistant.settings, real_assistant) as live:
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(tool),
+                live.url,
+                "--clients",
+                "4",
+                "--duration",
+                "3",
+                "--warmup",
+                "1",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] > 0 and report["errors"] == 0
+    assert report["latency_ms"]["p50"] <= report["latency_ms"]["p95"] <= report["latency_ms"]["p99"]
+    refused = subprocess.run(
+        [sys.executable, str(tool), "http://192.0.2.1:7860", "--duration", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2 and "127.0.0.1" in refused.stderr

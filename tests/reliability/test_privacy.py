@@ -55,7 +55,12 @@ def test_the_guard_refuses_and_records_non_loopback_use_in_process(netguard: Net
         sock.connect(("2001:db8::1", 80))
     with pytest.raises(httpx.ConnectError):
         httpx.get("http://example.com/", timeout=1)
-    assert [v["host"] for v in netguard.violations] == ["192.0.2.1", "example.com", "2001:db8::1", "example.com"]
+    assert [v["host"] for v in netguard.violations] == [
+        "192.0.2.1",
+        "example.com",
+        "2001:db8::1",
+        "example.com",
+    ]
     # Loopback still works.
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
@@ -123,9 +128,16 @@ def test_the_app_serving_requests_stays_on_this_machine(app_client: Any, netguar
 # --------------------------------------------------------------------------- subprocesses
 
 
-def _run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def _run_cli(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kompetanse", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "kompetanse", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -225,7 +237,9 @@ def test_questions_are_not_logged_by_default(
     caplog.set_level(logging.DEBUG)
     real_assistant.ask(QUESTION)
     app_client.post("/api/ask", json={"question": QUESTION})
-    app_client.post("/api/ask", json={"question": QUESTION, "history": [{"role": "user", "content": QUESTION}]})
+    app_client.post(
+        "/api/ask", json={"question": QUESTION, "history": [{"role": "user", "content": QUESTION}]}
+    )
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert NAME not in logged and FNR not in logged and "utdanningspermisjon" not in logged
 
@@ -235,7 +249,9 @@ def test_questions_are_not_logged_by_default(
 def test_with_log_questions_a_fodselsnummer_is_masked(
     real_assistant: Assistant, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, written: str
 ) -> None:
-    monkeypatch.setattr(real_assistant, "settings", real_assistant.settings.model_copy(update={"log_questions": True}))
+    monkeypatch.setattr(
+        real_assistant, "settings", real_assistant.settings.model_copy(update={"log_questions": True})
+    )
     caplog.set_level(logging.INFO)
     real_assistant.ask(f"Mitt fødselsnummer er {written}. Har jeg rett på utdanningspermisjon?")
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -248,7 +264,9 @@ def test_with_log_questions_a_fodselsnummer_is_masked(
 def test_with_log_questions_a_hyphenated_fodselsnummer_is_masked(
     real_assistant: Assistant, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(real_assistant, "settings", real_assistant.settings.model_copy(update={"log_questions": True}))
+    monkeypatch.setattr(
+        real_assistant, "settings", real_assistant.settings.model_copy(update={"log_questions": True})
+    )
     caplog.set_level(logging.INFO)
     real_assistant.ask("Mitt fødselsnummer er 010199-12345. Har jeg rett på utdanningspermisjon?")
     assert "010199-12345" not in "\n".join(r.getMessage() for r in caplog.records)

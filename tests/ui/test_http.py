@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,7 +20,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from assistant.service import Assistant
-from ingest.settings import Settings
+from ingest.settings import REPO_ROOT, Settings, load_settings
 from tests.ui.fake_assistant import FakeAssistant
 from ui.feedback import FeedbackStore
 from ui.server import create_app
@@ -50,7 +51,7 @@ def serving(app: FastAPI) -> Iterator[str]:
         thread.join(15)
 
 
-def check_every_endpoint(base: str, question: str, provision: str) -> dict[str, object]:
+def check_every_endpoint(base: str, question: str, provision: str) -> dict[str, Any]:
     """Call each /api endpoint once and check the essentials; returns the answer JSON."""
     with httpx.Client(base_url=base, timeout=120) as http:
         health = http.get("/api/health")
@@ -113,15 +114,47 @@ def test_api_over_http_with_fake(settings: Settings, tmp_path: Path) -> None:
     assert store.count() == 1
 
 
+@pytest.fixture(scope="module")
+def real_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real assistant (bundled corpus ingested with the default e5 embedder) served over HTTP."""
+    from ingest.pipeline import ensure_index
+
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("real-data"), corpus_dir=REPO_ROOT / "corpus")
+    ensure_index(settings)
+    with serving(create_app(settings, Assistant.from_settings(settings))) as base:
+        yield base
+    assert (settings.data_dir / "feedback.sqlite3").exists()
+
+
 @pytest.mark.integration
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_api_over_http_with_the_real_assistant(e5_settings: Settings) -> None:
-    from ingest.pipeline import ensure_index
-
-    ensure_index(e5_settings)
-    assistant = Assistant.from_settings(e5_settings)
-    with serving(create_app(e5_settings, assistant)) as base:
-        body = check_every_endpoint(base, "Har jeg rett på utdanningspermisjon?", "aml. § 12-11")
+def test_api_over_http_with_the_real_assistant(real_base: str) -> None:
+    body = check_every_endpoint(real_base, "Har jeg rett på utdanningspermisjon?", "aml. § 12-11")
     assert any(c["provision"] == "aml. § 12-11" for c in body["citations"]), body["citations"]
-    assert (e5_settings.data_dir / "feedback.sqlite3").exists()
+    assert body["method"] == "extractive"
+
+
+@pytest.mark.integration
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="assistant.condense joins a short out-of-scope follow-up with the previous question, "
+    "so it is answered instead of refused (reported to the lead)",
+)
+def test_out_of_scope_follow_up_is_refused(real_base: str) -> None:
+    first = "Har jeg rett på utdanningspermisjon?"
+    with httpx.Client(base_url=real_base, timeout=120) as http:
+        answer = http.post("/api/ask", json={"question": first}).json()
+        follow = http.post(
+            "/api/ask",
+            json={
+                "question": "Hvor mange feriedager har jeg?",
+                "history": [
+                    {"role": "user", "content": first},
+                    {"role": "assistant", "content": answer["answer"]},
+                ],
+            },
+        ).json()
+    assert follow["refused"] is True, follow["answer"]

@@ -154,7 +154,7 @@ def test_provision_view_lists_discussion_and_clickable_references() -> None:
     view = FakeAssistant().lookup("aml. § 12-11")
     assert view is not None
     html = render.provision_html(view)
-    assert "Omtalt i veilederen" in html and "Veilederen" in html
+    assert "Omtalt i" in html and "Veilederen" in html
     refs = [a["data-ref"] for t, a in tags_of(html) if t == "button" and a.get("data-ka-action") == "ref"]
     assert refs == ["aml. § 12-14"]
 
@@ -196,3 +196,76 @@ def test_feedback_buttons_show_pressed_state(answer: Answer) -> None:
 def test_bullets_become_lists(answer: Answer) -> None:
     html = render.answer_body_html(replace(answer, text="Innledning [1]\n- første [2]\n- andre"), 0)
     assert "<ul><li>første" in html and "<li>andre</li></ul>" in html
+
+
+def test_repeated_marker_points_at_its_own_sentence(answer: Answer) -> None:
+    second = "Utdanning ut over grunnskole eller videregående opplæringsnivå må være yrkesrelatert"
+    two = replace(
+        answer, text="Første [1]. Andre [1].", citations=(cite(1, AML, AML_QUOTE), cite(1, AML, second))
+    )
+    body = render.answer_body_html(two, 0)
+    assert [a.get("data-c") for t, a in tags_of(body) if t == "button"] == ["0", "1"]
+    only_second = render.passage_panel_html(two, 1, 1)
+    assert re.findall(r'<mark class="ka-quote">(.*?)</mark>', only_second) == [render.esc(second)]
+    both = render.passage_panel_html(two, 1)
+    assert len(re.findall("<mark", both)) == 2
+    sources = render.answer_html(two, 0).split('class="ka-sources"')[1]
+    assert sources.count('data-ka-action="cite"') == 1  # one source entry per passage
+
+
+def test_overlapping_quotes_are_merged() -> None:
+    assert (
+        render.highlight_many("abcdef", [("abcd", 0), ("cdef", 2)]) == '<mark class="ka-quote">abcdef</mark>'
+    )
+
+
+def test_citation_labels_use_the_short_document_name(answer: Answer) -> None:
+    long = replace(
+        answer,
+        citations=tuple(
+            replace(c, document="Arbeidsmiljøloven (lov 17. juni 2005 nr. 62)") for c in answer.citations
+        ),
+    )
+    assert render.citation_label(long, long.citations[0]) == "Arbeidsmiljøloven › aml. § 12-11"
+
+
+@pytest.mark.parametrize(
+    ("label", "title", "expected"),
+    [
+        ("aml. § 12-11", "(1)", "aml. § 12-11"),
+        ("aml. § 12-14", "§ 12-14. Tvisteløsning", "aml. § 12-14 – Tvisteløsning"),
+        (
+            "HTA kap. 3 pkt. 3.2",
+            "HTA kap. 3.2 Lokal lønnspolitikk",
+            "HTA kap. 3 pkt. 3.2 – Lokal lønnspolitikk",
+        ),
+        ("HTA kap. 1 pkt. 14.2", "14.2 Utdanningspermisjon", "HTA kap. 1 pkt. 14.2 – Utdanningspermisjon"),
+        ("Innledning", "Innledning", "Innledning"),
+        ("aml. § 12-11", "", "aml. § 12-11"),
+    ],
+)
+def test_provision_title_does_not_repeat_the_label(label: str, title: str, expected: str) -> None:
+    view = replace(FakeAssistant()._view(AML), label=label, title=title)
+    assert render.provision_title(view) == expected
+
+
+def test_markdown_headings_in_provision_text_become_bold() -> None:
+    view = replace(FakeAssistant()._view(AML), text="## § 12-11. Utdanningspermisjon\n(1) Tekst.")
+    html = render.provision_html(view)
+    assert "<strong>§ 12-11. Utdanningspermisjon</strong>" in html and "##" not in html
+
+
+def test_punctuation_after_a_marker_stays_with_it(answer: Answer) -> None:
+    html = render.answer_body_html(replace(answer, text="Slik er det [1]. Neste."), 0)
+    assert re.search(r'<span class="ka-nowrap"><button[^>]*>\[1\]</button>\.</span> Neste\.', html)
+
+
+def test_source_label_names_the_ledd() -> None:
+    label = render.source_label(
+        "Arbeidsmiljøloven", "aml. § 12-11", "Arbeidsmiljøloven › § 12-11 › (4)", None
+    )
+    assert label == "Arbeidsmiljøloven › aml. § 12-11 (4)"
+    assert (
+        render.source_label("Veilederen", None, "Medarbeidersamtalen", 3)
+        == "Veilederen › Medarbeidersamtalen, s. 3"
+    )

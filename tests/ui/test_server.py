@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import socket
 
 import pytest
 from fastapi.testclient import TestClient
@@ -77,7 +78,7 @@ def test_app_serves_the_ui_at_root_and_the_api_under_api(app_client: TestClient)
     assert page.status_code == 200
     config = app_client.get("/config").json()
     assert config["title"] == "Kompetanseassistenten"
-    assert 'document.documentElement.lang = "nb"' in config["head"]
+    assert 'document.documentElement.lang = "nb"' in config["js"]
     assert app_client.get("/api/health").json()["status"] == "ok"
     assert "/ask" in app_client.get("/api/openapi.json").json()["paths"]
     for docs in ("/docs", "/api/docs", "/redoc"):
@@ -130,3 +131,13 @@ def test_serve_help_is_norwegian(capsys: pytest.CaptureFixture[str]) -> None:
         build_parser().parse_args(["serve", "--help"])
     out = capsys.readouterr().out
     assert "--host" in out and "--port" in out and "127.0.0.1" in out
+
+
+def test_busy_port_gives_a_norwegian_error(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server, "prepare_assistant", lambda s: FakeAssistant(settings=s))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(KompetanseError, match="Er porten i bruk"):
+            server.serve(with_ui(settings, port=port))

@@ -7,7 +7,8 @@ element.addEventListener('click', (event) => {
   event.preventDefault();
   const d = hit.dataset;
   trigger('click', {
-    action: d.kaAction || '', turn: d.turn || '', n: d.n || '', ref: d.ref || '', rating: d.rating || '',
+    action: d.kaAction || '', turn: d.turn || '', n: d.n || '', c: d.c || '', ref: d.ref || '',
+    rating: d.rating || '',
   });
 });
 const outOfView = (el) => {
