@@ -83,6 +83,10 @@ _NYNORSK = frozenset(
     ]
 )
 
+# A follow-up judged on its own words must know at least this share of its vocabulary
+# from the sources before its context may carry it (see _off_topic_follow_up).
+FOLLOW_UP_MIN_COVERAGE = 0.5
+
 NOTICE_TRUNCATED = "Spørsmålet var svært langt, så bare de første {n} tegnene ble brukt."
 NOTICE_LANGUAGE = "Kildene er på norsk (bokmål), så svaret siterer dem på bokmål."
 
@@ -203,6 +207,18 @@ class Assistant:
             return should_refuse(evidence, min_dense=self.settings.retrieval.min_evidence)
         return should_refuse(evidence)
 
+    def _off_topic_follow_up(self, question: str, standalone: str) -> bool:
+        """True when a follow-up brings in a new topic the sources do not cover.
+
+        "Hvor mange feriedager har jeg?" after a question about utdanningspermisjon
+        is joined with that question for retrieval, which would hide that the new
+        topic is uncovered; so the follow-up is also judged on its own words.
+        """
+        if standalone == question:
+            return False
+        _, evidence, _ = self._retrieve(question)
+        return evidence.coverage < FOLLOW_UP_MIN_COVERAGE and self._refuse(evidence)
+
     def _extractive(
         self,
         question: str,
@@ -289,7 +305,7 @@ class Assistant:
         hits, evidence, retrieve_ms = self._retrieve(standalone)
         timings["retrieve_ms"] = retrieve_ms
         passages = tuple(Passage(i + 1, h.chunk, h.score) for i, h in enumerate(hits))
-        if not hits or self._refuse(evidence):
+        if not hits or self._refuse(evidence) or self._off_topic_follow_up(clean, standalone):
             yield self._refusal(clean, standalone, passages, notices, timings)
             return
         if self.llm is None:

@@ -306,7 +306,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["plot"] = plot(results, args.out.with_name(args.out.stem + "-svartid.png")).name
     markdown = render(results)
     args.out.write_text(markdown, encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(markdown)
     _log(f"Skrevet: {args.out}")
     return 0

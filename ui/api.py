@@ -200,8 +200,6 @@ def create_api(settings: Settings, assistant: Assistant, feedback: FeedbackStore
     @api.post("/ask", summary="Still et spørsmål", response_description="Answer JSON (see README).")
     def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question with citations, or refuse when the sources do not cover it."""
-        if settings.log_questions:
-            log.info("question: %s", mask_fnr(body.question[:500]))
         history = [Turn(role=t.role, content=t.content) for t in body.history]
         return assistant.ask(body.question, history=history, role=body.role).to_dict()
 

@@ -30,7 +30,7 @@ from assistant.service import Assistant
 from ingest.errors import KompetanseError
 from ingest.settings import Settings
 from ui import render
-from ui.feedback import FeedbackStore, mask_fnr
+from ui.feedback import FeedbackStore
 from ui.render import ChatEntry
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,6 @@ class ChatHandlers:
             gr.Warning("Skriv et spørsmål først.")
             yield render.conversation_html(entries, ratings), question, entries
             return
-        if self.settings.log_questions:
-            log.info("question: %s", mask_fnr(q[:500]))
         history = history_turns(entries)
         entry = ChatEntry(question=q)
         yield render.conversation_html([*entries, entry], ratings), "", [*entries, entry]

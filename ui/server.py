@@ -90,15 +90,17 @@ def create_app(settings: Settings, assistant: Assistant, feedback: FeedbackStore
 
 
 def install_log_masking() -> None:
-    """Mask fødselsnummer-like numbers in our, uvicorn's and Gradio's log records."""
+    """Mask fødselsnummer-like numbers in every record our, uvicorn's and Gradio's handlers write.
+
+    Call after logging (and uvicorn's logging config) is set up: filters go on the
+    handlers, which see records propagated from every child logger too.
+    """
     masking = FnrMaskingFilter()
     for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "kompetanse", "ui", "assistant", "ingest"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, FnrMaskingFilter) for f in logger.filters):
-            logger.addFilter(masking)
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, FnrMaskingFilter) for f in handler.filters):
-            handler.addFilter(masking)
+        for target in [logger, *logger.handlers]:
+            if not any(isinstance(f, FnrMaskingFilter) for f in target.filters):
+                target.addFilter(masking)
 
 
 def print_progress(event: Any) -> None:
@@ -151,6 +153,7 @@ def serve(settings: Settings) -> None:
         access_log=False,  # request lines can carry questions; keep them out of the log
         timeout_graceful_shutdown=5,
     )
+    install_log_masking()  # again: uvicorn.Config has just installed its own handlers
     try:
         AnnouncingServer(config).run()
     except SystemExit as exc:  # uvicorn exits when it cannot bind

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.unit
 
 @pytest.fixture
 def assistant(settings: Settings) -> Assistant:
+    # The hash embedder's similarities are far lower than e5's: use a floor that suits it.
+    settings.retrieval.min_evidence = 0.1
     embedder = HashEmbeddings()
     return Assistant(settings, MemoryIndex(CHUNKS, embedder), embedder)
 
@@ -53,7 +55,7 @@ def test_invalid_unicode_and_controls_are_cleaned() -> None:
 
 
 def test_out_of_scope_is_refused_without_answering(assistant: Assistant) -> None:
-    answer = assistant.ask("Hvor mange feriedager har jeg i år?")
+    answer = assistant.ask("Hvor mange feriedager har jeg?")
     assert answer.refused and answer.text == REFUSAL_TEXT and not answer.citations
 
 
@@ -94,3 +96,15 @@ def test_samtale_checklist_is_cited(assistant: Assistant) -> None:
     assert "læringsformer" in checklist.items[0].question
     md = checklist.to_markdown()
     assert "[1]" in md and "## Kilder" in md
+
+
+def test_off_topic_follow_up_is_refused(assistant: Assistant) -> None:
+    history = (Turn("user", "Har jeg rett på utdanningspermisjon?"), Turn("assistant", "..."))
+    answer = assistant.ask("Hvor mange feriedager har jeg?", history)
+    assert answer.refused
+
+
+def test_on_topic_follow_up_is_answered(assistant: Assistant) -> None:
+    history = (Turn("user", "Har jeg rett på utdanningspermisjon?"), Turn("assistant", "..."))
+    answer = assistant.ask("Må jeg varsle skriftlig?", history)
+    assert not answer.refused

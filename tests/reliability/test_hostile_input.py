@@ -92,32 +92,6 @@ def client(real_assistant: Assistant) -> Iterator[Any]:
 # --------------------------------------------------------------------------- empty and huge questions
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n\t \r\n", "\u200b\ufeff\u2028", "\x00\x07\x1b\x7f"])
-def test_empty_question_gets_a_prompt_without_retrieval(
-    real_assistant: Assistant, question: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-
-    def search(q: str, *args: Any, **kwargs: Any) -> list[Any]:
-        calls.append(q)
-        return []
-
-    spy = _EmbedSpy(real_assistant.embedder)
-    monkeypatch.setattr(real_assistant.searcher, "search", search)
-    monkeypatch.setattr(real_assistant, "embedder", spy)
-    answer = real_assistant.ask(question)
-    assert answer.refused and answer.text == EMPTY_QUESTION_TEXT
-    assert calls == [] and spy.lengths == [] and answer.passages == () and "retrieve_ms" not in answer.timings
-
-
-def test_empty_question_over_the_api_is_a_norwegian_prompt(client: Any) -> None:
-    blank = client.post("/api/ask", json={"question": "   \n"})
-    assert blank.status_code == 422 and blank.json()["error"] == "Spørsmålet er tomt. Skriv et spørsmål."
-    invisible = client.post("/api/ask", json={"question": "\u200b\ufeff"})
-    assert invisible.status_code == 200
-    assert invisible.json()["answer"] == EMPTY_QUESTION_TEXT and invisible.json()["passages"] == []
-
-
 class _EmbedSpy:
     """Wraps an embedder: records the length of every text embedded and the time spent embedding."""
 
@@ -144,6 +118,32 @@ class _EmbedSpy:
         finally:
             self.seconds += time.perf_counter() - started
             self.lengths.extend(len(t) for t in texts)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t \r\n", "\u200b\ufeff\u2028", "\x00\x07\x1b\x7f"])
+def test_empty_question_gets_a_prompt_without_retrieval(
+    real_assistant: Assistant, question: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def search(q: str, *args: Any, **kwargs: Any) -> list[Any]:
+        calls.append(q)
+        return []
+
+    spy = _EmbedSpy(real_assistant.embedder)
+    monkeypatch.setattr(real_assistant.searcher, "search", search)
+    monkeypatch.setattr(real_assistant, "embedder", spy)
+    answer = real_assistant.ask(question)
+    assert answer.refused and answer.text == EMPTY_QUESTION_TEXT
+    assert calls == [] and spy.lengths == [] and answer.passages == () and "retrieve_ms" not in answer.timings
+
+
+def test_empty_question_over_the_api_is_a_norwegian_prompt(client: Any) -> None:
+    blank = client.post("/api/ask", json={"question": "   \n"})
+    assert blank.status_code == 422 and blank.json()["error"] == "Spørsmålet er tomt. Skriv et spørsmål."
+    invisible = client.post("/api/ask", json={"question": "\u200b\ufeff"})
+    assert invisible.status_code == 200
+    assert invisible.json()["answer"] == EMPTY_QUESTION_TEXT and invisible.json()["passages"] == []
 
 
 def _timed_ask(

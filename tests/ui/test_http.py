@@ -138,11 +138,6 @@ def test_api_over_http_with_the_real_assistant(real_base: str) -> None:
 @pytest.mark.integration
 @pytest.mark.e2e
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="assistant.condense joins a short out-of-scope follow-up with the previous question, "
-    "so it is answered instead of refused (reported to the lead)",
-)
 def test_out_of_scope_follow_up_is_refused(real_base: str) -> None:
     first = "Har jeg rett på utdanningspermisjon?"
     with httpx.Client(base_url=real_base, timeout=120) as http:

@@ -104,9 +104,13 @@ def test_ui_login_when_configured(settings: Settings) -> None:
     assert client.post("/login", data={"username": "admin", "password": "hemmelig"}).status_code == 200
 
 
-def test_log_masking_is_installed_on_uvicorn_loggers() -> None:
-    server.install_log_masking()
-    server.install_log_masking()  # idempotent
+def test_log_masking_covers_records_from_child_loggers(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        server.install_log_masking()
+        server.install_log_masking()  # idempotent
+        logging.getLogger("ui.app").info("question: %s", "fnr 01017012345")
+        logging.getLogger("uvicorn.error").warning("GET /api/samtale?focus=01017012345")
+    assert "01017012345" not in caplog.text and caplog.text.count("***********") == 2
     for name in ("uvicorn.access", "uvicorn.error", ""):
         filters = [f for f in logging.getLogger(name).filters if isinstance(f, FnrMaskingFilter)]
         assert len(filters) == 1
