@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.models import ProvisionView
@@ -10,18 +11,25 @@ from ingest.models import Chunk
 from ingest.provisions import parse_query_references
 
 
+_LEDD = re.compile(r"^\(\d{1,2}\)$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
+
+
 def _body(chunk: Chunk, first: bool) -> str:
     """A chunk's text without the heading repeated on split parts (kept on the first part)."""
-    if not first and chunk.heading and chunk.text.startswith(chunk.heading):
-        return chunk.text[len(chunk.heading) :].lstrip("\n")
-    return chunk.text
+    text = chunk.text
+    if not first and chunk.heading and text.startswith(chunk.heading):
+        text = text[len(chunk.heading) :].lstrip("\n")
+    return _MD_HEADING.sub("", text)
 
 
 def _title(chunks: Sequence[Chunk]) -> str:
+    """The provision's heading: the deepest section title that is not a ledd number."""
     first = chunks[0]
     if first.heading:
-        return first.heading.strip()
-    return first.section_path[-1] if first.section_path else (first.provision or first.document)
+        return _MD_HEADING.sub("", first.heading).strip()
+    titles = [t for t in first.section_path if not _LEDD.match(t.strip())]
+    return titles[-1] if titles else (first.provision or first.document)
 
 
 def provision_view(label: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
@@ -42,7 +50,10 @@ def provision_view(label: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
             groups.append([c])
     main = max(groups, key=lambda g: sum(len(c.text) for c in g))
     text = "\n\n".join(_body(c, i == 0) for i, c in enumerate(main))
-    discussed = tuple(c for c in chunks if c.provision != label and label in c.references)
+    own_docs = {c.doc_id for c in own}
+    discussed = tuple(
+        c for c in chunks if c.provision != label and label in c.references and c.doc_id not in own_docs
+    )
     refs: list[str] = []
     for c in own:
         for r in c.references:
