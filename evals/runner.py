@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 RETRIEVE_K = metrics.MAX_K
 PREVIEW_CHARS = 160
+WARM_UP_QUESTION = "Hva er utdanningspermisjon?"
 METRIC_KEYS = (
     "hit_at_1",
     "hit_at_4",
@@ -208,8 +209,16 @@ def evaluate_system(
     llm_judge: JudgeFn | None = None,
     progress: Progress | None = None,
 ) -> SystemRun:
-    """Ask ``answerer`` every item and score it; one failing question never stops the run."""
+    """Ask ``answerer`` every item and score it; one failing question never stops the run.
+
+    One untimed warm-up question goes first, so the latencies describe a running
+    app (lazy model loading is cold start, measured by ``evals.bench``).
+    """
     records: list[QuestionRecord] = []
+    try:
+        answerer.ask(WARM_UP_QUESTION)
+    except Exception:
+        log.exception("warm-up question failed")
     for i, item in enumerate(items, 1):
         error = ""
         started = time.perf_counter()

@@ -7,15 +7,10 @@ from pathlib import Path
 
 import pytest
 
-# Never phone home, never try a model hub (also set by the Makefile).
-for _key, _value in {
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}.items():
+from kompetanse.cli import OFFLINE_ENV
+
+# Never phone home, never try a model hub (also set by the Makefile and the CLI).
+for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
 from ingest.settings import REPO_ROOT, Settings, load_settings  # noqa: E402

@@ -12,6 +12,7 @@ from assistant.models import Answer, Citation, Hit, Passage, Turn
 from evals.dataset import EvalItem
 from evals.runner import (
     METRIC_KEYS,
+    WARM_UP_QUESTION,
     check_gate,
     evaluate_system,
     load_thresholds,
@@ -68,6 +69,8 @@ class ScriptedAnswerer:
         self.asked.append((question, tuple(history), role))
         if question == "boom":
             raise RuntimeError("modellen krasjet")
+        if question not in self.script:  # the runner's warm-up question
+            return Answer(question, "Det står ikke i kildene.", True, (), ())
         texts, text, refused = self.script[question]
         passages = tuple(Passage(i, CHUNKS[t], 1.0 / i) for i, t in enumerate(texts, 1))
         cites = [] if refused else [p for p in passages if f"[{p.n}]" in text]
@@ -119,7 +122,8 @@ def test_evaluate_system_fail_reasons_and_isolated_errors() -> None:
     fake = ScriptedAnswerer({**SCRIPT, "boom": ((OTHER,), "", False)})
     run = evaluate_system("fake", fake, [*ITEMS, item("krasj", "boom", ("to år",))])
     by_id = {r.id: r for r in run.records}
-    assert fake.asked[1] == ("Får jeg ny fridag?", (), "manager")
+    assert fake.asked[0][0] == WARM_UP_QUESTION  # untimed, not recorded
+    assert fake.asked[2] == ("Får jeg ny fridag?", (), "manager")
     assert by_id["fridag"].failures == ("avviste et spørsmål som kildene dekker",)
     assert by_id["fridag"].first_hit_rank == 2
     assert by_id["ferie"].failures == ("svarte på et spørsmål utenfor kildene (skulle avvist)",)
