@@ -10,7 +10,6 @@ from assistant.text import fold
 from ingest.models import Chunk
 from ingest.provisions import parse_query_references
 
-
 _LEDD = re.compile(r"^\(\d{1,2}\)$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 

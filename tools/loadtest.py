@@ -315,7 +315,7 @@ class SpawnedApp:
         with httpx.Client(base_url=self.url, trust_env=False, timeout=10) as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    self.__exit__()
+                    self.stop(keep_files=True)
                     raise LoadTestError(f"Appen stoppet under oppstart; se {self.log_path}.")
                 try:
                     if client.get("/api/health").status_code == 200:
@@ -323,10 +323,14 @@ class SpawnedApp:
                 except httpx.TransportError:
                     pass
                 time.sleep(0.5)
-        self.__exit__()
+        self.stop(keep_files=True)
         raise LoadTestError(f"Appen ble ikke klar innen {self.startup_timeout_s:.0f} s; se {self.log_path}.")
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.stop(keep_files=exc_type is not None)
+
+    def stop(self, *, keep_files: bool) -> None:
+        """Stop the app (SIGTERM, then SIGKILL); remove our temporary data folder unless ``keep_files``."""
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
             process.terminate()
@@ -335,7 +339,7 @@ class SpawnedApp:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
-        if self.own_dir and not exc:
+        if self.own_dir and not keep_files:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
