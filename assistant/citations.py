@@ -183,10 +183,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True
     if len(word) == 1 and word.isalpha():  # "bokstav a." and list labels "a."
         return True
-    # "§ 12-11." heading followed by its title
-    return bool(
-        re.fullmatch(r"\d+(?:[.,-]\d+)*", word) and head[: len(head) - len(word)].rstrip().endswith("§")
-    )
+    # A "§ 12-11." heading at the start of a line stays with its title; mid-sentence it ends a sentence.
+    line = text[text.rfind("\n", 0, dot) + 1 : dot]
+    return bool(re.fullmatch(r"[#\s]*§\s*\d+(?:[.,-]\d+)*", line))
 
 
 def _boundaries(text: str) -> list[int]:
@@ -219,8 +218,8 @@ def split_sentences(text: str) -> list[Span]:
     whitespace and a capital, quote, "§" or bullet; at newlines that start a list item
     ("• ", "- ", "a. ", "1. ") and at blank lines followed by a capital, digit or bullet.
     Does not split after abbreviations ("jf.", "pkt.", "bl.a.", "f.eks." ...),
-    single-letter labels ("bokstav a.") or "§ 12-11." headings; "3.3" has no space
-    and never splits. Returns spans whose
+    single-letter labels ("bokstav a.") or a "§ 12-11." heading at the start of a
+    line; "3.3" has no space and never splits. Returns spans whose
     ``text`` equals ``text[start:end]``.
     """
     spans: list[Span] = []

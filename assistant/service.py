@@ -39,12 +39,12 @@ from assistant.refusal import (
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
+from ingest.privacy import mask_personal_numbers
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-_FNR = re.compile(r"\b\d{6}\s?\d{5}\b")
 _ENGLISH = frozenset(
     [
         "the",
@@ -89,11 +89,6 @@ FOLLOW_UP_MIN_COVERAGE = 0.5
 
 NOTICE_TRUNCATED = "Spørsmålet var svært langt, så bare de første {n} tegnene ble brukt."
 NOTICE_LANGUAGE = "Kildene er på norsk (bokmål), så svaret siterer dem på bokmål."
-
-
-def mask_personal_numbers(text: str) -> str:
-    """Mask fødselsnummer-like 11-digit numbers before anything is logged."""
-    return _FNR.sub("***********", text)
 
 
 def sanitise_question(question: str, max_chars: int) -> tuple[str, tuple[str, ...]]:
@@ -167,7 +162,9 @@ class Assistant:
     # -- answering -----------------------------------------------------------
     def _prepare(self, question: str, history: Sequence[Turn]) -> tuple[str, str, tuple[str, ...], float]:
         t0 = time.perf_counter()
-        clean, notices = sanitise_question(question, self.settings.retrieval.max_question_chars)
+        limit = self.settings.retrieval.max_question_chars
+        clean, notices = sanitise_question(question, limit)
+        history = [Turn(t.role, sanitise_question(t.content, limit)[0]) for t in history]
         if self.settings.log_questions:
             log.info("question: %s", mask_personal_numbers(clean))
         standalone = standalone_question(clean, history) if clean else clean

@@ -168,9 +168,18 @@ def _install_error_handlers(api: FastAPI) -> None:
 
     @api.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        defaults = {404: "Fant ikke det du spurte etter.", 405: "Metoden er ikke tillatt her."}
-        # Starlette's own English phrases ("Not Found") are replaced; our Norwegian details are kept.
-        ours = isinstance(exc.detail, str) and exc.detail not in http.client.responses.values()
+        defaults = {
+            400: "Forespørselen kunne ikke leses. Send gyldig JSON i UTF-8.",
+            404: "Fant ikke det du spurte etter.",
+            405: "Metoden er ikke tillatt her.",
+        }
+        # Starlette's own English phrases ("Not Found", body-parse errors) are replaced;
+        # our Norwegian details are kept. We never raise 400 ourselves.
+        ours = (
+            isinstance(exc.detail, str)
+            and exc.detail not in http.client.responses.values()
+            and exc.status_code != 400
+        )
         fallback = defaults.get(exc.status_code, "Forespørselen kunne ikke behandles.")
         body = {"error": exc.detail if ours else fallback}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,10 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import KompetanseError
+from ingest.privacy import mask_personal_numbers
 
-# Eleven digits, optionally written "DDMMYY NNNNN", not part of a longer number.
-_FNR = re.compile(r"(?<!\d)\d{6}[ .-]?\d{5}(?!\d)")
-FNR_MASK = "***********"
 MAX_TEXT_CHARS = 100_000
 MAX_COMMENT_CHARS = 5_000
 
@@ -39,9 +36,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
-def mask_fnr(text: str) -> str:
-    """Replace fødselsnummer-like 11-digit numbers in ``text`` with asterisks."""
-    return _FNR.sub(FNR_MASK, text)
+mask_fnr = mask_personal_numbers
 
 
 class FnrMaskingFilter(logging.Filter):

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from assistant.service import Assistant
 from ingest.errors import KompetanseError
@@ -74,6 +75,16 @@ def create_app(settings: Settings, assistant: Assistant, feedback: FeedbackStore
     store = feedback or FeedbackStore.in_data_dir(settings.data_dir)
     app = FastAPI(title="Kompetanseassistenten", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/api", create_api(settings, assistant, store))  # before "/", which would catch everything
+
+    @app.middleware("http")
+    async def _api_paths_stay_json(request: Any, call_next: Any) -> Any:
+        # A path under /api with a control character (an encoded line break) matches no route,
+        # not even the /api mount; answer in the API's error shape instead of Gradio's.
+        path = request.scope.get("path", "")
+        if path.startswith("/api") and any(ord(ch) < 32 for ch in path):
+            return JSONResponse({"error": "Fant ikke det du spurte etter."}, status_code=404)
+        return await call_next(request)
+
     blocks = build_ui(settings, assistant, store)
     options: dict[str, Any] = mount_options()
     return gr.mount_gradio_app(

@@ -87,6 +87,7 @@ def test_normalise_lowercases_collapses_space_and_drops_quotes_and_soft_hyphens(
         "Se § 14-6 første ledd bokstav p. Dette gjelder avtalen.",
         "Vilkårene i bokstav a. Og b. gjelder begge.",
         "§ 12-11. Utdanningspermisjon gir rett til fri.",
+        "## § 12-11. Utdanningspermisjon",
         "Punkt 3.3 og 14.2 i HTA gjelder dette.",
     ],
 )
@@ -112,6 +113,14 @@ def test_splits_on_sentence_end_before_capital_quote_bullet_and_list_lines() -> 
         "- punkt to",
         "a. dobbelt så lang tid",
         "b. minst ett år",
+    ]
+
+
+def test_paragraph_number_mid_sentence_ends_the_sentence() -> None:
+    text = "Retten følger av arbeidsmiljøloven § 12-11. I den utstrekning det er nødvendig, gis permisjon."
+    assert [s.text for s in split_sentences(text)] == [
+        "Retten følger av arbeidsmiljøloven § 12-11.",
+        "I den utstrekning det er nødvendig, gis permisjon.",
     ]
 
 
@@ -308,3 +317,36 @@ def test_validate_result_is_stable_when_validated_again() -> None:
     first = validate_answer(answer, PASSAGES)
     second = validate_answer(first.text, PASSAGES)
     assert first.ok and second.text == first.text and second.citations == first.citations
+
+
+_CLAIMS = [s.text for p in PASSAGES for s in split_sentences(p.chunk.text)] + [
+    "Kommunen betaler alltid full lønn.",
+    "Du må:",
+    "- varsle arbeidsgiver skriftlig",
+    "Permisjonen varer i ti år.",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_CLAIMS),
+            st.lists(st.integers(min_value=0, max_value=5), max_size=3),
+            st.sampled_from([" ", "\n", "\n\n"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_validation_is_idempotent_and_keeps_only_supported_sentences(
+    parts: list[tuple[str, list[int], str]],
+) -> None:
+    answer = "".join(f"{claim} {''.join(f'[{n}]' for n in ns)}{sep}" for claim, ns, sep in parts)
+    first = validate_answer(answer, PASSAGES)
+    second = validate_answer(first.text, PASSAGES)
+    assert second.text == first.text
+    assert second.kept_sentences == first.kept_sentences and second.removed == ()
+    for c in first.citations:
+        assert 1 <= c.n <= len(PASSAGES)
+        assert PASSAGES[c.n - 1].chunk.text[c.quote_start :].startswith(c.quote)

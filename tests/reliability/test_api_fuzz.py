@@ -146,7 +146,6 @@ def test_responses_conform_to_the_openapi_description(fake_results: tuple[Proble
     assert conformance == {}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: /api paths with an encoded line break fall through to Gradio")
 def test_a_path_with_a_line_break_gets_the_api_error_shape(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
@@ -159,7 +158,6 @@ def test_a_path_with_a_line_break_gets_the_api_error_shape(tmp_path: Path) -> No
     assert r.status_code == 404 and "error" in r.json(), r.text
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ui/api.py passes Starlette's English body-parse error through")
 def test_a_body_that_is_not_utf8_gets_a_norwegian_error(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 

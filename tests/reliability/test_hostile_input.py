@@ -230,7 +230,6 @@ def test_lone_surrogates_and_controls_over_the_api(client: Any) -> None:
     assert r.status_code in (400, 422) and r.json()["error"] and "Traceback" not in r.text
 
 
-@pytest.mark.xfail(strict=True, reason="bug: history turns are not sanitised (assistant/service.py _prepare)")
 def test_lone_surrogate_in_history_does_not_break_a_follow_up(real_assistant: Assistant) -> None:
     history = [Turn("user", "Har jeg rett på utdanningspermisjon?\ud800"), Turn("assistant", "Ja [1].")]
     answer = real_assistant.ask("Og hva med lønn?", history)

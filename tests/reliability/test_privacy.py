@@ -260,7 +260,6 @@ def test_with_log_questions_a_fodselsnummer_is_masked(
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(strict=True, reason="bug: assistant/service.py masks DDMMYY NNNNN but not DDMMYY-NNNNN")
 def test_with_log_questions_a_hyphenated_fodselsnummer_is_masked(
     real_assistant: Assistant, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
