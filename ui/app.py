@@ -300,6 +300,12 @@ def store_uploads(settings: Settings, files: Sequence[str]) -> tuple[list[Path],
             refused.append(f"{name}: filen er større enn {settings.ui.max_upload_mb} MB.")
         else:
             dest = folder / name
+            n = 2
+            # Two files of one upload that sanitise to the same name are both kept;
+            # a later upload of the same name replaces the earlier version on purpose.
+            while dest in stored:
+                dest = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+                n += 1
             shutil.copyfile(src, dest)
             stored.append(dest)
     return stored, refused

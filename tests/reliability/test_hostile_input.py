@@ -454,7 +454,6 @@ def test_store_uploads_refuses_by_type_and_size_and_names_each_file(tmp_path: Pa
     )
 
 
-@pytest.mark.xfail(strict=True, reason="bug: two uploads that sanitise to the same name overwrite each other")
 def test_uploads_with_colliding_names_are_both_kept(tmp_path: Path) -> None:
     from ui.app import store_uploads
 
