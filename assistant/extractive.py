@@ -20,6 +20,7 @@ from assistant.citations import Span, make_citation, split_sentences
 from assistant.lexical import BM25Index
 from assistant.models import Citation, Passage
 from assistant.text import analyse, content_words
+from ingest.models import Chunk
 
 MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 3
@@ -228,11 +229,10 @@ def _cited(sentence: str, n: int) -> str:
     return f"{sentence} [{n}]"
 
 
-def lead_line(chosen: Sequence[Candidate]) -> str:
-    """Name the governing provisions (or guide sections) of the cited passages."""
+def lead_for(chunks: Sequence[Chunk]) -> str:
+    """Name the governing provisions (or guide sections) of the cited chunks, in order."""
     names: list[str] = []
-    for c in chosen:
-        chunk = c.passage.chunk
+    for chunk in chunks:
         if chunk.provision:
             name = chunk.provision
         else:
@@ -240,6 +240,11 @@ def lead_line(chosen: Sequence[Candidate]) -> str:
         if name not in names:
             names.append(name)
     return "Gjelder: " + "; ".join(names) if names else ""
+
+
+def lead_line(chosen: Sequence[Candidate]) -> str:
+    """The lead line for the chosen sentences."""
+    return lead_for([c.passage.chunk for c in chosen])
 
 
 def compose(chosen: Sequence[Candidate]) -> Extract:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.condense import standalone_question
-from assistant.extractive import SentenceVectors, extractive_answer
+from assistant.extractive import SentenceVectors, extractive_answer, lead_for
 from assistant.lookup import all_views, lookup
 from assistant.models import (
     Answer,
@@ -341,8 +341,18 @@ class Assistant:
             yield fallback((exc.message,))
             return
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
-        answer = answer_from_draft(question, passages, draft, fallback=lambda: fallback(), notices=notices)
-        yield answer
+        by_n = {p.n: p.chunk for p in passages}
+        cited = [by_n[n] for n in dict.fromkeys(c.n for c in draft.validation.citations) if n in by_n]
+        yield answer_from_draft(
+            question,
+            passages,
+            draft,
+            fallback=lambda: fallback(),
+            notices=notices,
+            standalone_question=standalone,
+            lead=lead_for(cited),
+            timings=timings,
+        )
 
     # -- other views ---------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.models import Turn
+from assistant.models import Answer, Turn
 from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT, Evidence, should_refuse
 from assistant.service import (
     NOTICE_LANGUAGE,
@@ -108,3 +108,40 @@ def test_on_topic_follow_up_is_answered(assistant: Assistant) -> None:
     history = (Turn("user", "Har jeg rett på utdanningspermisjon?"), Turn("assistant", "..."))
     answer = assistant.ask("Må jeg varsle skriftlig?", history)
     assert not answer.refused
+
+
+def _with_llm(settings: Settings, responses: list[str]) -> Assistant:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.llm import LLMAnswerer
+
+    settings.retrieval.min_evidence = 0.1
+    embedder = HashEmbeddings()
+    llm = LLMAnswerer(FakeListChatModel(responses=responses), "fake-model")
+    return Assistant(settings, MemoryIndex(CHUNKS, embedder), embedder, llm)
+
+
+def test_llm_answer_is_validated_and_keeps_provenance(settings: Settings) -> None:
+    good = "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11 [1]."
+    assistant = _with_llm(settings, [good])
+    answer = assistant.ask("Hva står i HTA 14.2?")
+    assert answer.method == "llm:fake-model"
+    assert answer.citations and answer.citations[0].provision == "HTA kap. 1 pkt. 14.2"
+    assert answer.lead.startswith("Gjelder:") and answer.standalone_question
+    assert "retrieve_ms" in answer.timings
+
+
+def test_unsupported_llm_answer_falls_back_to_quotes(settings: Settings) -> None:
+    assistant = _with_llm(settings, ["Du får alltid full lønn i fem år [1]. Det er sikkert [9]."])
+    answer = assistant.ask("Hva står i HTA 14.2?")
+    assert answer.method == "extractive"
+    assert any("verifiseres" in n or "kontroll" in n for n in answer.notices), answer.notices
+    for c in answer.citations:
+        assert c.quote in answer.passages[c.n - 1].chunk.text
+
+
+def test_streaming_yields_deltas_then_the_answer(settings: Settings) -> None:
+    good = "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11 [1]."
+    items = list(_with_llm(settings, [good]).stream("Hva står i HTA 14.2?"))
+    assert isinstance(items[-1], Answer) and items[-1].method == "llm:fake-model"
+    assert all(isinstance(i, str) for i in items[:-1]) and "".join(items[:-1]).strip() == good
