@@ -152,6 +152,12 @@ def run_worker(system: str, data_dir: Path, corpus_dir: Path, questions: Path) -
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
+def _ingest_progress(event: Any) -> None:
+    done = event.file_index + 1  # file_index is 0-based
+    if event.kind == "file" and (done % 20 == 0 or done == event.file_total):
+        _log(f"  fil {done}/{event.file_total}")
+
+
 def measure_scale(
     scale: int, workdir: Path, items: Sequence[EvalItem], baseline: bool, queries: int
 ) -> dict[str, Any]:
@@ -163,7 +169,7 @@ def measure_scale(
     counts = make_corpus(REPO_ROOT / "corpus", corpus, scale)
     _log(f"[{scale}x] {counts['files']} filer, {counts['pages']} sider, {counts['chars']} tegn; leser inn …")
     settings = load_settings(data_dir=workdir / f"data-{scale}", corpus_dir=corpus)
-    report = ingest_paths(settings, [corpus], rebuild=True)
+    report = ingest_paths(settings, [corpus], rebuild=True, progress=_ingest_progress)
     if report.failed:
         raise RuntimeError(f"ingest failed at scale {scale}: {[str(o) for o in report.failed]}")
     ours: dict[str, Any] = {"ingest_s": report.seconds, "chunks": report.chunks}

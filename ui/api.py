@@ -73,6 +73,26 @@ class AskRequest(BaseModel):
         return value
 
 
+class ErrorResponse(BaseModel):
+    """Every error: a Norwegian message, and for invalid input the failing fields."""
+
+    error: str
+    details: list[dict[str, str]] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in (
+        (400, "Forespørselen kunne ikke leses"),
+        (401, "Innlogging kreves"),
+        (404, "Fant ikke"),
+        (422, "Ugyldig forespørsel"),
+        (500, "Uventet feil"),
+        (503, "Indeksen er utilgjengelig"),
+    )
+}
+
+
 class FeedbackRequest(BaseModel):
     """A rating of one answer; stored locally, never sent anywhere."""
 
@@ -203,6 +223,7 @@ def create_api(settings: Settings, assistant: Assistant, feedback: FeedbackStore
         redoc_url=None,
         openapi_url="/openapi.json",
         dependencies=[Depends(BasicAuth(settings))],
+        responses=ERROR_RESPONSES,
     )
     _install_error_handlers(api)
 

@@ -133,11 +133,6 @@ def test_every_error_is_a_json_object_with_a_message(fake_results: tuple[Problem
     assert problems.get("error_shape", []) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ui/api.py does not document its 404 (unknown provision), 400 (body not UTF-8 JSON) "
-    "and 503 answers in the OpenAPI description",
-)
 def test_responses_conform_to_the_openapi_description(fake_results: tuple[Problems, int, float]) -> None:
     problems, _, _ = fake_results
     conformance = {
