@@ -311,6 +311,19 @@ def _overlap(claim: set[str], span_stems: set[str]) -> float:
     return found / len(claim)
 
 
+MIN_QUOTE_WORDS = 3
+
+
+def _whole_unit(hay: str, a: int, b: int) -> bool:
+    """True when ``hay[a:b]`` is a whole sentence or list item (bounded by line/sentence ends)."""
+    before = hay[:a].rstrip(" \t•·▪*-–(")
+    before = re.sub(r"(?:\(\d{1,2}\)|\b[a-zæøå]\.)\s*$", "", before).rstrip()
+    after = hay[b:].lstrip(" \t")
+    starts = not before or before.endswith(("\n", ".", "?", "!", ":"))
+    ends = not after or after[0] in "\n.?!:;"
+    return starts and ends
+
+
 def support(claim: str, passage_text: str, *, context: str = "") -> Support | None:
     """How well ``passage_text`` supports ``claim`` (markers in the claim are ignored).
 
@@ -340,7 +353,12 @@ def support(claim: str, passage_text: str, *, context: str = "") -> Support | No
         for m in re.finditer(re.escape(needle), hay):
             a, b = m.start(), m.end()
             if (a == 0 or not hay[a - 1].isalnum()) and (b == len(hay) or not hay[b].isalnum()):
-                return Support(1.0, offsets[a], offsets[b - 1] + 1)
+                # A quote of one or two words supports nothing unless it is a whole sentence or
+                # list item of the passage ("HACKED" lifted from an injected sentence is not).
+                if len(claim_content) >= MIN_QUOTE_WORDS or _whole_unit(hay, a, b):
+                    return Support(1.0, offsets[a], offsets[b - 1] + 1)
+    if len(claim_content) < MIN_QUOTE_WORDS:
+        return None  # too short to be supported by word overlap alone
 
     context_stems = _content(_tokens(context))
     claim_numbers = _numbers(claim_tokens) - context_stems
