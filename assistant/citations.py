@@ -352,11 +352,11 @@ def support(claim: str, passage_text: str, *, context: str = "") -> Support | No
     if needle:
         for m in re.finditer(re.escape(needle), hay):
             a, b = m.start(), m.end()
-            if (a == 0 or not hay[a - 1].isalnum()) and (b == len(hay) or not hay[b].isalnum()):
-                # A quote of one or two words supports nothing unless it is a whole sentence or
-                # list item of the passage ("HACKED" lifted from an injected sentence is not).
-                if len(claim_content) >= MIN_QUOTE_WORDS or _whole_unit(hay, a, b):
-                    return Support(1.0, offsets[a], offsets[b - 1] + 1)
+            bounded = (a == 0 or not hay[a - 1].isalnum()) and (b == len(hay) or not hay[b].isalnum())
+            # A quote of one or two words supports nothing unless it is a whole sentence or
+            # list item of the passage ("HACKED" lifted from an injected sentence is not).
+            if bounded and (len(claim_content) >= MIN_QUOTE_WORDS or _whole_unit(hay, a, b)):
+                return Support(1.0, offsets[a], offsets[b - 1] + 1)
     if len(claim_content) < MIN_QUOTE_WORDS:
         return None  # too short to be supported by word overlap alone
 
