@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from ingest.settings import Settings, load_settings
 from ingest.store import DocRecord
 from tests.chroma_server import ChromaServer, chroma_server  # noqa: F401  (session fixture)
 from tests.conftest import CORPUS_DIR
+from tests.embedders import MemoEmbeddings
 
 
 def make_chunk(
@@ -102,31 +102,7 @@ class CountingEmbedder(IndexEmbeddings):
         return self.inner.embed_query(text)
 
 
-class CachedEmbedder(IndexEmbeddings):
-    """Real e5 vectors, computed once per text for the whole session (keeps the suite fast)."""
-
-    def __init__(self, inner: IndexEmbeddings) -> None:
-        self.inner = inner
-        self._cache: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        with self._lock:
-            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-            if todo:
-                self._cache.update(zip(todo, self.inner.embed_documents(todo), strict=True))
-            return [self._cache[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
+CachedEmbedder = MemoEmbeddings  # real e5 vectors, computed once per text for the session
 
 
 class OtherEmbeddings(HashEmbeddings):

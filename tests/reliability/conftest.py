@@ -31,6 +31,7 @@ from assistant.models import Answer
 from assistant.service import Assistant
 from ingest.embeddings import IndexEmbeddings, make_embedder
 from ingest.settings import REPO_ROOT, Settings, load_settings
+from tests.embedders import MemoEmbeddings
 
 CORPUS_DIR = REPO_ROOT / "corpus"
 DEV_SET = REPO_ROOT / "evals" / "data" / "dev.jsonl"
@@ -38,42 +39,6 @@ MARKER_RE = re.compile(r"\[(\d+)\]")
 
 
 # --------------------------------------------------------------------------- embedder
-
-
-class MemoEmbeddings(IndexEmbeddings):
-    """A real embedder whose passage vectors are memoised by text (queries are not).
-
-    Same ``name`` and ``dimension`` as the wrapped embedder, so indexes built with it
-    are indistinguishable from indexes built with the embedder itself.
-    """
-
-    def __init__(self, inner: IndexEmbeddings, cache: dict[str, list[float]] | None = None) -> None:
-        self.inner = inner
-        self.cache: dict[str, list[float]] = {} if cache is None else cache
-        self._lock = threading.Lock()
-        self.embedded = 0
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        with self._lock:
-            todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
-        if todo:
-            vectors = self.inner.embed_documents(todo)
-            with self._lock:
-                self.cache.update(zip(todo, vectors, strict=True))
-                self.embedded += len(todo)
-        with self._lock:
-            return [list(self.cache[t]) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
 
 
 @pytest.fixture(scope="session")
