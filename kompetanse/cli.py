@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from ingest.errors import KompetanseError
 
-COMMAND_MODULES = ("cmd_ingest", "cmd_ask", "cmd_serve", "cmd_eval")
+COMMAND_MODULES = ("cmd_ingest", "cmd_ask", "cmd_serve", "cmd_eval", "cmd_feedback")
 
 OFFLINE_ENV = {
     "GRADIO_ANALYTICS_ENABLED": "False",
