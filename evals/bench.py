@@ -105,6 +105,7 @@ def make_corpus(source_dir: Path, target: Path, scale: int) -> dict[str, int]:
 
 
 def _latencies(answerer: Any, items: Sequence[EvalItem]) -> dict[str, float | None]:
+    answerer.ask(COLD_QUESTION)  # untimed warm-up
     times = []
     for item in items:
         started = time.perf_counter()
@@ -113,10 +114,25 @@ def _latencies(answerer: Any, items: Sequence[EvalItem]) -> dict[str, float | No
     return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95)}
 
 
-def worker(system: str, data_dir: Path, corpus_dir: Path, questions: Path) -> dict[str, Any]:
-    """Run inside a fresh process: first answer (cold), then warm latency over ``questions``, peak RSS."""
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB.
+
+    Reads VmHWM from /proc (per address space, so a parent's memory before
+    ``exec`` does not count, unlike ``getrusage``'s ru_maxrss on Linux); falls
+    back to ``resource.getrusage``.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
     import resource
 
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(system: str, data_dir: Path, corpus_dir: Path, questions: Path) -> dict[str, Any]:
+    """Run inside a fresh process: first answer (cold), then warm latency over ``questions``, peak RSS."""
     started_at = float(os.environ.get("KOMPETANSE_BENCH_T0", time.time()))
     settings = load_settings(data_dir=data_dir, corpus_dir=corpus_dir)
     if system == "baseline":
@@ -132,7 +148,7 @@ def worker(system: str, data_dir: Path, corpus_dir: Path, questions: Path) -> di
     warm = _latencies(answerer, load_dataset(questions))
     if system == "baseline":
         answerer.close()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    rss_mb = peak_rss_mb()
     return {
         "cold_start_s": cold_s,
         "warm_p50_ms": warm["p50_ms"],

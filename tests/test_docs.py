@@ -20,12 +20,16 @@ def test_expected_commands_exist() -> None:
     assert {"ingest", "ask", "chat", "lookup", "samtale", "serve", "eval", "feedback"} <= set(_commands())
 
 
-@pytest.mark.parametrize("command", ["ingest", "ask", "chat", "lookup", "samtale", "serve", "eval", "feedback"])
+@pytest.mark.parametrize(
+    "command", ["ingest", "ask", "chat", "lookup", "samtale", "serve", "eval", "feedback"]
+)
 def test_command_documented_in_readme(command: str) -> None:
     assert f"kompetanse {command}" in README
 
 
-@pytest.mark.parametrize("command", ["ingest", "ask", "chat", "lookup", "samtale", "serve", "eval", "feedback"])
+@pytest.mark.parametrize(
+    "command", ["ingest", "ask", "chat", "lookup", "samtale", "serve", "eval", "feedback"]
+)
 def test_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         build_parser().parse_args([command, "--help"])
