@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.models import Turn
-from assistant.text import content_words
+from core.text import content_words
 
 FOLLOW_UP_START = re.compile(
     r"^\s*(og|men|så|hva med|hvordan med|kva med|korleis med|what about|and|also|or|eller|også|"

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.citations import Span, make_citation, split_sentences
-from assistant.lexical import BM25Index
 from assistant.models import Citation, Passage
-from assistant.text import analyse, content_words
-from ingest.models import Chunk
+from core.models import Chunk
+from core.text import analyse, content_words
+from index.lexical import BM25Index
 
 MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 3

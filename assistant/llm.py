@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from assistant.citations import Validation, validate_answer
 from assistant.models import Answer, Passage, Turn
 from assistant.prompts import REFUSAL_TEXT, build_answer_messages, build_condense_messages
-from ingest.errors import KompetanseError
-from ingest.settings import Settings
+from core.errors import KompetanseError
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

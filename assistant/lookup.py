@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 
 from assistant.models import ProvisionView
-from assistant.text import fold
-from ingest.models import Chunk
-from ingest.provisions import parse_query_references
+from core.models import Chunk
+from core.provisions import parse_query_references
+from core.text import fold
 
 _LEDD = re.compile(r"^\(\d{1,2}\)$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)

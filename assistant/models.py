@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ingest.models import Chunk
+from core.models import Chunk
 
 Role = Literal["user", "assistant"]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.lexical import BM25Index
 from assistant.models import Hit
+from index.lexical import BM25Index
 
 REFUSAL_TEXT = (
     "Jeg finner ikke noe om dette i kildene jeg har: KS-veilederen om læring og kompetanseutvikling, "

@@ -20,12 +20,12 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.citations import split_sentences
-from assistant.lexical import BM25Index
 from assistant.models import Hit
-from assistant.text import analyse
-from ingest.models import Chunk
-from ingest.provisions import ledd_in_query, parse_query_references
-from ingest.settings import RetrievalSettings
+from core.models import Chunk
+from core.provisions import ledd_in_query, parse_query_references
+from core.settings import RetrievalSettings
+from core.text import analyse
+from index.lexical import BM25Index
 
 # Re-ranking weights, tuned on the development set (see docs/EVALUATION.md).
 W_RRF = 1.0
@@ -48,7 +48,7 @@ _WANTS_QUESTIONS = re.compile(
 
 
 class SearchIndex:
-    """What retrieval needs from the vector store (``ingest.store.VectorIndex`` provides it)."""
+    """What retrieval needs from the vector store (``index.store.VectorIndex`` provides it)."""
 
     def chunks(self) -> list[Chunk]:  # pragma: no cover - protocol
         raise NotImplementedError

@@ -16,9 +16,9 @@ import numpy as np
 
 from assistant.citations import split_sentences
 from assistant.extractive import sentence_score
-from assistant.lexical import BM25Index
 from assistant.models import Checklist, ChecklistItem
-from ingest.models import Chunk
+from core.models import Chunk
+from index.lexical import BM25Index
 
 _BULLET = re.compile(r"^\s*(?:[•·▪*-]|–)\s*")
 # The medarbeidersamtale's own questions come first when there is no focus.

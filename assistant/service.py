@@ -39,8 +39,8 @@ from assistant.refusal import (
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
-from ingest.privacy import mask_personal_numbers
-from ingest.settings import Settings
+from core.privacy import mask_personal_numbers
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +143,8 @@ class Assistant:
         Raises ``EmptyIndexError``, ``IndexMismatchError`` or ``IndexUnavailableError``.
         """
         from assistant.llm import LLMAnswerer, make_chat_model
-        from ingest.embeddings import make_embedder
-        from ingest.store import VectorIndex
+        from index.embeddings import make_embedder
+        from index.store import VectorIndex
 
         embedder = make_embedder(settings)
         index = VectorIndex.open(settings, embedder)

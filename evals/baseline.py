@@ -23,7 +23,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.models import Answer, Citation, Hit, Passage, Turn
-from ingest.models import Chunk, Page, make_chunk_id, sha256_hex
+from core.models import Chunk, Page, make_chunk_id, sha256_hex
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from core.settings import REPO_ROOT, load_settings
 from evals.dataset import EvalItem, load_dataset
 from evals.metrics import percentile
-from ingest.settings import REPO_ROOT, load_settings
 
 PAGE_CHARS = 3000  # a text file counts one page per 3,000 characters
 PDF_LINES_PER_PAGE = 48
@@ -171,7 +171,7 @@ def run_worker(system: str, data_dir: Path, corpus_dir: Path, questions: Path) -
 def _ingest_progress(event: Any) -> None:
     done = event.file_index + 1  # file_index is 0-based
     if event.kind == "file" and (done % 20 == 0 or done == event.file_total):
-        _log(f"  fil {done}/{event.file_total}")
+        _log(f"  fil {done}/{event.file_total} ({time.strftime('%H:%M:%S')})")
 
 
 def measure_scale(

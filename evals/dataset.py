@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.models import Turn
-from ingest.errors import KompetanseError
+from core.errors import KompetanseError
 
 ROLES = ("employee", "manager", "union")
 LANGUAGES = ("nb", "nn", "en")

@@ -317,7 +317,7 @@ _JUDGE_PROMPT = (
 def make_llm_judge(settings: object) -> JudgeFn | None:
     """A yes/no support judge backed by the configured chat model, or None if no LLM is configured.
 
-    Takes the :class:`ingest.settings.Settings`; returns a :data:`JudgeFn`. The
+    Takes the :class:`core.settings.Settings`; returns a :data:`JudgeFn`. The
     judge answers False when the model call fails, so an unreachable model lowers
     the model-judged scores instead of stopping the run (the caller logs it).
     """

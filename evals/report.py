@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from core.errors import KompetanseError
 from evals.runner import EvalReport, QuestionRecord, summary
-from ingest.errors import KompetanseError
 
 UNMEASURED = "ikke målt"
 ANSWER_CHARS = 1200

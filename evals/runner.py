@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.models import Answer, Hit, Turn
+from core.errors import KompetanseError
+from core.settings import Settings
 from evals import metrics
 from evals.dataset import EvalItem, contains_evidence
 from evals.metrics import JudgeFn, SentenceSupport
-from ingest.errors import KompetanseError
-from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,1 @@
-"""Ingestion: files -> cleaned documents -> structured chunks -> the index (Chroma)."""
+"""Ingestion: files -> cleaned documents -> structured chunks, written to the index."""

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.models import Chunk, ChunkType, LoadedDocument, make_chunk_id
+from core.models import Chunk, ChunkType, LoadedDocument, make_chunk_id
 from ingest.structure import Block, parse_structure
 
 __all__ = ["chunk_document"]

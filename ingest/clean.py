@@ -45,7 +45,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.models import Page
+from core.models import Page
 
 __all__ = ["CleanResult", "clean_pages", "clean_text"]
 

@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from core.errors import DocumentError
+from core.models import DocumentInfo, LoadedDocument, sha256_hex
+from core.settings import Settings
 from ingest.clean import clean_pages
-from ingest.errors import DocumentError
-from ingest.models import DocumentInfo, LoadedDocument, sha256_hex
-from ingest.settings import Settings
 
 __all__ = [
     "DEFAULT_TIME_LIMIT_S",

@@ -1,6 +1,6 @@
 """Incremental ingest: files -> documents -> chunks -> vectors -> the index, one file at a time.
 
-Per file: :func:`ingest.manifest.document_info` -> :func:`ingest.loaders.load_document`
+Per file: :func:`ingest.metadata.document_info` -> :func:`ingest.loaders.load_document`
 -> :func:`ingest.chunker.chunk_document` -> embed only chunk ids not already stored
 -> :meth:`VectorIndex.replace_document`. A file whose bytes and description are
 unchanged is skipped without loading it. One bad file never stops the run: it is
@@ -24,11 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from ingest.embeddings import IndexEmbeddings, make_embedder
-from ingest.errors import DocumentError, EmptyIndexError, IndexMismatchError, KompetanseError
-from ingest.models import Chunk, DocumentInfo, sha256_hex
-from ingest.settings import Settings
-from ingest.store import DocRecord, VectorIndex
+from core.errors import DocumentError, EmptyIndexError, IndexMismatchError, KompetanseError
+from core.models import Chunk, DocumentInfo, sha256_hex
+from core.settings import Settings
+from index.embeddings import IndexEmbeddings, make_embedder
+from index.store import DocRecord, VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ def _embed(
 def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOutcome:
     from ingest.chunker import chunk_document
     from ingest.loaders import load_document
-    from ingest.manifest import document_info
+    from ingest.metadata import document_info
 
     shown = str(path)
     info = document_info(path, run.settings.corpus_dir)
@@ -372,7 +372,7 @@ def ingest_paths(
     :class:`IndexMismatchError` when the index was built with another embedder
     and ``rebuild`` is off, :class:`KompetanseError` when the embedder fails.
     """
-    from ingest.manifest import discover
+    from ingest.metadata import discover
 
     started = time.perf_counter()
     embedder = embedder if embedder is not None else make_embedder(settings)
@@ -483,7 +483,7 @@ def ensure_index(
     the index was built with another embedder or older ingest code) and returns
     the report. Raises like :func:`ingest_paths`.
     """
-    from ingest.manifest import discover, document_info
+    from ingest.metadata import discover, document_info
 
     embedder = embedder if embedder is not None else make_embedder(settings)
     rebuild = False

@@ -20,7 +20,7 @@ anything else stays ``other`` (where only explicitly anchored headings such as
 "HTA kap. 3.2 Lokal lønnspolitikk" are provisions, so a municipality's "3.2 Mål"
 never becomes an HTA label).
 
-Headings. A provision heading is what :func:`ingest.provisions.heading_provision`
+Headings. A provision heading is what :func:`core.provisions.heading_provision`
 accepts (in a guide with its own numbered outline - a "1 ..."/"2.1 ..." heading -
 bare numbers such as "3.3 Mål" are the guide's sections, not HTA points). A generic heading is a single line unit of at most 90 characters and 12
 words, starting with a capital letter or digit, not ending like a sentence
@@ -53,8 +53,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.models import LoadedDocument
-from ingest.provisions import Context, find_references, heading_provision
+from core.models import LoadedDocument
+from core.provisions import Context, find_references, heading_provision
 
 __all__ = ["Block", "BlockKind", "document_context", "is_generic_heading", "parse_structure"]
 

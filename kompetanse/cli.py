@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ingest.errors import KompetanseError
+from core.errors import KompetanseError
 
 COMMAND_MODULES = ("cmd_ingest", "cmd_ask", "cmd_serve", "cmd_eval", "cmd_feedback")
 
@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from ingest.settings import load_settings
+    from core.settings import load_settings
 
     try:
         settings = load_settings()

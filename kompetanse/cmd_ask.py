@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from assistant.models import Answer, ProvisionView
     from assistant.service import Assistant
-    from ingest.settings import Settings
+    from core.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import KompetanseError
-from ingest.settings import Settings
+from core.errors import KompetanseError
+from core.settings import Settings
 
 
 def evals_dir() -> Path:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from core.settings import Settings
     from ingest.pipeline import IngestReport, ProgressEvent
-    from ingest.settings import Settings
 
 _STATUS_STYLES = {
     "added": "green",

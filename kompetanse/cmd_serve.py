@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ingest.settings import Settings
+from core.settings import Settings
 
 
 def register(sub: Any) -> None:

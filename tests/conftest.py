@@ -13,9 +13,12 @@ from kompetanse.cli import OFFLINE_ENV
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
-from ingest.settings import REPO_ROOT, Settings, load_settings  # noqa: E402
+from core.settings import REPO_ROOT, Settings, load_settings  # noqa: E402
 
 CORPUS_DIR = REPO_ROOT / "corpus"
+
+# Index and embedder fixtures shared by the core, index and ingest tests.
+pytest_plugins = ["tests.index_fixtures"]
 
 
 @pytest.fixture

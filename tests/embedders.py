@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from ingest.embeddings import IndexEmbeddings
+from index.embeddings import IndexEmbeddings
 
 
 class MemoEmbeddings(IndexEmbeddings):

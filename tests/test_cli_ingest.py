@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 from tests.conftest import CORPUS_DIR
 
 pytestmark = pytest.mark.integration

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 from kompetanse.cli import build_parser
 
 pytestmark = pytest.mark.unit
@@ -38,7 +38,7 @@ def test_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_settings_fields_documented() -> None:
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     def walk(model: type) -> list[str]:
         missing = []

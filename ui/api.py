@@ -24,14 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.models import Turn
 from assistant.service import Assistant
-from ingest.errors import (
+from core.errors import (
     DocumentError,
     EmptyIndexError,
     IndexMismatchError,
     IndexUnavailableError,
     KompetanseError,
 )
-from ingest.settings import Settings
+from core.settings import Settings
 from ui.feedback import FeedbackStore, mask_fnr
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ import gradio as gr
 
 from assistant.models import Answer, Turn
 from assistant.service import Assistant
-from ingest.errors import KompetanseError
-from ingest.settings import Settings
+from core.errors import KompetanseError
+from core.settings import Settings
 from ui import render
 from ui.feedback import FeedbackStore
 from ui.render import ChatEntry

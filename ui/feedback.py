@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import KompetanseError
-from ingest.privacy import mask_personal_numbers
+from core.errors import KompetanseError
+from core.privacy import mask_personal_numbers
 
 MAX_TEXT_CHARS = 100_000
 MAX_COMMENT_CHARS = 5_000

@@ -18,8 +18,8 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from assistant.service import Assistant
-from ingest.errors import KompetanseError
-from ingest.settings import Settings
+from core.errors import KompetanseError
+from core.settings import Settings
 from ui.feedback import FeedbackStore, FnrMaskingFilter
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ingest.models import Chunk, DocumentKind, make_chunk_id
+from core.models import Chunk, DocumentKind, make_chunk_id
 
 
 def make_chunk(
@@ -44,7 +44,7 @@ def make_chunk(
 
 
 class MemoryIndex:
-    """Implements what the assistant needs of ``ingest.store.VectorIndex``, in memory."""
+    """Implements what the assistant needs of ``index.store.VectorIndex``, in memory."""
 
     def __init__(self, chunks: Sequence[Chunk], embedder: object) -> None:
         self._chunks = list(chunks)

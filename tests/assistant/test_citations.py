@@ -18,8 +18,8 @@ from assistant.citations import (
     validate_answer,
 )
 from assistant.models import Passage
-from ingest.models import Chunk, make_chunk_id
-from ingest.settings import REPO_ROOT
+from core.models import Chunk, make_chunk_id
+from core.settings import REPO_ROOT
 
 pytestmark = pytest.mark.unit
 

@@ -4,8 +4,8 @@ import pytest
 
 from assistant.citations import strip_markers, validate_answer
 from assistant.extractive import extractive_answer
-from assistant.lexical import BM25Index
 from assistant.models import Passage
+from index.lexical import BM25Index
 from tests.assistant.fakes import CHUNKS, GUIDE, LAW
 
 pytestmark = pytest.mark.unit

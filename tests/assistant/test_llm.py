@@ -26,8 +26,8 @@ from assistant.llm import (
 )
 from assistant.models import Answer, Passage, Turn
 from assistant.prompts import REFUSAL_TEXT, SYSTEM_PROMPT, build_answer_messages
-from ingest.errors import KompetanseError
-from ingest.settings import load_settings
+from core.errors import KompetanseError
+from core.settings import load_settings
 from tests.assistant.test_citations import AML_12_11, AML_12_14, AML_17_2, passage
 
 pytestmark = pytest.mark.unit

@@ -31,9 +31,9 @@ from assistant.llm import (
     make_chat_model,
 )
 from assistant.models import Answer, Passage, Turn
-from ingest.settings import load_settings
+from core.settings import load_settings
 from tests.assistant.test_citations import AML_12_11, AML_12_14, AML_17_2, passage
-from tests.llm_server import MODEL_ALIAS, free_port, llm_server  # noqa: F401 - fixture
+from tests.llm_server import MODEL_ALIAS, free_port, llm_server, llm_server_process  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

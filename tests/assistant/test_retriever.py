@@ -3,8 +3,8 @@
 import pytest
 
 from assistant.retriever import HybridSearcher, KompetanseRetriever, rrf_fuse
-from ingest.embeddings import HashEmbeddings
-from ingest.settings import RetrievalSettings
+from core.settings import RetrievalSettings
+from index.embeddings import HashEmbeddings
 from tests.assistant.fakes import CHUNKS, MemoryIndex
 
 pytestmark = pytest.mark.unit

@@ -11,8 +11,8 @@ from assistant.service import (
     question_language,
     sanitise_question,
 )
-from ingest.embeddings import HashEmbeddings
-from ingest.settings import Settings
+from core.settings import Settings
+from index.embeddings import HashEmbeddings
 from tests.assistant.fakes import CHUNKS, MemoryIndex
 
 pytestmark = pytest.mark.unit

@@ -26,7 +26,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 
-from ingest.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -44,7 +44,7 @@ expect.set_options(timeout=60_000)
 START_TIMEOUT_S = 900  # first start ingests the corpus with e5 on a shared 2-core machine
 FAKE_SERVER = """
 import sys, uvicorn
-from ingest.settings import load_settings
+from core.settings import load_settings
 from tests.ui.fake_assistant import FakeAssistant
 from ui.server import create_app
 s = load_settings(embedding={"backend": "hash"})  # port and data folder come from the environment

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from ingest.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 from tests.e2e.conftest import ARTIFACTS, RunningApp, Visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.models import Answer, Citation, Hit, Passage, Turn
-from ingest.models import Chunk, make_chunk_id
+from core.models import Chunk, make_chunk_id
 from kompetanse.cli import build_parser, main
 
 pytestmark = pytest.mark.unit

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import REPO_ROOT
 from evals.dataset import DatasetError, contains_evidence, guess_language, load_dataset, normalize
-from ingest.settings import REPO_ROOT
 
 pytestmark = pytest.mark.unit
 

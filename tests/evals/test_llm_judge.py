@@ -11,8 +11,8 @@ from typing import ClassVar
 
 import pytest
 
+from core.settings import load_settings
 from evals.metrics import make_llm_judge
-from ingest.settings import load_settings
 
 pytestmark = pytest.mark.integration
 

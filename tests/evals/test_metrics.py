@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import Answer, Citation, Passage
+from core.models import Chunk, make_chunk_id
 from evals import metrics
-from ingest.models import Chunk, make_chunk_id
 
 pytestmark = pytest.mark.unit
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from assistant.models import Answer, Hit
+from core.errors import KompetanseError
+from core.models import Chunk, make_chunk_id
 from evals.dataset import EvalItem
 from evals.report import fmt, ratio, render_markdown, write_report
 from evals.runner import EvalReport, SystemRun, score_question
-from ingest.errors import KompetanseError
-from ingest.models import Chunk, make_chunk_id
 
 pytestmark = pytest.mark.unit
 

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.models import Answer, Citation, Hit, Passage, Turn
+from core.errors import KompetanseError
+from core.models import Chunk, make_chunk_id
+from core.settings import REPO_ROOT, Settings
 from evals.dataset import EvalItem
 from evals.runner import (
     METRIC_KEYS,
@@ -21,9 +24,6 @@ from evals.runner import (
     score_question,
     summary,
 )
-from ingest.errors import KompetanseError
-from ingest.models import Chunk, make_chunk_id
-from ingest.settings import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.unit
 

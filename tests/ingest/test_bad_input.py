@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from core.errors import DocumentError
+from core.settings import Settings, load_settings
 from ingest import loaders
-from ingest.errors import DocumentError
 from ingest.loaders import load_document
-from ingest.manifest import derive_info
-from ingest.settings import Settings, load_settings
+from ingest.metadata import derive_info
 from tests import pdfs
 
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from core.models import Chunk, DocumentInfo, DocumentKind, LoadedDocument
+from core.settings import REPO_ROOT
 from ingest.chunker import chunk_document
 from ingest.clean import clean_pages
-from ingest.models import Chunk, DocumentInfo, DocumentKind, LoadedDocument
-from ingest.settings import REPO_ROOT
 
 pytestmark = pytest.mark.unit
 

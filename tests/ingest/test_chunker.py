@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.models import Chunk, DocumentInfo, DocumentKind, LoadedDocument
 from ingest.chunker import chunk_document
 from ingest.clean import clean_pages
-from ingest.models import Chunk, DocumentInfo, DocumentKind, LoadedDocument
 
 pytestmark = pytest.mark.unit
 

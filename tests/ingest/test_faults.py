@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.embeddings import HashEmbeddings
-from ingest.errors import IndexUnavailableError
-from ingest.models import sha256_hex
+from core.errors import IndexUnavailableError
+from core.models import sha256_hex
+from core.settings import REPO_ROOT, Settings, load_settings
+from index.embeddings import HashEmbeddings
+from index.store import REBUILD_SUFFIX, VectorIndex
 from ingest.pipeline import ingest_paths
-from ingest.settings import REPO_ROOT, Settings, load_settings
-from ingest.store import REBUILD_SUFFIX, VectorIndex
 from tests.chroma_server import ChromaServer
 from tests.conftest import CORPUS_DIR
 
@@ -42,7 +42,7 @@ DRIVER = """
 import sys
 import ingest.pipeline
 from ingest.pipeline import ingest_paths
-from ingest.settings import load_settings
+from core.settings import load_settings
 
 ingest.pipeline.ingest_version = lambda: "fault-tests"
 
@@ -278,8 +278,12 @@ def protectable_data(tmp_path: Path) -> Iterator[tuple[Path, Callable[[bool], No
     mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", str(folder)], capture_output=True
     )
-    if mounted.returncode != 0:
-        pytest.skip("running as root without permission to mount: cannot make a folder read-only")
+    # Root ignores file modes, so a read-only folder needs a read-only mount. CI and the
+    # developers' machines run as root with mount allowed; anywhere else this is a set-up fault.
+    assert mounted.returncode == 0, (
+        "cannot make a read-only folder: running as root without permission to mount tmpfs "
+        f"({mounted.stderr.decode(errors='replace').strip()})"
+    )
 
     def remount(read_only: bool) -> None:
         option = "remount,ro" if read_only else "remount,rw"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import DocumentError
+from core.errors import DocumentError
+from core.models import LoadedDocument, sha256_hex
+from core.settings import REPO_ROOT, Settings, load_settings
 from ingest.loaders import SUPPORTED_SUFFIXES, describe_content, load_document, sniff_format, time_limit
-from ingest.manifest import derive_info, document_info
-from ingest.models import LoadedDocument, sha256_hex
-from ingest.settings import REPO_ROOT, Settings, load_settings
+from ingest.metadata import derive_info, document_info
 from tests import pdfs
 
 CORPUS = REPO_ROOT / "corpus"

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 import ingest.pipeline as pipeline
-from ingest.embeddings import HashEmbeddings
-from ingest.errors import IndexMismatchError, IndexUnavailableError
+from core.errors import IndexMismatchError, IndexUnavailableError
+from core.settings import Settings, load_settings
+from index.embeddings import HashEmbeddings
+from index.store import VectorIndex
 from ingest.pipeline import IngestReport, ProgressEvent, ensure_index, ingest_paths
-from ingest.settings import Settings, load_settings
-from ingest.store import VectorIndex
-from tests.ingest.conftest import CountingEmbedder, OtherEmbeddings
+from tests.index_fixtures import CountingEmbedder, OtherEmbeddings
 
 pytestmark = pytest.mark.integration
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from core.models import DocumentInfo, DocumentKind, LoadedDocument
+from core.settings import REPO_ROOT
 from ingest.clean import clean_pages
-from ingest.models import DocumentInfo, DocumentKind, LoadedDocument
-from ingest.settings import REPO_ROOT
 from ingest.structure import Block, document_context, is_generic_heading, parse_structure
 
 pytestmark = pytest.mark.unit

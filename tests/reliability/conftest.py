@@ -29,8 +29,8 @@ import pytest
 
 from assistant.models import Answer
 from assistant.service import Assistant
-from ingest.embeddings import IndexEmbeddings, make_embedder
-from ingest.settings import REPO_ROOT, Settings, load_settings
+from core.settings import REPO_ROOT, Settings, load_settings
+from index.embeddings import IndexEmbeddings, make_embedder
 from tests.embedders import MemoEmbeddings
 
 CORPUS_DIR = REPO_ROOT / "corpus"
@@ -64,7 +64,7 @@ def build_index(settings: Settings, embedder: IndexEmbeddings, extra: Sequence[P
 
 def open_assistant(settings: Settings, embedder: IndexEmbeddings) -> Assistant:
     """The real Assistant over the index named by ``settings`` (real Chroma, real e5)."""
-    from ingest.store import VectorIndex
+    from index.store import VectorIndex
 
     assistant = Assistant(settings, VectorIndex.open(settings, embedder), embedder)
     assistant.refresh()

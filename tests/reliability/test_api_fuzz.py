@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from assistant.service import Assistant
-from ingest.settings import load_settings
+from core.settings import load_settings
 
 pytestmark = pytest.mark.integration
 

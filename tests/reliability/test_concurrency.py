@@ -134,7 +134,7 @@ def test_the_load_test_tool_runs_bounded_against_the_app(real_assistant: Assista
     import subprocess
     import sys
 
-    from ingest.settings import REPO_ROOT
+    from core.settings import REPO_ROOT
 
     tool = REPO_ROOT / "tools" / "loadtest.py"
     with LiveServer(real_assistant.settings, real_assistant) as live:

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from assistant.service import Assistant
-from ingest.errors import IndexUnavailableError
-from ingest.settings import Settings
+from core.errors import IndexUnavailableError
+from core.settings import Settings
 from tests.chroma_server import ChromaServer
 from tests.reliability.conftest import (
     LiveServer,

@@ -22,8 +22,8 @@ from assistant.models import (
     Turn,
 )
 from assistant.service import Assistant
-from ingest.models import Chunk, make_chunk_id
-from ingest.settings import Settings, load_settings
+from core.models import Chunk, make_chunk_id
+from core.settings import Settings, load_settings
 
 AML_TEXT = (
     "§ 12-11. Utdanningspermisjon\n(1) Arbeidstaker som har vært i arbeidslivet i minst tre år og som har "

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.errors import EmptyIndexError, IndexUnavailableError, KompetanseError
-from ingest.settings import Settings
+from core.errors import EmptyIndexError, IndexUnavailableError, KompetanseError
+from core.settings import Settings
 from tests.ui.fake_assistant import FakeAssistant, with_ui
 from ui.api import create_api
 from ui.feedback import FeedbackStore

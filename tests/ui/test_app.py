@@ -8,8 +8,8 @@ from typing import Any
 import gradio as gr
 import pytest
 
-from ingest.errors import IndexUnavailableError
-from ingest.settings import Settings
+from core.errors import IndexUnavailableError
+from core.settings import Settings
 from tests.ui.fake_assistant import AML_QUOTE, FakeAssistant, with_ui
 from ui import app
 from ui.app import ChatHandlers, DocumentsHandlers, ProvisionHandlers, SamtaleHandlers, safe_filename

@@ -107,7 +107,7 @@ def test_logging_filter_masks_records(caplog: pytest.LogCaptureFixture) -> None:
 def test_unwritable_location_gives_a_norwegian_error(tmp_path: Path) -> None:
     blocker = tmp_path / "fil"
     blocker.write_text("ikke en mappe")
-    from ingest.errors import KompetanseError
+    from core.errors import KompetanseError
 
     with pytest.raises(KompetanseError, match="tilbakemeldingslageret"):
         FeedbackStore(blocker / "feedback.sqlite3")

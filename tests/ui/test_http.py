@@ -20,7 +20,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from assistant.service import Assistant
-from ingest.settings import REPO_ROOT, Settings, load_settings
+from core.settings import REPO_ROOT, Settings, load_settings
 from tests.ui.fake_assistant import FakeAssistant
 from ui.feedback import FeedbackStore
 from ui.server import create_app

@@ -11,8 +11,8 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.errors import KompetanseError
-from ingest.settings import Settings
+from core.errors import KompetanseError
+from core.settings import Settings
 from kompetanse import cmd_serve
 from kompetanse.cli import build_parser
 from tests.ui.fake_assistant import FakeAssistant, with_ui
@@ -68,7 +68,7 @@ def test_url_for(settings: Settings) -> None:
 
 @pytest.fixture(scope="module")
 def app_client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    from ingest.settings import load_settings
+    from core.settings import load_settings
 
     s = load_settings(data_dir=tmp_path_factory.mktemp("data"), embedding={"backend": "hash"})
     return TestClient(server.create_app(s, FakeAssistant(settings=s)))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import DocumentError
-from ingest.manifest import (
+from core.errors import DocumentError
+from core.settings import REPO_ROOT
+from ingest.metadata import (
     MANIFEST_NAME,
     derive_info,
     discover,
@@ -18,7 +19,6 @@ from ingest.manifest import (
     load_manifest,
     slugify,
 )
-from ingest.settings import REPO_ROOT
 from tests import pdfs
 
 CORPUS = REPO_ROOT / "corpus"

@@ -1,4 +1,4 @@
-"""Fixtures for the index, embedder and pipeline tests (the Chroma server fixture lives in tests/chroma_server.py)."""
+"""Index, embedder and store fixtures shared by the core, index and ingest tests (a pytest plugin)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.embeddings import E5Embeddings, HashEmbeddings, IndexEmbeddings
-from ingest.models import Chunk, make_chunk_id
-from ingest.settings import Settings, load_settings
-from ingest.store import DocRecord
+from core.models import Chunk, make_chunk_id
+from core.settings import Settings, load_settings
+from index.embeddings import E5Embeddings, HashEmbeddings, IndexEmbeddings
+from index.store import DocRecord
 from tests.chroma_server import ChromaServer, chroma_server  # noqa: F401  (session fixture)
 from tests.conftest import CORPUS_DIR
 from tests.embedders import MemoEmbeddings

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.text import Vocabulary, analyse, content_words, stem
+from core.text import Vocabulary, analyse, content_words, stem
 
 pytestmark = pytest.mark.unit
 

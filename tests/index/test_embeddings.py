@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.embeddings import (
+from core.errors import KompetanseError
+from core.settings import Settings, load_settings
+from index.embeddings import (
     E5_NAME,
     HASH_NAME,
     E5Embeddings,
@@ -18,8 +20,6 @@ from ingest.embeddings import (
     SentenceTransformerEmbeddings,
     make_embedder,
 )
-from ingest.errors import KompetanseError
-from ingest.settings import Settings, load_settings
 
 QUESTION = "Hvem har rett til utdanningspermisjon?"
 MATCHING = (

@@ -30,12 +30,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ingest.errors import EmptyIndexError, IndexMismatchError, IndexUnavailableError, KompetanseError
-from ingest.models import Chunk, DocumentKind, sha256_hex
+from core.errors import EmptyIndexError, IndexMismatchError, IndexUnavailableError, KompetanseError
+from core.models import Chunk, DocumentKind, sha256_hex
 
 if TYPE_CHECKING:
-    from ingest.embeddings import IndexEmbeddings
-    from ingest.settings import Settings
+    from core.settings import Settings
+    from index.embeddings import IndexEmbeddings
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, get_args
 
-from ingest.errors import DocumentError
+from core.errors import DocumentError
+from core.models import DocumentInfo, DocumentKind, sha256_hex
 from ingest.loaders import SUPPORTED_SUFFIXES, sniff_format, time_limit
-from ingest.models import DocumentInfo, DocumentKind, sha256_hex
 
 __all__ = [
     "MANIFEST_NAME",

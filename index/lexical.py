@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.text import Vocabulary, analyse, words
-from ingest.models import Chunk
+from core.models import Chunk
+from core.text import Vocabulary, analyse, words
 
 
 @dataclass(frozen=True)

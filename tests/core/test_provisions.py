@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.provisions import (
+from core.provisions import (
     find_references,
     heading_provision,
     hta_label,

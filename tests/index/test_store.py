@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.embeddings import HashEmbeddings
-from ingest.errors import EmptyIndexError, IndexMismatchError
-from ingest.models import Chunk
-from ingest.settings import Settings
-from ingest.store import REBUILD_SUFFIX, DocRecord, VectorIndex, chunk_from_metadata, chunk_to_metadata
-from tests.ingest.conftest import OtherEmbeddings, make_chunk, make_doc, make_record
+from core.errors import EmptyIndexError, IndexMismatchError
+from core.models import Chunk
+from core.settings import Settings
+from index.embeddings import HashEmbeddings
+from index.store import REBUILD_SUFFIX, DocRecord, VectorIndex, chunk_from_metadata, chunk_to_metadata
+from tests.index_fixtures import OtherEmbeddings, make_chunk, make_doc, make_record
 
 GUIDE_V1 = [
     "Medarbeidersamtalen er en planlagt samtale mellom leder og medarbeider om kompetanse.",
@@ -112,7 +112,7 @@ def test_created_index_without_documents_is_empty_for_readers(
 
 @pytest.mark.integration
 def test_embedded_reader_does_not_create_the_data_folder(tmp_path: Path) -> None:
-    from ingest.settings import load_settings
+    from core.settings import load_settings
 
     settings = load_settings(data_dir=tmp_path / "nowhere", embedding={"backend": "hash"})
     with pytest.raises(EmptyIndexError):

@@ -1,0 +1,1 @@
+"""Shared by every stage: settings, errors, data models, text analysis, provision references."""

@@ -1,0 +1,1 @@
+"""The index: embedders, the Chroma store with its commit record, and the lexical index."""
