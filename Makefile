@@ -20,8 +20,7 @@ export TOKENIZERS_PARALLELISM := false
 # machines here change from session to session. AVX2/FMA/F16C run on every x86-64 machine here.
 LLAMA_VERSION := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
-  -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF \
-  -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+  -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 # The portable wheel is kept outside the clone, keyed by version and build flags, so that a new clone
 # on the same machine does not build it again. pip's own cache is never used for it: pip would hand
 # back a wheel built natively elsewhere with the same version number.

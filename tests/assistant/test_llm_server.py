@@ -242,3 +242,13 @@ def test_html_error_page_falls_back(garbage_server: str, path: str) -> None:
     answer = llm.answer(QUESTION, PASSAGES, fallback=extractive)
     assert answer.method == "extractive" and answer.notices[0].startswith("Språkmodellen svarer ikke (")
     assert answer.notices[0].endswith("); svaret under er sitert direkte fra kildene.")
+
+
+def test_llama_cpp_is_built_portably() -> None:
+    # A native build enables the CPU's own kernels (AMX, AVX-512), which crashed on other machines
+    # here; the Makefile builds with GGML_NATIVE=OFF and AVX2 only. The engine reports what it uses.
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode()
+    assert "AVX2 = 1" in info, info
+    assert "AMX" not in info and "AVX512" not in info, info
