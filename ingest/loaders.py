@@ -17,15 +17,16 @@ import logging
 import threading
 import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from core.errors import DocumentError
 from core.models import DocumentInfo, LoadedDocument, sha256_hex
 from core.settings import Settings
 from ingest.clean import clean_pages
+from ingest.docx_reader import read_docx
+from ingest.pdf import read_pdf
 
 __all__ = [
     "DEFAULT_TIME_LIMIT_S",
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".txt", ".md", ".docx")
 DEFAULT_TIME_LIMIT_S = 300.0
 """Seconds one file may take to read before it is refused (a 2,000-page PDF needs ~70 s)."""
-MAX_DOCX_XML_MB = 256
 """Largest total unpacked size of a DOCX's XML parts; more is a zip bomb, not a document."""
 
 _SUPPORTED_TEXT = ", ".join(SUPPORTED_SUFFIXES)
@@ -193,9 +193,9 @@ def load_document(
     try:
         with time_limit(limit):
             if fmt == "pdf":
-                raw_pages = _read_pdf(where, data, settings, warnings)
+                raw_pages = read_pdf(where, data, settings, warnings)
             elif fmt == "docx":
-                raw_pages = [(None, _read_docx(where, data))]
+                raw_pages = [(None, read_docx(where, data))]
             else:
                 raw_pages = [(None, _decode_text(where, data))]
             result = clean_pages(raw_pages)
@@ -305,222 +305,3 @@ def _decode_text(where: str, data: bytes) -> str:
             f"Filen er ikke UTF-8 (ser ut som {guess}). Lagre den som UTF-8 og prøv igjen.",
             f"UnicodeDecodeError: {exc}",
         ) from exc
-
-
-# --------------------------------------------------------------------------- PDF
-
-
-class _ThreadLog(logging.Handler):
-    """Collects pypdf's warnings emitted by one thread (it logs problems it recovers from)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.thread = threading.get_ident()
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:
-            self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _pypdf_warnings() -> Iterator[list[str]]:
-    handler = _ThreadLog()
-    logger = logging.getLogger("pypdf")
-    logger.addHandler(handler)
-    try:
-        yield handler.messages
-    finally:
-        logger.removeHandler(handler)
-
-
-def _pdf_error(where: str, message: str, exc: BaseException | str) -> DocumentError:
-    detail = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
-    return DocumentError(where, message, detail)
-
-
-_BROKEN = "PDF-en er skadet og kan ikke leses. Prøv å lagre eller eksportere den på nytt."
-_NESTED = (
-    "PDF-en er bygd opp på en unormal måte (svært dypt nestede objekter) og ble avvist for å beskytte "
-    "systemet. Prøv å skrive den ut til en ny PDF."
-)
-
-
-def _read_pdf(
-    where: str, data: bytes, settings: Settings, warnings: list[str]
-) -> list[tuple[int | None, str]]:
-    """Extract each page's text with pypdf; returns ``(page_number, text)`` pairs (1-based)."""
-    from pypdf import PasswordType, PdfReader
-    from pypdf.errors import DependencyError, LimitReachedError
-
-    # Readers require %%EOF within the last 1024 bytes; without it the file was cut off.
-    if b"%%EOF" not in data[-1024:]:
-        raise _pdf_error(
-            where,
-            "PDF-en er ufullstendig (filen er avkortet, kanskje en avbrutt nedlasting). "
-            "Last ned eller lagre den på nytt.",
-            "no %%EOF marker in the last 1024 bytes",
-        )
-    pages: list[tuple[int | None, str]] = []
-    with _pypdf_warnings() as pypdf_log:
-        try:
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-                raise _pdf_error(
-                    where,
-                    "PDF-en er passordbeskyttet. Fjern passordet (eller lagre en kopi uten passord) og prøv igjen.",
-                    "encrypted, empty user password rejected",
-                )
-            _check_page_count(where, reader, settings)
-            for index, page in enumerate(reader.pages):
-                pages.append((index + 1, _page_text(page)))
-        except DocumentError:
-            raise
-        except DependencyError as exc:
-            raise _pdf_error(
-                where,
-                "PDF-en er kryptert med AES, som krever Python-pakken «cryptography». "
-                "Installer den, eller lagre en kopi av PDF-en uten beskyttelse.",
-                exc,
-            ) from exc
-        except LimitReachedError as exc:
-            raise _pdf_error(
-                where,
-                "PDF-en overskrider sikkerhetsgrensene for lesing (mulig PDF-bombe) og ble avvist.",
-                exc,
-            ) from exc
-        except (RecursionError, MemoryError) as exc:
-            raise _pdf_error(where, _NESTED, exc) from exc
-        except Exception as exc:  # pypdf raises many types (KeyError, ValueError, ...) on broken files
-            raise _pdf_error(where, _BROKEN, exc) from exc
-    # In its lenient mode pypdf logs (and skips) objects it hit RecursionError/MemoryError on.
-    if any("Error reading PDF file" in message for message in pypdf_log):
-        raise _pdf_error(where, _NESTED, "pypdf recovered from RecursionError/MemoryError: " + pypdf_log[0])
-    empty = [number for number, text in pages if not text.strip()]
-    if len(empty) == len(pages):
-        raise _pdf_error(
-            where,
-            "PDF-en har ingen tekst (skannet bilde?). Kjør OCR først, for eksempel med ocrmypdf, og prøv igjen.",
-            f"all {len(pages)} pages empty",
-        )
-    if empty:
-        listed = ", ".join(str(number) for number in empty[:10]) + (" …" if len(empty) > 10 else "")
-        warnings.append(
-            f"{len(empty)} av {len(pages)} sider har ingen tekst (skannet bilde eller blank side): s. {listed}."
-        )
-    return pages
-
-
-def _check_page_count(where: str, reader: Any, settings: Settings) -> None:
-    """Refuse PDFs over ``max_pdf_pages``: first by the declared count (cheap), then the real one."""
-    limit = settings.max_pdf_pages
-    message = "PDF-en har for mange sider ({count}). Grensen er {limit} sider."
-    try:
-        declared = int(reader.root_object["/Pages"]["/Count"])
-    except Exception:  # a missing or odd /Count: the real count below decides
-        declared = 0
-    if declared > limit:
-        raise _pdf_error(where, message.format(count=declared, limit=limit), f"declared /Count {declared}")
-    count = len(reader.pages)
-    if count > limit:
-        raise _pdf_error(where, message.format(count=count, limit=limit), f"{count} pages")
-    if count == 0:
-        raise _pdf_error(where, "PDF-en har ingen sider.", "0 pages")
-
-
-def _page_text(page: Any) -> str:
-    text = page.extract_text()
-    return text if isinstance(text, str) else ""
-
-
-# --------------------------------------------------------------------------- DOCX
-
-
-def _read_docx(where: str, data: bytes) -> str:
-    """Flatten a Word document to text: '#' headings, '• ' list items, tables row by row."""
-    import docx
-    from docx.table import Table
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist() if i.filename.endswith((".xml", ".rels")))
-        if unpacked > MAX_DOCX_XML_MB * 1024 * 1024:
-            raise DocumentError(
-                where,
-                "Word-filen pakker ut til urimelig mye data (mulig zip-bombe, eller filen er skadet) "
-                "og ble avvist.",
-                f"{unpacked} bytes of XML",
-            )
-        document = docx.Document(io.BytesIO(data))
-        blocks: list[tuple[str, str]] = []  # (kind, text); kind "item" blocks stay on adjacent lines
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                blocks.extend(("row", row) for row in _table_rows(block))
-            else:
-                blocks.extend(_paragraph_block(block))
-    except DocumentError:
-        raise
-    except Exception as exc:  # python-docx/lxml/zipfile raise many types on broken files
-        raise DocumentError(
-            where, "Word-filen er skadet og kan ikke leses. Prøv å lagre den på nytt i Word.", repr(exc)
-        ) from exc
-    out: list[str] = []
-    for index, (kind, text) in enumerate(blocks):
-        if index:
-            out.append("\n" if kind == "item" and blocks[index - 1][0] == "item" else "\n\n")
-        out.append(text)
-    return "".join(out)
-
-
-def _heading_level(paragraph: Any) -> int | None:
-    """Heading level from the style ("Heading 2", "Overskrift 2", "Title", or a style based on one)."""
-    style = paragraph.style
-    for _ in range(10):  # follow base styles, guarding against cycles
-        if style is None:
-            break
-        name = (style.name or "").strip().lower()
-        if name in ("title", "tittel"):
-            return 1
-        for prefix in ("heading", "overskrift"):
-            rest = name.removeprefix(prefix).strip()
-            if name.startswith(prefix) and rest.isdigit() and 1 <= int(rest) <= 9:
-                return int(rest)
-        style = style.base_style
-    levels = paragraph._p.xpath("./w:pPr/w:outlineLvl/@w:val")
-    if levels and str(levels[0]).isdigit() and int(levels[0]) < 9:
-        return int(levels[0]) + 1
-    return None
-
-
-def _is_list(paragraph: Any) -> bool:
-    name = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
-    if any(word in name for word in ("list", "liste", "punkt", "bullet")):
-        return True
-    return bool(paragraph._p.xpath("./w:pPr/w:numPr"))
-
-
-def _paragraph_block(paragraph: Any) -> list[tuple[str, str]]:
-    text = " ".join(paragraph.text.split())
-    if not text:
-        return []
-    level = _heading_level(paragraph)
-    if level is not None:
-        return [("heading", "#" * min(level, 6) + " " + text)]
-    if _is_list(paragraph):
-        return [("item", "• " + text)]
-    return [("para", text)]
-
-
-def _table_rows(table: Any) -> Sequence[str]:
-    rows: list[str] = []
-    for row in table.rows:
-        cells: list[str] = []
-        last: object = None
-        for cell in row.cells:
-            if cell._tc is last:  # a merged cell is repeated once per grid column
-                continue
-            last = cell._tc
-            cells.append(" ".join(cell.text.split()))
-        if any(cells):
-            rows.append(" | ".join(cells))
-    return rows

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from core.errors import DocumentError
 from core.settings import Settings, load_settings
-from ingest import loaders
+from ingest import docx_reader, loaders
 from ingest.loaders import load_document
 from ingest.metadata import derive_info
 from tests import pdfs
@@ -260,7 +260,7 @@ def test_corrupt_docx_xml(tmp_path: Path, settings: Settings) -> None:
 
 @pytest.mark.integration
 def test_docx_zip_bomb(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loaders, "MAX_DOCX_XML_MB", 1)
+    monkeypatch.setattr(docx_reader, "MAX_DOCX_XML_MB", 1)
     source = pdfs.make_docx(tmp_path / "hel.docx")
     path = tmp_path / "bombe.docx"
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
