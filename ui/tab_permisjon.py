@@ -39,10 +39,12 @@ VERDICT_TEXT = {
     "ikke rett": "Du har ikke rett på utdanningspermisjon etter opplysningene",
     "avhenger": "Det avhenger av opplysninger som mangler",
 }
-# Gradio's tab buttons have no ids; the offer button clicks the one with this label.
+# Gradio's tab buttons have no ids; the offer button clicks the one with this label (on a phone it sits
+# in the "More tabs" menu, which is not a role=tab button).
 TAB_LABEL = "Utdanningspermisjon"
 GO_TO_TAB_JS = (
-    "() => { const b = [...document.querySelectorAll('button[role=tab]')]"
+    "() => { const b = [...document.querySelectorAll('#ka-tabs .tab-wrapper button')]"
+    ".filter(t => !t.closest('[aria-hidden=true]'))"
     f".find(t => t.textContent.trim() === '{TAB_LABEL}'); if (b) b.click(); }}"
 )
 

@@ -85,7 +85,7 @@ def test_draft_reply_markdown_and_docx() -> None:
 
 
 def test_svarfrist_rejects_leave_over_three_years() -> None:
-    with pytest.raises(ValidationError, match="«length».*lengre enn tre år"):
+    with pytest.raises(ValidationError, match=r"«length».*lengre enn tre år"):
         SvarfristInput.model_validate({"received": NOTICE_RECEIVED, "length": {"amount": 4, "unit": "år"}})
 
 
