@@ -173,7 +173,7 @@ def run_sjekk(args: argparse.Namespace, settings: Settings) -> int:
             f"- {c['text']}: {c['status']}. {c['explanation']}\n  {cit['provision']} {cit['ledd']}: «{cit['quote']}»"
         )
     print()
-    for p in [*result["pay"], result["employer_refusal"], *result["next_steps"]]:
+    for p in [*result["pay"].values(), result["employer_refusal"], *result["next_steps"]]:
         refs = "; ".join(f"{x['provision']} {x['ledd']}".strip() for x in p["citations"])
         print(f"- {p['text']} ({refs})")
     return 0

@@ -441,7 +441,7 @@ def _chat_tab(chat: ChatHandlers, js: str) -> None:
                 elem_classes=["ka-scroll-last"],
                 label="Samtale",
             )
-            tab_permisjon.offer_from_answers(entries)
+            tab_permisjon.offer_from_answers(entries, conv)
             with gr.Group(visible=False, elem_id="ka-comment") as comment_group:
                 comment = gr.Textbox(
                     label="Vil du si mer? (valgfritt, lagres bare lokalt)", lines=2, max_length=5000

@@ -108,7 +108,7 @@ def sjekk_html(result: dict[str, Any]) -> str:
             f'<span class="ka-status">{esc(c["status"])}</span>. {esc(c["explanation"])}{_cite(c["citation"])}</li>'
         )
     parts.append("</ul><h3>Lønn, utgifter og turnus</h3><ul>")
-    for p in result["pay"]:
+    for p in result["pay"].values():
         parts.append(
             f"<li><b>{esc(p['status'])}</b>: {esc(p['text'])}{''.join(map(_cite, p['citations']))}</li>"
         )
@@ -212,15 +212,19 @@ def cites_leave_rules(entries: Sequence[ChatEntry]) -> bool:
     return "12-11" in refs or "14.2" in refs
 
 
-def offer_from_answers(entries: gr.State) -> gr.Button:
-    """A button that appears under an answer about these rules and opens the Utdanningspermisjon tab."""
+def offer_from_answers(entries: gr.State, conversation: gr.HTML) -> gr.Button:
+    """A button that appears under an answer about these rules and opens the Utdanningspermisjon tab.
+
+    It listens to the conversation HTML, not to ``entries``: a change listener on a ``gr.State``
+    makes Gradio hash the state, and answers hold dicts, which cannot be hashed.
+    """
     button = gr.Button(
         "Sjekk retten din, lag varsel eller regn ut svarfrist →",
         visible=False,
         size="sm",
         elem_id="ka-perm-offer",
     )
-    entries.change(
+    conversation.change(
         lambda e: gr.update(visible=cites_leave_rules(e)), inputs=entries, outputs=button, queue=False
     )
     button.click(None, js=GO_TO_TAB_JS)

@@ -76,7 +76,7 @@ class SjekkResult:
             "verdict": self.verdict,
             "as_of": self.as_of.isoformat(),
             "conditions": [c.to_dict() for c in self.conditions],
-            "pay": [p.to_dict() for p in self.pay],
+            "pay": {"pay_and_costs": self.pay[0].to_dict(), "turnus": self.pay[1].to_dict()},
             "employer_refusal": self.employer_refusal.to_dict(),
             "next_steps": [s.to_dict() for s in self.next_steps],
             "notes": list(self.notes),

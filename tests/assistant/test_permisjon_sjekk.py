@@ -69,7 +69,9 @@ def test_unknown_inputs_give_ukjent_and_avhenger() -> None:
     result = run()
     assert {c["status"] for c in result["conditions"]} == {"ukjent"}
     assert result["verdict"] == "avhenger"
-    assert result["pay"][0]["status"] == "ukjent" and result["pay"][1]["status"] == "ukjent"
+    assert (
+        result["pay"]["pay_and_costs"]["status"] == "ukjent" and result["pay"]["turnus"]["status"] == "ukjent"
+    )
 
 
 def test_a_leave_that_began_eight_months_ago_and_lasted_six_fails_3_a() -> None:
@@ -137,14 +139,14 @@ def test_job_related_branches(level: str | None, job_related: bool | None, statu
 
 def test_pay_and_turnus_follow_hta_14_2() -> None:
     paid = run(**{**COMPLETE, "turnus": True})
-    assert paid["pay"][0]["status"] == "med lønn"
-    assert "legitimerte utgifter" in paid["pay"][0]["citations"][0]["quote"]
-    assert paid["pay"][1]["status"] == "ny fridag"
-    assert paid["pay"][1]["citations"][0]["provision"] == "HTA kap. 1 pkt. 14.2"
+    assert paid["pay"]["pay_and_costs"]["status"] == "med lønn"
+    assert "legitimerte utgifter" in paid["pay"]["pay_and_costs"]["citations"][0]["quote"]
+    assert paid["pay"]["turnus"]["status"] == "ny fridag"
+    assert paid["pay"]["turnus"]["citations"][0]["provision"] == "HTA kap. 1 pkt. 14.2"
     unpaid = run(**{**COMPLETE, "employer_requires": False})
-    assert unpaid["pay"][0]["status"] == "ikke omfattet"
-    assert "sier kildene ikke noe" in unpaid["pay"][0]["text"]
-    assert unpaid["pay"][1]["status"] == "ikke aktuelt"
+    assert unpaid["pay"]["pay_and_costs"]["status"] == "ikke omfattet"
+    assert "sier kildene ikke noe" in unpaid["pay"]["pay_and_costs"]["text"]
+    assert unpaid["pay"]["turnus"]["status"] == "ikke aktuelt"
 
 
 def test_refusal_and_next_steps_are_cited() -> None:
@@ -160,7 +162,7 @@ def test_every_citation_quote_is_in_the_corpus() -> None:
     result = run(**{**COMPLETE, "earlier_leave": True, "earlier_leave_start": EIGHT_MONTHS_AGO.isoformat(),
                     "earlier_leave_length": {"amount": 1, "unit": "uker"}, "length": {"amount": 1, "unit": "uker"}})  # fmt: skip
     quotes = [c["citation"]["quote"] for c in result["conditions"]]
-    quotes += [q["quote"] for part in [*result["pay"], result["employer_refusal"], *result["next_steps"]]
+    quotes += [q["quote"] for part in [*result["pay"].values(), result["employer_refusal"], *result["next_steps"]]
                for q in part["citations"]]  # fmt: skip
     assert quotes and all(rules.normalise(q) in CORPUS_TEXT for q in quotes)
 

@@ -136,6 +136,8 @@ def test_selected_role_shows_its_dot_and_answer_offers_the_tools(open_app: Calla
     page.locator("#ka-role").get_by_label("Ansatt").check()
     page.get_by_role("button", name=QUESTION).click()
     page.get_by_role("button", name="Spør", exact=True).click()
+    answer = page.locator("#ka-conv .ka-a:not(.ka-pending)").first
+    expect(answer.locator(".ka-text button.ka-cite[aria-label*='12-11']").first).to_be_visible()
     offer = page.locator("#ka-perm-offer")
     expect(offer).to_be_visible()
     offer.click()
