@@ -52,3 +52,23 @@ def test_offer_only_for_answers_citing_the_leave_rules() -> None:
     assert not cites_leave_rules([_entry("HTA 3.3", "Kompetanse")])
     assert not cites_leave_rules([_entry("aml. § 12-11", "", refused=True)])
     assert not cites_leave_rules([])
+
+
+def test_the_app_has_the_tab_and_no_event_listens_to_a_state(tmp_path: Path) -> None:
+    # A change listener on a gr.State makes Gradio hash the state; real answers hold dicts and cannot be
+    # hashed, which broke every answer. The offer button must listen to the conversation HTML instead.
+    import gradio as gr
+
+    from core.settings import load_settings
+    from tests.ui.fake_assistant import FakeAssistant
+    from ui.app import build_ui
+    from ui.feedback import FeedbackStore
+
+    settings = load_settings(data_dir=tmp_path, embedding={"backend": "hash"})
+    demo = build_ui(settings, FakeAssistant(settings=settings), FeedbackStore.in_data_dir(tmp_path))
+    states = {b._id for b in demo.blocks.values() if isinstance(b, gr.State)}
+    triggers = [(t[0], t[1]) for fn in demo.fns.values() for t in fn.targets]
+    assert triggers and not [t for t in triggers if t[0] in states]
+    labels = [b.label for b in demo.blocks.values() if isinstance(b, gr.Tab)]
+    assert "Utdanningspermisjon" in labels
+    assert any(getattr(b, "elem_id", None) == "ka-perm-offer" for b in demo.blocks.values())
