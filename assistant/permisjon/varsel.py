@@ -74,8 +74,8 @@ def missing_fields(form: VarselInput) -> tuple[Missing, ...]:
     return tuple(out)
 
 
-def _or_gap(value: str) -> str:
-    return value.strip() or GAP
+def _or_gap(value: str, placeholder: str = GAP) -> str:
+    return value.strip() or placeholder
 
 
 def _lines(form: VarselInput) -> list[str]:
@@ -96,8 +96,8 @@ def _lines(form: VarselInput) -> list[str]:
     lines = [
         "# Varsel om utdanningspermisjon",
         "",
-        f"**Til:** {_or_gap(form.employer)}  ",
-        f"**Fra:** {_or_gap(form.name)}  ",
+        f"**Til:** {_or_gap(form.employer, '[arbeidsgiver]')}  ",
+        f"**Fra:** {_or_gap(form.name, '[navn]')}  ",
         f"**Dato:** {norwegian_date(date.today())}",
         "",
         "Jeg varsler med dette at jeg vil bruke retten til utdanningspermisjon etter arbeidsmiljøloven § 12-11.",
@@ -110,7 +110,7 @@ def _lines(form: VarselInput) -> list[str]:
         lines.append(f"- **Yrkesrelevans:** {_or_gap(form.relevance)}")
     elif form.level is None:
         lines.append(f"- **Nivå og yrkesrelevans:** {GAP}")
-    lines += ["", "Med vennlig hilsen", "", _or_gap(form.name)]
+    lines += ["", "Med vennlig hilsen", "", _or_gap(form.name, "[navn]")]
     return lines
 
 
