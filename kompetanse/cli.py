@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from core.errors import KompetanseError
 
-COMMAND_MODULES = ("cmd_ingest", "cmd_ask", "cmd_serve", "cmd_eval", "cmd_feedback")
+COMMAND_MODULES = ("cmd_ingest", "cmd_ask", "cmd_serve", "cmd_eval", "cmd_feedback", "cmd_permisjon")
 
 OFFLINE_ENV = {
     "GRADIO_ANALYTICS_ENABLED": "False",

@@ -32,6 +32,7 @@ from core.errors import (
     KompetanseError,
 )
 from core.settings import Settings
+from ui.api_permisjon import router as permisjon_router
 from ui.feedback import FeedbackStore, mask_fnr
 
 log = logging.getLogger(__name__)
@@ -226,6 +227,7 @@ def create_api(settings: Settings, assistant: Assistant, feedback: FeedbackStore
         responses=ERROR_RESPONSES,
     )
     _install_error_handlers(api)
+    api.include_router(permisjon_router)  # /permisjon/sjekk, /varsel, /svarfrist
 
     @api.post("/ask", summary="Still et spørsmål", response_description="Answer JSON (see README).")
     def ask(body: AskRequest) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from assistant.models import Answer, Turn
 from assistant.service import Assistant
 from core.errors import KompetanseError
 from core.settings import Settings
-from ui import render
+from ui import render, tab_permisjon
 from ui.feedback import FeedbackStore
 from ui.render import ChatEntry
 
@@ -441,6 +441,7 @@ def _chat_tab(chat: ChatHandlers, js: str) -> None:
                 elem_classes=["ka-scroll-last"],
                 label="Samtale",
             )
+            tab_permisjon.offer_from_answers(entries, conv)
             with gr.Group(visible=False, elem_id="ka-comment") as comment_group:
                 comment = gr.Textbox(
                     label="Vil du si mer? (valgfritt, lagres bare lokalt)", lines=2, max_length=5000
@@ -551,6 +552,8 @@ def build_ui(settings: Settings, assistant: Assistant, feedback: FeedbackStore) 
                 _chat_tab(chat, js)
             with gr.Tab("Bestemmelser", id="bestemmelser"):
                 _provisions_tab(assistant, js, demo)
+            with gr.Tab(tab_permisjon.TAB_LABEL, id="permisjon"):
+                tab_permisjon.build_tab()
             with gr.Tab("Medarbeidersamtale", id="samtale"):
                 _samtale_tab(assistant)
             with gr.Tab("Dokumenter", id="dokumenter"):
