@@ -135,6 +135,7 @@ class Assistant:
         self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         self._query_vectors: dict[str, list[float]] = {}
         self._lock = threading.Lock()
+        self._checked_at = 0.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -156,8 +157,20 @@ class Assistant:
 
     # -- state ---------------------------------------------------------------
     def refresh(self) -> bool:
-        """Reload the lexical index if the collection changed since it was built; True if reloaded."""
+        """Reload the lexical index now if the collection changed since it was built; True if reloaded.
+
+        The in-process writer calls this right after its ingest commits.
+        """
+        self._checked_at = time.monotonic()
         return self.searcher.refresh()
+
+    def _refresh_if_due(self) -> None:
+        """Check for changes by other writers (Chroma server mode) at most every ``chroma.check_seconds``.
+
+        Until a new generation is committed and reloaded, answers come from the previous index.
+        """
+        if time.monotonic() - self._checked_at >= self.settings.chroma.check_seconds:
+            self.refresh()
 
     # -- answering -----------------------------------------------------------
     def _prepare(self, question: str, history: Sequence[Turn]) -> tuple[str, str, tuple[str, ...], float]:
@@ -192,7 +205,7 @@ class Assistant:
 
     def _retrieve(self, standalone: str) -> tuple[list[Hit], Evidence, float]:
         t0 = time.perf_counter()
-        self.searcher.refresh()
+        self._refresh_if_due()
         vector = self._embed_query(standalone)
         hits = self.searcher.search(standalone, self.settings.retrieval.top_k, vector=vector)
         topic = float((self._topic_vectors() @ np.asarray(vector, dtype=np.float32)).max())
@@ -357,18 +370,18 @@ class Assistant:
     # -- other views ---------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """Ranked hits for a standalone question."""
-        self.searcher.refresh()
+        self._refresh_if_due()
         clean, _ = sanitise_question(question, self.settings.retrieval.max_question_chars)
         return self.searcher.search(clean, k or self.settings.retrieval.top_k)
 
     def lookup(self, ref: str) -> ProvisionView | None:
         """A provision by any common reference form ("HTA 14.2", "§ 12-11"), or None."""
-        self.searcher.refresh()
+        self._refresh_if_due()
         return lookup(ref[:200], self.searcher.chunks)
 
     def provisions(self, query: str = "") -> list[ProvisionView]:
         """All provisions and guide sections, optionally filtered by ``query``."""
-        self.searcher.refresh()
+        self._refresh_if_due()
         return all_views(self.searcher.chunks, query[:200])
 
     def _guide_questions(self) -> tuple[list[Question], np.ndarray | None]:
@@ -388,7 +401,7 @@ class Assistant:
 
     def samtale(self, focus: str = "", limit: int = 12) -> Checklist:
         """A ranked, cited medarbeidersamtale checklist for an optional focus."""
-        self.searcher.refresh()
+        self._refresh_if_due()
         focus, _ = sanitise_question(focus, 200)
         questions, vectors = self._guide_questions()
         return build_checklist(

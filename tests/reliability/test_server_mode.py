@@ -89,7 +89,8 @@ def test_server_outage_is_a_clear_503_and_the_app_resumes_after_restart(
         with pytest.raises(IndexUnavailableError) as info:
             assistant.ask(QUESTION)
         message = info.value.message
-        assert f"Chroma-tjeneren på {chroma.host}:{chroma.port}" in message and "prøv igjen" in message
+        assert "Indeksen kan ikke brukes akkurat nå" in message and "Prøv igjen" in message
+        assert f"{chroma.host}:{chroma.port}" in info.value.detail
         for method, path, body in (
             ("POST", "/api/ask", {"question": QUESTION}),
             ("GET", "/api/provisions/HTA 14.2", None),
