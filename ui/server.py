@@ -11,7 +11,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import signal
 import sys
+import threading
 from typing import Any
 
 from fastapi import FastAPI
@@ -170,10 +172,26 @@ def serve(settings: Settings) -> None:
         # sees app.json and hands its work over (waiting while the app starts).
         with index_lock(settings):
             write_state(settings, token)
+    # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal; end normally
+    # instead of dying, so the state file is removed (a stale one would also be ignored).
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if main else None
     try:
         _serve(settings, token)
+    except _Stopped:
+        pass
     finally:
         remove_state(settings)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived (after uvicorn's graceful shutdown)."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise _Stopped
 
 
 def _serve(settings: Settings, token: str) -> None:
