@@ -104,8 +104,19 @@ def read_state(settings: Settings) -> AppState | None:
 @contextlib.contextmanager
 def index_lock(settings: Settings) -> Iterator[None]:
     """Hold the exclusive writer lock on the data folder (blocks until it is free)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(settings.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    path = settings.data_dir / LOCK_FILE
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        try:  # a read-only folder: lock the existing file if there is one
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            # Nobody can write a folder we cannot create a file in, so there is nothing to
+            # exclude; the write itself then fails with the index's own clear message.
+            log.info("cannot create the writer lock %s: %s", path, exc)
+            yield
+            return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
