@@ -11,19 +11,19 @@ import gradio as gr
 
 from assistant.service import Assistant
 from core.settings import Settings
-from ui.chat import EXAMPLES, PANEL_HINT, ROLES, ChatHandlers, _chat_tab, history_turns
+from ui.chat import EXAMPLES, PANEL_HINT, ROLES, ChatHandlers, build_chat_tab, history_turns
 from ui.documents import (
     DOC_HEADERS,
     UPLOAD_TYPES,
     DocumentsHandlers,
-    _documents_tab,
     admin_ok,
+    build_documents_tab,
     safe_filename,
     store_uploads,
 )
 from ui.feedback import FeedbackStore
-from ui.provisions_tab import ProvisionHandlers, _provisions_tab, provision_view_html
-from ui.samtale_tab import SamtaleHandlers, _samtale_tab
+from ui.provisions_tab import ProvisionHandlers, build_provisions_tab, provision_view_html
+from ui.samtale_tab import SamtaleHandlers, build_samtale_tab
 from ui.theme import GENERIC_ERROR, STATIC_DIR, mount_options, static_js, theme
 from ui.writer import IndexWriter
 
@@ -73,13 +73,13 @@ def build_ui(
         gr.HTML(_header(), js_on_load=None)
         with gr.Tabs(elem_id="ka-tabs"):
             with gr.Tab("Spør", id="chat"):
-                _chat_tab(chat, js)
+                build_chat_tab(chat, js)
             with gr.Tab("Bestemmelser", id="bestemmelser"):
-                _provisions_tab(assistant, js, demo)
+                build_provisions_tab(assistant, js, demo)
             with gr.Tab("Medarbeidersamtale", id="samtale"):
-                _samtale_tab(assistant)
+                build_samtale_tab(assistant)
             with gr.Tab("Dokumenter", id="dokumenter"):
-                _documents_tab(settings, assistant, writer, demo)
+                build_documents_tab(settings, assistant, writer, demo)
     # Answers are independent: serve several users at once (the assistant is thread-safe).
     demo.queue(default_concurrency_limit=8)
     return demo

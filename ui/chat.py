@@ -183,7 +183,8 @@ class ChatHandlers:
         return [gr.update(value=q) for q in EXAMPLES.get(role, EXAMPLES["ansatt"])]
 
 
-def _chat_tab(chat: ChatHandlers, js: str) -> None:
+def build_chat_tab(chat: ChatHandlers, js: str) -> None:
+    """Lay out the Spør tab (inside a ``gr.Tab``) and wire it to ``chat``."""
     entries = gr.State([])
     ratings = gr.State({})
     fb_ids = gr.State({})

@@ -159,7 +159,10 @@ def _report_text(report: Any) -> str:
     return summary() if callable(summary) else str(report or "Ferdig.")
 
 
-def _documents_tab(settings: Settings, assistant: Assistant, writer: IndexWriter, demo: gr.Blocks) -> None:
+def build_documents_tab(
+    settings: Settings, assistant: Assistant, writer: IndexWriter, demo: gr.Blocks
+) -> None:
+    """Lay out the Dokumenter tab; the upload (when enabled) ingests through ``writer``."""
     handlers = DocumentsHandlers(settings, assistant, writer)
     table = gr.Dataframe(
         headers=DOC_HEADERS, interactive=False, label="Dokumenter i indeksen", elem_id="ka-docs"

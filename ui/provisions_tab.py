@@ -46,7 +46,8 @@ class ProvisionHandlers:
             return render.panel_message_html(GENERIC_ERROR)
 
 
-def _provisions_tab(assistant: Assistant, js: str, demo: gr.Blocks) -> None:
+def build_provisions_tab(assistant: Assistant, js: str, demo: gr.Blocks) -> None:
+    """Lay out the Bestemmelser tab (inside a ``gr.Tab``) over ``assistant``."""
     handlers = ProvisionHandlers(assistant)
     with gr.Row():
         query = gr.Textbox(

@@ -38,7 +38,8 @@ class SamtaleHandlers:
         return render.checklist_html(checklist), gr.update(value=str(path), visible=bool(checklist.items))
 
 
-def _samtale_tab(assistant: Assistant) -> None:
+def build_samtale_tab(assistant: Assistant) -> None:
+    """Lay out the Medarbeidersamtale tab (inside a ``gr.Tab``) over ``assistant``."""
     handlers = SamtaleHandlers(assistant)
     gr.Markdown(
         "Lag en liste med spørsmål til medarbeidersamtalen, hentet fra kildene og med henvisning til dem."

@@ -94,6 +94,7 @@ class LiveApp:
     url: str
     env: dict[str, str]
     process: subprocess.Popen[str]
+    mode: str
     output: list[str] = field(default_factory=list)
 
     def ingest(self, *paths: Path) -> tuple[subprocess.CompletedProcess[str], float]:
@@ -106,6 +107,9 @@ class LiveApp:
             text=True,
             timeout=900,
         )
+        handed_over = "Appen kjører og leser inn dokumentene for deg" in result.stderr
+        # Embedded: the app is the only writer, so the CLI must hand over; server: it writes itself.
+        assert handed_over == (self.mode == "embedded"), result.stderr
         return result, time.monotonic()
 
 
@@ -139,7 +143,7 @@ def live_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveApp
         stderr=subprocess.STDOUT,
         text=True,
     )
-    app = LiveApp(f"http://127.0.0.1:{port}", env, process)
+    app = LiveApp(f"http://127.0.0.1:{port}", env, process, request.param)
     lines: queue.Queue[str] = queue.Queue()
 
     def pump() -> None:
@@ -211,7 +215,10 @@ class Askers:
 
 
 def wait_until(url: str, question: str, ok: Callable[[dict[str, Any]], bool], since: float) -> float:
-    """Ask until ``ok(answer)`` holds; returns seconds since ``since``; fails after ``PICKUP_S``."""
+    """Ask until ``ok(answer)`` holds; returns the seconds from ``since`` until that answer arrived.
+
+    Fails when no such answer has arrived within ``PICKUP_S``.
+    """
     last: dict[str, Any] = {}
     with httpx.Client(base_url=url, trust_env=False, timeout=120) as client:
         while time.monotonic() - since <= PICKUP_S:
@@ -219,7 +226,9 @@ def wait_until(url: str, question: str, ok: Callable[[dict[str, Any]], bool], si
             assert r.status_code == 200, r.text
             last = r.json()
             if ok(last):
-                return time.monotonic() - since
+                elapsed = time.monotonic() - since
+                assert elapsed <= PICKUP_S, f"answered from the new state only after {elapsed:.1f} s"
+                return elapsed
             time.sleep(0.2)
     pytest.fail(
         f"not picked up within {PICKUP_S} s: {question!r} -> refused={last.get('refused')}, "
