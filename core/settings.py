@@ -103,7 +103,7 @@ class UISettings(BaseModel):
     allow_upload: bool = Field(False, description="Let the administrator upload documents and re-index.")
     max_upload_mb: int = Field(50, ge=1, description="Largest accepted upload.")
     health_cache_seconds: float = Field(
-        5.0, ge=0, description="How long /api/health reuses the result of its test query."
+        5.0, ge=0, description="How long /api/health reuses a successful test query."
     )
     handover_wait_seconds: float = Field(
         900.0,

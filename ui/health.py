@@ -1,7 +1,7 @@
 """``GET /api/health``: "ok" only when a question can really be answered.
 
 The check is a real one-hit search against the index with a query vector embedded
-once and kept, so it costs one small Chroma query; its result is reused for
+once and kept, so it costs one small Chroma query; an "ok" is reused for
 ``ui.health_cache_seconds``. Statuses: ``ok`` (200); ``empty`` (no documents),
 ``unavailable`` (the index or embedder fails) and ``reloading`` (the index
 holds documents but the search found nothing, e.g. mid-rebuild), all 503.
@@ -88,5 +88,6 @@ class HealthProbe:
             if cached is not None and now - cached[0] < self.settings.ui.health_cache_seconds:
                 return cached[1], cached[2]
             body, code = self._measure()
-            self._cached = (time.monotonic(), body, code)
+            # Only "ok" is reused: a failing index is re-checked on every call, so recovery shows at once.
+            self._cached = (time.monotonic(), body, code) if code == 200 else None
         return body, code
