@@ -135,6 +135,9 @@ class Assistant:
         self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         self._query_vectors: dict[str, list[float]] = {}
         self._lock = threading.Lock()
+        self._checked_at = 0.0
+        self._generation: str | None = None
+        self._reload_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -156,8 +159,35 @@ class Assistant:
 
     # -- state ---------------------------------------------------------------
     def refresh(self) -> bool:
-        """Reload the lexical index if the collection changed since it was built; True if reloaded."""
-        return self.searcher.refresh()
+        """Reload the lexical index now if the collection changed since it was built; True if reloaded.
+
+        The in-process writer calls this right after its ingest commits. A new generation is
+        loaded into a fresh searcher that replaces the old one in one assignment, so a question
+        already running finishes on the snapshot it started with (never a mix of two).
+        """
+        self._checked_at = time.monotonic()
+        generation = self.index.generation()
+        if generation == self._generation:
+            return False
+        with self._reload_lock:
+            if generation == self._generation:
+                return False
+            if self._generation is None:  # first load: fill the searcher made in __init__
+                self.searcher.refresh()
+            else:
+                fresh = HybridSearcher(self.index, self.embedder, self.settings.retrieval)
+                fresh.refresh()
+                self.searcher = fresh
+            self._generation = generation
+        return True
+
+    def _refresh_if_due(self) -> None:
+        """Check for changes by other writers (Chroma server mode) at most every ``chroma.check_seconds``.
+
+        Until a new generation is committed and reloaded, answers come from the previous index.
+        """
+        if time.monotonic() - self._checked_at >= self.settings.chroma.check_seconds:
+            self.refresh()
 
     # -- answering -----------------------------------------------------------
     def _prepare(self, question: str, history: Sequence[Turn]) -> tuple[str, str, tuple[str, ...], float]:
@@ -190,13 +220,12 @@ class Assistant:
             self._topics = np.asarray(vectors, dtype=np.float32)
         return self._topics
 
-    def _retrieve(self, standalone: str) -> tuple[list[Hit], Evidence, float]:
+    def _retrieve(self, standalone: str, searcher: HybridSearcher) -> tuple[list[Hit], Evidence, float]:
         t0 = time.perf_counter()
-        self.searcher.refresh()
         vector = self._embed_query(standalone)
-        hits = self.searcher.search(standalone, self.settings.retrieval.top_k, vector=vector)
+        hits = searcher.search(standalone, self.settings.retrieval.top_k, vector=vector)
         topic = float((self._topic_vectors() @ np.asarray(vector, dtype=np.float32)).max())
-        evidence = evidence_of(standalone, hits, self.searcher.bm25, topic=topic)
+        evidence = evidence_of(standalone, hits, searcher.bm25, topic=topic)
         return hits, evidence, (time.perf_counter() - t0) * 1000
 
     def _refuse(self, evidence: Evidence) -> bool:
@@ -204,7 +233,7 @@ class Assistant:
             return should_refuse(evidence, min_dense=self.settings.retrieval.min_evidence)
         return should_refuse(evidence)
 
-    def _off_topic_follow_up(self, question: str, standalone: str) -> bool:
+    def _off_topic_follow_up(self, question: str, standalone: str, searcher: HybridSearcher) -> bool:
         """True when a follow-up brings in a new topic the sources do not cover.
 
         "Hvor mange feriedager har jeg?" after a question about utdanningspermisjon
@@ -213,7 +242,7 @@ class Assistant:
         """
         if standalone == question:
             return False
-        _, evidence, _ = self._retrieve(question)
+        _, evidence, _ = self._retrieve(question, searcher)
         return evidence.coverage < FOLLOW_UP_MIN_COVERAGE and self._refuse(evidence)
 
     def _extractive(
@@ -223,12 +252,13 @@ class Assistant:
         passages: tuple[Passage, ...],
         notices: tuple[str, ...],
         timings: dict[str, float],
+        searcher: HybridSearcher,
     ) -> Answer:
         t0 = time.perf_counter()
         extract = extractive_answer(
             standalone,
             passages,
-            self.searcher.bm25,
+            searcher.bm25,
             query_vector=self._embed_query(standalone),
             sentence_vectors=self.sentence_vectors,
         )
@@ -299,16 +329,20 @@ class Assistant:
         if not clean:
             yield self._refusal(question, clean, (), notices, timings, EMPTY_QUESTION_TEXT)
             return
-        hits, evidence, retrieve_ms = self._retrieve(standalone)
+        self._refresh_if_due()
+        searcher = self.searcher  # one snapshot for the whole question
+        hits, evidence, retrieve_ms = self._retrieve(standalone, searcher)
         timings["retrieve_ms"] = retrieve_ms
         passages = tuple(Passage(i + 1, h.chunk, h.score) for i, h in enumerate(hits))
-        if not hits or self._refuse(evidence) or self._off_topic_follow_up(clean, standalone):
+        if not hits or self._refuse(evidence) or self._off_topic_follow_up(clean, standalone, searcher):
             yield self._refusal(clean, standalone, passages, notices, timings)
             return
         if self.llm is None:
-            yield self._extractive(clean, standalone, passages, notices, timings)
+            yield self._extractive(clean, standalone, passages, notices, timings, searcher)
             return
-        yield from self._llm_answer(clean, standalone, history, passages, notices, timings, stream=stream)
+        yield from self._llm_answer(
+            clean, standalone, history, passages, notices, timings, searcher, stream=stream
+        )
 
     def _llm_answer(
         self,
@@ -318,13 +352,14 @@ class Assistant:
         passages: tuple[Passage, ...],
         notices: tuple[str, ...],
         timings: dict[str, float],
+        searcher: HybridSearcher,
         *,
         stream: bool,
     ) -> Iterator[str | Answer]:
         from assistant.llm import LLMUnavailableError, answer_from_draft
 
         def fallback(extra: tuple[str, ...] = ()) -> Answer:
-            return self._extractive(question, standalone, passages, (*notices, *extra), timings)
+            return self._extractive(question, standalone, passages, (*notices, *extra), timings, searcher)
 
         t0 = time.perf_counter()
         try:
@@ -357,18 +392,18 @@ class Assistant:
     # -- other views ---------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """Ranked hits for a standalone question."""
-        self.searcher.refresh()
+        self._refresh_if_due()
         clean, _ = sanitise_question(question, self.settings.retrieval.max_question_chars)
         return self.searcher.search(clean, k or self.settings.retrieval.top_k)
 
     def lookup(self, ref: str) -> ProvisionView | None:
         """A provision by any common reference form ("HTA 14.2", "§ 12-11"), or None."""
-        self.searcher.refresh()
+        self._refresh_if_due()
         return lookup(ref[:200], self.searcher.chunks)
 
     def provisions(self, query: str = "") -> list[ProvisionView]:
         """All provisions and guide sections, optionally filtered by ``query``."""
-        self.searcher.refresh()
+        self._refresh_if_due()
         return all_views(self.searcher.chunks, query[:200])
 
     def _guide_questions(self) -> tuple[list[Question], np.ndarray | None]:
@@ -388,7 +423,7 @@ class Assistant:
 
     def samtale(self, focus: str = "", limit: int = 12) -> Checklist:
         """A ranked, cited medarbeidersamtale checklist for an optional focus."""
-        self.searcher.refresh()
+        self._refresh_if_due()
         focus, _ = sanitise_question(focus, 200)
         questions, vectors = self._guide_questions()
         return build_checklist(

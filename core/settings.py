@@ -44,6 +44,12 @@ class ChromaSettings(BaseModel):
     ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
     token: SecretStr | None = Field(None, description="Optional bearer token for the Chroma server.")
     collection: str = Field("kompetanse", description="Collection name holding the chunks.")
+    check_seconds: float = Field(
+        3.0,
+        ge=0,
+        description="How often (at most) the app checks whether another writer changed the index "
+        "(one small metadata read); new documents are answered from within this delay.",
+    )
 
 
 class RetrievalSettings(BaseModel):
@@ -59,7 +65,12 @@ class RetrievalSettings(BaseModel):
         description="Refusal threshold on the evidence score; below it the assistant refuses. "
         "0 means use the calibrated default from assistant.refusal.",
     )
-    max_question_chars: int = Field(2000, ge=50, description="Longer questions are truncated, with a notice.")
+    max_question_chars: int = Field(
+        2000,
+        ge=50,
+        description="Longer questions are truncated to this many characters, with a notice. The HTTP API "
+        "accepts up to 100 000 characters and leaves the truncation to the assistant.",
+    )
 
 
 class LLMSettings(BaseModel):
@@ -91,6 +102,14 @@ class UISettings(BaseModel):
     password: SecretStr | None = Field(None, description="Login password.")
     allow_upload: bool = Field(False, description="Let the administrator upload documents and re-index.")
     max_upload_mb: int = Field(50, ge=1, description="Largest accepted upload.")
+    health_cache_seconds: float = Field(
+        5.0, ge=0, description="How long /api/health reuses a successful test query."
+    )
+    handover_wait_seconds: float = Field(
+        900.0,
+        gt=0,
+        description="How long `kompetanse ingest` waits for a starting app to accept the work it hands over.",
+    )
 
 
 class Settings(BaseSettings):

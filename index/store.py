@@ -446,19 +446,23 @@ class VectorIndex:
                 log.debug("closing the Chroma client failed", exc_info=True)
 
     def _unavailable(self, exc: BaseException) -> IndexUnavailableError:
+        # The user gets what to do; where and why (path, server, Chroma's error) go to the log.
         chroma = self.settings.chroma
-        if chroma.host:
-            message = (
-                f"Får ikke kontakt med indeksen (Chroma-tjeneren på {chroma.host}:{chroma.port}). "
-                "Sjekk at den kjører og at KOMPETANSE_CHROMA__HOST og KOMPETANSE_CHROMA__PORT stemmer, "
-                "og prøv igjen."
+        where = (
+            f"Chroma server {chroma.host}:{chroma.port}"
+            if chroma.host
+            else f"folder {self.settings.chroma_dir}"
+        )
+        message = " ".join(
+            part
+            for part in (
+                "Indeksen kan ikke brukes akkurat nå.",
+                _reason(exc),  # only what Chroma's error itself says (disk full, read-only)
+                "Prøv igjen om litt. Vedvarer feilen, be administratoren se i loggen til Kompetanseassistenten.",
             )
-        else:
-            message = (
-                f"Får ikke lest eller skrevet indeksen i mappen {self.settings.chroma_dir}. "
-                f"{_reason(exc)} Sjekk ledig diskplass og skrivetilgang, og prøv igjen."
-            ).replace("  ", " ")
-        return IndexUnavailableError(message, detail=f"{type(exc).__name__}: {exc}")
+            if part
+        )
+        return IndexUnavailableError(message, detail=f"{where}: {type(exc).__name__}: {exc}")
 
     def _empty(self) -> EmptyIndexError:
         return EmptyIndexError(

@@ -78,11 +78,65 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             progress.update(files, advance=1)
             progress.update(embedding, visible=False)
 
+    from ui.writer import index_lock, read_state
+
     paths = list(args.paths) if args.paths else None
-    with progress:
-        report = ingest_paths(settings, paths, rebuild=args.rebuild, progress=on_event)
+    if not settings.chroma.host:
+        # The embedded store has one writer: a running app on this data folder does the work.
+        with index_lock(settings):
+            state = read_state(settings)
+            if state is None:
+                with progress:
+                    report = ingest_paths(settings, paths, rebuild=args.rebuild, progress=on_event)
+        if state is not None:
+            err.print("Appen kjører og leser inn dokumentene for deg …", highlight=False)
+            report = hand_over(state, paths, rebuild=args.rebuild, wait_s=settings.ui.handover_wait_seconds)
+    else:  # a Chroma server takes several writers; the apps notice the change by themselves
+        with progress:
+            report = ingest_paths(settings, paths, rebuild=args.rebuild, progress=on_event)
     print_summary(report, Console(soft_wrap=False))
     return report.exit_code
+
+
+def hand_over(state: Any, paths: list[Path] | None, *, rebuild: bool, wait_s: float) -> IngestReport:
+    """Ask the running app (``state``, from ``app.json``) to ingest ``paths``; returns its report.
+
+    Waits up to ``wait_s`` for an app that is still starting. Raises ``KompetanseError``
+    when the app cannot be reached or refuses.
+    """
+    import time
+
+    import httpx
+
+    from core.errors import KompetanseError
+    from ui.writer import TOKEN_HEADER, report_from_dict
+
+    body = {"paths": [str(p.expanduser().resolve()) for p in paths] if paths else None, "rebuild": rebuild}
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            with httpx.Client(trust_env=False, timeout=httpx.Timeout(10.0, read=None)) as client:
+                response = client.post(
+                    f"{state.url}/api/admin/ingest", json=body, headers={TOKEN_HEADER: state.token}
+                )
+            break
+        except httpx.ConnectError as exc:  # the app is still starting
+            if time.monotonic() > deadline:
+                raise KompetanseError(
+                    "Appen kjører, men svarer ikke. Vent til den har startet, eller stopp den, og prøv igjen.",
+                    detail=f"cannot reach {state.url}: {exc}",
+                ) from exc
+            time.sleep(1.0)
+    if response.status_code != 200:
+        try:
+            message = str(response.json().get("error", ""))
+        except ValueError:
+            message = ""
+        raise KompetanseError(
+            message or "Appen kunne ikke lese inn dokumentene. Se loggen til appen.",
+            detail=f"admin ingest answered {response.status_code}: {response.text[:500]}",
+        )
+    return report_from_dict(response.json())
 
 
 def print_summary(report: IngestReport, console: Any) -> None:

@@ -13,13 +13,14 @@ import http.client
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.models import Turn
@@ -34,10 +35,16 @@ from core.errors import (
 from core.settings import Settings
 from ui.api_permisjon import router as permisjon_router
 from ui.feedback import FeedbackStore, mask_fnr
+from ui.health import HealthProbe
+from ui.server import is_loopback
+from ui.writer import TOKEN_HEADER, IndexWriter, report_to_dict
 
 log = logging.getLogger(__name__)
 
+# The API accepts questions up to this length; the assistant then truncates them to
+# ``retrieval.max_question_chars`` (default 2,000) with a notice in the answer.
 MAX_QUESTION_CHARS = 100_000
+NOT_BLANK = r"\S"  # at least one non-space character (JSON Schema patterns are unanchored)
 MAX_HISTORY_TURNS = 50
 ROLES = ("ansatt", "leder", "tillitsvalgt")
 GENERIC_ERROR = "Noe gikk galt på serveren. Prøv igjen om litt, eller kontakt administratoren."
@@ -49,29 +56,32 @@ Role = Literal["ansatt", "leder", "tillitsvalgt"]
 class HistoryTurn(BaseModel):
     """One earlier turn of the conversation."""
 
+    model_config = ConfigDict(regex_engine="python-re")  # the same `\S` as JSON Schema tools
+
     role: Literal["user", "assistant"] = Field(description="user: the question; assistant: the answer text.")
-    content: str = Field(max_length=MAX_QUESTION_CHARS, description="The text of the turn.")
+    content: str = Field(
+        min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK, description="The text of the turn."
+    )
 
 
 class AskRequest(BaseModel):
     """A question, with the earlier conversation for follow-ups."""
 
+    model_config = ConfigDict(regex_engine="python-re")  # the same `\S` as JSON Schema tools
+
     question: str = Field(
+        min_length=1,
         max_length=MAX_QUESTION_CHARS,
-        description="The question. Long questions are accepted; the assistant truncates them with a notice.",
+        pattern=NOT_BLANK,
+        description="The question, with at least one non-space character. Up to 100 000 characters are "
+        "accepted; the assistant uses the first `retrieval.max_question_chars` (default 2 000) and says so "
+        "in the answer's notices.",
         examples=["Har jeg rett på utdanningspermisjon?"],
     )
     history: list[HistoryTurn] = Field(
         default_factory=list, max_length=MAX_HISTORY_TURNS, description="Earlier turns, oldest first."
     )
     role: Role | None = Field(None, description="Who is asking: ansatt, leder or tillitsvalgt.")
-
-    @field_validator("question")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError(EMPTY_QUESTION)
-        return value
 
 
 class ErrorResponse(BaseModel):
@@ -97,7 +107,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 class FeedbackRequest(BaseModel):
     """A rating of one answer; stored locally, never sent anywhere."""
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    model_config = ConfigDict(regex_engine="python-re")  # the same `\S` as JSON Schema tools
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
     answer: str = Field(max_length=MAX_QUESTION_CHARS, description="The answer text that was rated.")
     chunk_ids: list[str] = Field(
         default_factory=list, max_length=100, description="Chunk ids the answer cited."
@@ -125,6 +137,8 @@ def validation_message(error: dict[str, Any]) -> str:
     field, kind, ctx = _field(tuple(error.get("loc", ()))), error.get("type", ""), error.get("ctx") or {}
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
+    if kind == "string_pattern_mismatch" or (kind == "string_too_short" and field == "question"):
+        return EMPTY_QUESTION if field == "question" else f"Feltet «{field}» er tomt. Skriv noe i det."
     if kind == "missing":
         return f"Feltet «{field}» mangler."
     if kind in ("string_too_long", "too_long"):
@@ -137,16 +151,6 @@ def validation_message(error: dict[str, Any]) -> str:
     if kind == "json_invalid":
         return "Forespørselen er ikke gyldig JSON."
     return f"Feltet «{field}» har feil format."
-
-
-def embedder_name(settings: Settings, assistant: Assistant) -> str:
-    """The embedder's name as the assistant reports it, else as configured."""
-    for attr in ("embedder", "embeddings"):
-        name = getattr(getattr(assistant, attr, None), "name", None)
-        if isinstance(name, str) and name:
-            return name
-    emb = settings.embedding
-    return f"{emb.backend}:{emb.model}" if emb.model else emb.backend
 
 
 class BasicAuth:
@@ -214,8 +218,21 @@ def _install_error_handlers(api: FastAPI) -> None:
             return JSONResponse({"error": GENERIC_ERROR}, status_code=500)
 
 
-def create_api(settings: Settings, assistant: Assistant, feedback: FeedbackStore) -> FastAPI:
-    """The ``/api`` application over ``assistant``; protected by HTTP Basic when a login is configured."""
+class AdminIngestRequest(BaseModel):
+    """Files or folders (absolute paths on this machine) for the app to ingest; none = the corpus folder."""
+
+    paths: list[str] | None = Field(None, max_length=10_000)
+    rebuild: bool = False
+
+
+def create_api(
+    settings: Settings, assistant: Assistant, feedback: FeedbackStore, writer: IndexWriter | None = None
+) -> FastAPI:
+    """The ``/api`` application over ``assistant``; protected by HTTP Basic when a login is configured.
+
+    With a ``writer``, ``POST /api/admin/ingest`` (not in the schema) lets `kompetanse ingest`
+    hand its work to this process: loopback only, authenticated by the writer's per-start token.
+    """
     api = FastAPI(
         title="Kompetanseassistenten API",
         description="Svar med kildehenvisninger om læring, kompetanseutvikling og utdanningspermisjon.",
@@ -223,25 +240,25 @@ def create_api(settings: Settings, assistant: Assistant, feedback: FeedbackStore
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; the schema alone stays local.
         redoc_url=None,
         openapi_url="/openapi.json",
-        dependencies=[Depends(BasicAuth(settings))],
         responses=ERROR_RESPONSES,
     )
     _install_error_handlers(api)
-    api.include_router(permisjon_router)  # /permisjon/sjekk, /varsel, /svarfrist
+    probe = HealthProbe(settings, assistant)
+    router = APIRouter(dependencies=[Depends(BasicAuth(settings))])
 
-    @api.post("/ask", summary="Still et spørsmål", response_description="Answer JSON (see README).")
+    @router.post("/ask", summary="Still et spørsmål", response_description="Answer JSON (see README).")
     def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question with citations, or refuse when the sources do not cover it."""
         history = [Turn(role=t.role, content=t.content) for t in body.history]
         return assistant.ask(body.question, history=history, role=body.role).to_dict()
 
-    @api.get("/provisions", summary="Søk i bestemmelser")
+    @router.get("/provisions", summary="Søk i bestemmelser")
     def provisions(q: Annotated[str, Query(max_length=500)] = "") -> dict[str, Any]:
         """All provisions and guide sections, filtered by ``q`` when given."""
         views = assistant.provisions(q)
         return {"query": q, "count": len(views), "provisions": [v.to_dict() for v in views]}
 
-    @api.get("/provisions/{ref:path}", summary="Hent én bestemmelse")
+    @router.get("/provisions/{ref:path}", summary="Hent én bestemmelse")
     def provision(ref: str) -> dict[str, Any]:
         """One provision by any common reference form ("HTA 14.2", "aml. § 12-11"); 404 if unknown."""
         view = assistant.lookup(ref[:200])
@@ -253,39 +270,49 @@ def create_api(settings: Settings, assistant: Assistant, feedback: FeedbackStore
             )
         return view.to_dict()
 
-    @api.get("/documents", summary="Dokumentene i indeksen")
+    @router.get("/documents", summary="Dokumentene i indeksen")
     def documents() -> dict[str, Any]:
         """The indexed documents with chunk and provision counts."""
         docs = assistant.documents()
         return {"count": len(docs), "documents": [d.to_dict() for d in docs]}
 
-    @api.get("/samtale", summary="Sjekkliste for medarbeidersamtalen")
+    @router.get("/samtale", summary="Sjekkliste for medarbeidersamtalen")
     def samtale(
         focus: Annotated[str, Query(max_length=500)] = "", limit: Annotated[int, Query(ge=1, le=50)] = 12
     ) -> dict[str, Any]:
         """A ranked, cited checklist for a medarbeidersamtale, with a Markdown rendering."""
         return assistant.samtale(focus, limit=limit).to_dict()
 
-    @api.post("/feedback", summary="Gi tilbakemelding på et svar", status_code=201)
+    @router.post("/feedback", summary="Gi tilbakemelding på et svar", status_code=201)
     def post_feedback(body: FeedbackRequest) -> dict[str, Any]:
         """Store a rating locally in the data folder; nothing is sent anywhere."""
         fid = feedback.add(body.question, body.answer, body.chunk_ids, body.rating, body.comment)
         return {"id": fid, "stored": True}
 
-    @api.get("/health", summary="Status")
+    @router.get("/health", summary="Status")
     def health() -> JSONResponse:
-        """Index status, document count and the embedder; 503 when the index is unavailable."""
-        base: dict[str, Any] = {"embedder": embedder_name(settings, assistant), "llm": settings.llm.provider}
-        try:
-            docs = assistant.documents()
-        except KompetanseError as exc:
-            return JSONResponse({**base, "status": "unavailable", "error": str(exc)}, status_code=503)
-        body = {
-            **base,
-            "status": "ok" if docs else "empty",
-            "documents": len(docs),
-            "chunks": sum(d.chunks for d in docs),
-        }
-        return JSONResponse(body, status_code=200 if docs else 503)
+        """ok (200) when a test query against the index succeeds; else empty, unavailable or reloading (503)."""
+        body, code = probe.check()
+        return JSONResponse(body, status_code=code)
+
+    router.include_router(permisjon_router)  # /permisjon/sjekk, /varsel, /svarfrist
+    api.include_router(router)
+
+    @api.post("/admin/ingest", include_in_schema=False)
+    def admin_ingest(
+        request: Request,
+        body: AdminIngestRequest,
+        token: Annotated[str, Header(alias=TOKEN_HEADER)] = "",
+    ) -> dict[str, Any]:
+        """Ingest on behalf of `kompetanse ingest` in this process, the index's only writer."""
+        client = request.client.host if request.client else ""
+        if (
+            writer is None
+            or not is_loopback(client)
+            or not secrets.compare_digest(token.encode(), writer.token.encode())
+        ):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Ikke tilgang.")
+        paths = [Path(p) for p in body.paths] if body.paths is not None else None
+        return report_to_dict(writer.ingest(paths, rebuild=body.rebuild))
 
     return api

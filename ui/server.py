@@ -11,7 +11,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import signal
 import sys
+import threading
 from typing import Any
 
 from fastapi import FastAPI
@@ -21,6 +23,7 @@ from assistant.service import Assistant
 from core.errors import KompetanseError
 from core.settings import Settings
 from ui.feedback import FeedbackStore, FnrMaskingFilter
+from ui.writer import IndexWriter, index_lock, remove_state, write_state
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +66,17 @@ def url_for(settings: Settings) -> str:
     return f"http://{shown}:{settings.ui.port}"
 
 
-def create_app(settings: Settings, assistant: Assistant, feedback: FeedbackStore | None = None) -> FastAPI:
-    """The FastAPI application: JSON API at ``/api`` (schema ``/api/openapi.json``), Gradio UI at ``/``."""
+def create_app(
+    settings: Settings,
+    assistant: Assistant,
+    feedback: FeedbackStore | None = None,
+    writer: IndexWriter | None = None,
+) -> FastAPI:
+    """The FastAPI application: JSON API at ``/api`` (schema ``/api/openapi.json``), Gradio UI at ``/``.
+
+    ``writer`` is this process's in-process ingest (the admin endpoint and the upload use it);
+    by default one is made over ``assistant``.
+    """
     import gradio as gr
 
     from ui.api import create_api
@@ -73,8 +85,11 @@ def create_app(settings: Settings, assistant: Assistant, feedback: FeedbackStore
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
     store = feedback or FeedbackStore.in_data_dir(settings.data_dir)
+    writer = writer or IndexWriter(settings, assistant)
     app = FastAPI(title="Kompetanseassistenten", docs_url=None, redoc_url=None, openapi_url=None)
-    app.mount("/api", create_api(settings, assistant, store))  # before "/", which would catch everything
+    app.mount(
+        "/api", create_api(settings, assistant, store, writer)
+    )  # before "/", which would catch everything
 
     @app.middleware("http")
     async def _api_paths_stay_json(request: Any, call_next: Any) -> Any:
@@ -85,7 +100,7 @@ def create_app(settings: Settings, assistant: Assistant, feedback: FeedbackStore
             return JSONResponse({"error": "Fant ikke det du spurte etter."}, status_code=404)
         return await call_next(request)
 
-    blocks = build_ui(settings, assistant, store)
+    blocks = build_ui(settings, assistant, store, writer)
     options: dict[str, Any] = mount_options()
     return gr.mount_gradio_app(
         app,
@@ -129,7 +144,8 @@ def prepare_assistant(settings: Settings) -> Assistant:
     from ingest.pipeline import ensure_index
 
     print("Sjekker indeksen …", flush=True)
-    report = ensure_index(settings, progress=print_progress)
+    with index_lock(settings):  # waits while `kompetanse ingest` writes the index directly
+        report = ensure_index(settings, progress=print_progress)
     if report is None:
         print("  Indeksen er oppdatert.", flush=True)
     else:
@@ -141,13 +157,48 @@ def prepare_assistant(settings: Settings) -> Assistant:
 
 
 def serve(settings: Settings) -> None:
-    """Run the app until interrupted; raises ``KompetanseError`` on a refused bind or a busy port."""
-    import uvicorn
+    """Run the app until interrupted; raises ``KompetanseError`` on a refused bind or a busy port.
+
+    With the embedded store, ``<data_dir>/app.json`` announces this process as the index's
+    writer while it runs (see :mod:`ui.writer`).
+    """
+    import secrets
 
     check_bind(settings)
     install_log_masking()
+    token = secrets.token_urlsafe(32)
+    if not settings.chroma.host:
+        # From now on this process is the embedded index's only writer: `kompetanse ingest`
+        # sees app.json and hands its work over (waiting while the app starts).
+        with index_lock(settings):
+            write_state(settings, token)
+    # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal; end normally
+    # instead of dying, so the state file is removed (a stale one would also be ignored).
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if main else None
+    try:
+        _serve(settings, token)
+    except _Stopped:
+        pass
+    finally:
+        remove_state(settings)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived (after uvicorn's graceful shutdown)."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise _Stopped
+
+
+def _serve(settings: Settings, token: str) -> None:
+    import uvicorn
+
     assistant = prepare_assistant(settings)
-    app = create_app(settings, assistant)
+    app = create_app(settings, assistant, writer=IndexWriter(settings, assistant, token))
     url = url_for(settings)
 
     class AnnouncingServer(uvicorn.Server):

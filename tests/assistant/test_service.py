@@ -145,3 +145,18 @@ def test_streaming_yields_deltas_then_the_answer(settings: Settings) -> None:
     items = list(_with_llm(settings, [good]).stream("Hva står i HTA 14.2?"))
     assert isinstance(items[-1], Answer) and items[-1].method == "llm:fake-model"
     assert all(isinstance(i, str) for i in items[:-1]) and "".join(items[:-1]).strip() == good
+
+
+def test_refresh_swaps_in_a_fresh_searcher_and_is_throttled(settings: Settings) -> None:
+    embedder = HashEmbeddings()
+    index = MemoryIndex(CHUNKS, embedder)
+    slow = settings.model_copy(update={"chroma": settings.chroma.model_copy(update={"check_seconds": 3600})})
+    assistant = Assistant(slow, index, embedder)
+    assert assistant.refresh() is True  # first load fills the searcher it was built with
+    first = assistant.searcher
+    assert assistant.refresh() is False and assistant.searcher is first
+    index.gen = "2"
+    assistant.ask("Hva sier HTA 14.2?")  # checked within check_seconds: no new read, no reload
+    assert assistant.searcher is first
+    assert assistant.refresh() is True  # the writer's explicit refresh reloads at once
+    assert assistant.searcher is not first and assistant.searcher.chunks == first.chunks

@@ -181,3 +181,16 @@ def test_login_required_when_configured(
         assert c.get("/health").status_code == 401
         assert c.get("/health", auth=("admin", "feil")).status_code == 401
         assert c.get("/health", auth=("admin", "hemmelig")).status_code == 200
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "\u00a0"])
+def test_schema_says_a_question_needs_a_non_space_character(client: TestClient, question: str) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    field = schema["AskRequest"]["properties"]["question"]
+    assert field["pattern"] == r"\S" and field["minLength"] == 1 and field["maxLength"] == 100_000
+    assert schema["HistoryTurn"]["properties"]["content"]["pattern"] == r"\S"
+    r = client.post("/ask", json={"question": question})
+    assert r.status_code == 422 and r.json()["error"] == "Spørsmålet er tomt. Skriv et spørsmål."
+    turn = {"role": "user", "content": question}
+    r = client.post("/ask", json={"question": "Hei?", "history": [turn]})
+    assert r.status_code == 422 and "tomt" in r.json()["error"]
