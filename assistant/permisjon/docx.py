@@ -15,8 +15,16 @@ def _add_runs(paragraph: object, text: str) -> None:
             paragraph.add_run(part).bold = i % 2 == 1  # type: ignore[attr-defined]
 
 
+# Characters that XML 1.0 (and so a .docx) cannot hold: C0 controls other than tab/newline, surrogates, U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def markdown_to_docx(markdown: str) -> bytes:
-    """The small Markdown subset the drafts use (headings, bullets, quotes, bold, rules) as .docx bytes."""
+    """The small Markdown subset the drafts use (headings, bullets, quotes, bold, rules) as .docx bytes.
+
+    Characters a Word file cannot hold (control characters typed or pasted into a field) are left out.
+    """
+    markdown = _NOT_XML.sub("", markdown)
     doc = Document()
     for raw in markdown.splitlines():
         line = raw.rstrip()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from assistant.permisjon.dates import Duration, Unit
 
@@ -25,7 +25,11 @@ class Length(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amount: int = Field(
-        description="How many units; at least 1.", json_schema_extra={"minimum": 1}, examples=[4]
+        description="How many units; at least 1 and at most 1,100 (three years in days, with margin; "
+        "longer leaves are refused as over three years).",
+        json_schema_extra={"minimum": 1},
+        le=1100,
+        examples=[4],
     )
     unit: Unit = Field(description="dager, uker, måneder or år.", examples=["måneder"])
 
@@ -47,6 +51,16 @@ def _check_three_years(length: Length | None, start: date, field: str) -> None:
             f"Feltet «{field}»: permisjonen er lengre enn tre år. Loven gir rett til permisjon i inntil tre år; "
             "oppgi en varighet på høyst tre år."
         )
+
+
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _plausible(value: date | None, field: str) -> date | None:
+    # Far-off dates (year 1 or 9999) would overflow the calendar arithmetic; no real case needs them.
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"Feltet «{field}»: datoen må ligge mellom år {MIN_YEAR} og {MAX_YEAR}.")
+    return value
 
 
 def _not_negative(value: float | None, field: str) -> float | None:
@@ -91,6 +105,11 @@ class SjekkInput(BaseModel):
         None, description="Does the employer consider the education necessary for the assigned work?"
     )
     turnus: bool | None = Field(None, description="Does the employee work turnus (shifts)?")
+
+    @field_validator("earlier_leave_start", "start")
+    @classmethod
+    def _dates(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return _plausible(value, str(info.field_name))
 
     @field_validator("years_working_life", "years_with_employer")
     @classmethod
@@ -153,6 +172,11 @@ class VarselInput(BaseModel):
         "", max_length=3000, description="Why the education is relevant to the job (yrkesrelevans)."
     )
 
+    @field_validator("start")
+    @classmethod
+    def _dates(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return _plausible(value, str(info.field_name))
+
     @field_validator("percent")
     @classmethod
     def _percent(cls, value: int | None) -> int | None:
@@ -181,6 +205,11 @@ class SvarfristInput(BaseModel):
     )
     name: str = Field("", max_length=200, description="The employee's name for the draft reply (optional).")
     employer: str = Field("", max_length=200, description="The employer for the draft reply (optional).")
+
+    @field_validator("received", "leave_start")
+    @classmethod
+    def _dates(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return _plausible(value, str(info.field_name))
 
     @model_validator(mode="after")
     def _three_years(self) -> SvarfristInput:
