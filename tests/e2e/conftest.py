@@ -78,6 +78,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_ready(
+    process: subprocess.Popen[str], lines: queue.Queue[str], output: list[str], t0: float
+) -> None:
+    """Wait for the app's ready line; fail with the end of its output if it exits or takes too long."""
+    while True:
+        try:
+            line = lines.get(timeout=max(0.1, START_TIMEOUT_S - (time.monotonic() - t0)))
+        except queue.Empty:
+            pytest.fail("the app did not start in time:\n" + "\n".join(output[-30:]))
+        if line.startswith(READY):
+            return
+        if process.poll() is not None:
+            pytest.fail("the app exited while starting:\n" + "\n".join(output[-30:]))
+
+
 def _pump(stream: IO[str], lines: queue.Queue[str], keep: list[str]) -> None:
     for line in stream:
         keep.append(line.rstrip())
@@ -124,15 +139,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_pump, args=(process.stdout, lines, app.output), daemon=True).start()
     try:
-        while True:
-            try:
-                line = lines.get(timeout=max(0.1, START_TIMEOUT_S - (time.monotonic() - t0)))
-            except queue.Empty:
-                pytest.fail("the app did not start in time:\n" + "\n".join(app.output[-30:]))
-            if line.startswith(READY):
-                break
-            if process.poll() is not None:
-                pytest.fail("the app exited while starting:\n" + "\n".join(app.output[-30:]))
+        wait_until_ready(process, lines, app.output, t0)
         _wait_for_http(app.url)
         app.metrics["listening_s"] = round(time.monotonic() - t0, 1)
         first = httpx.post(

@@ -29,13 +29,12 @@ import pytest
 
 from core.settings import REPO_ROOT
 from tests.chroma_server import ChromaServer
+from tests.e2e.conftest import wait_until_ready
 from tests.pdfs import make_docx, make_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(3000)]
 
 KOMPETANSE = Path(sys.executable).parent / "kompetanse"
-READY = "Kompetanseassistenten kjører på "
-START_TIMEOUT_S = 900
 PICKUP_S = 10.0
 CORPUS_QUESTION = "Har jeg rett på utdanningspermisjon?"
 
@@ -155,15 +154,7 @@ def live_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveApp
     threading.Thread(target=pump, daemon=True).start()
     t0 = time.monotonic()
     try:
-        while True:
-            try:
-                line = lines.get(timeout=max(0.1, START_TIMEOUT_S - (time.monotonic() - t0)))
-            except queue.Empty:
-                pytest.fail("the app did not start in time:\n" + "\n".join(app.output[-30:]))
-            if line.startswith(READY):
-                break
-            if process.poll() is not None:
-                pytest.fail("the app exited while starting:\n" + "\n".join(app.output[-30:]))
+        wait_until_ready(process, lines, app.output, t0)
         yield app
     finally:
         process.terminate()
