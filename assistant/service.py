@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.condense import standalone_question
-from assistant.extractive import SentenceVectors, extractive_answer, lead_for
+from assistant.extractive import extractive_answer, lead_for
 from assistant.lookup import all_views, lookup
 from assistant.models import (
     Answer,
@@ -41,6 +41,7 @@ from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
+from index.sentences import SentenceVectors
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,9 @@ class Assistant:
         self.searcher = HybridSearcher(index, embedder, settings.retrieval)
         self._questions: tuple[str, list[Question], np.ndarray | None] | None = None
         self._topics: np.ndarray | None = None
-        self.sentence_vectors = SentenceVectors(embedder.embed_documents)
+        # Sentence vectors are stored with the index at ingest; fakes without them embed on demand.
+        stored = index if callable(getattr(index, "sentence_vectors", None)) else None
+        self.sentence_vectors = SentenceVectors(embedder.embed_documents, stored)
         self._query_vectors: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
@@ -157,7 +160,9 @@ class Assistant:
     # -- state ---------------------------------------------------------------
     def refresh(self) -> bool:
         """Reload the lexical index if the collection changed since it was built; True if reloaded."""
-        return self.searcher.refresh()
+        reloaded = self.searcher.refresh()
+        self.sentence_vectors.refresh(force=reloaded)
+        return reloaded
 
     # -- answering -----------------------------------------------------------
     def _prepare(self, question: str, history: Sequence[Turn]) -> tuple[str, str, tuple[str, ...], float]:

@@ -24,10 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from core.errors import DocumentError, EmptyIndexError, IndexMismatchError, KompetanseError
 from core.models import Chunk, DocumentInfo, sha256_hex
 from core.settings import Settings
 from index.embeddings import IndexEmbeddings, make_embedder
+from index.sentences import SentenceRecord, sentence_key, sentence_records
 from index.store import DocRecord, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -40,7 +43,7 @@ STATUS_LABELS: dict[Status, str] = {
     "removed": "fjernet",
     "failed": "feilet",
 }
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: sentence vectors stored with the chunks
 # Modules whose code decides what the chunks are; a change in any of them triggers a rebuild.
 _CHUNKING_MODULES = ("models", "manifest", "loaders", "clean", "structure", "provisions", "chunker")
 
@@ -220,41 +223,74 @@ class _Run:
             self.progress(event)
 
 
-def _embed(
-    run: _Run, chunks: list[Chunk], index: int, total_files: int, path: str
-) -> tuple[list[list[float]], int]:
-    """Vectors for ``chunks``: stored ones reused by id, the rest embedded in batches."""
-    ids = [chunk.chunk_id for chunk in chunks]
+def _stored_or_embedded(
+    run: _Run, items: Sequence[tuple[str, str]], emit: Callable[[int, int], None]
+) -> tuple[dict[str, list[float]], set[str]]:
+    """Vectors for ``items`` (id, text): stored ones reused by id, then by text, the rest embedded.
+
+    Returns the vectors by id and the ids that had to be embedded.
+    """
+    ids = [item_id for item_id, _text in items]
     known: dict[str, list[float]] = {}
     for source in run.reuse:
         missing_ids = [i for i in ids if i not in known]
         if missing_ids:
             known.update(source.vectors_for(missing_ids))
-    todo = [chunk for chunk in chunks if chunk.chunk_id not in known]
+    todo = [(item_id, text) for item_id, text in items if item_id not in known]
     if todo:  # a new version of a document: most passages usually kept their text
         by_text: dict[str, list[float]] = {}
         for source in run.reuse:
-            by_text.update(source.vectors_for_texts([c.text for c in todo if c.text not in by_text]))
-        for chunk in todo:
-            if chunk.text in by_text:
-                known[chunk.chunk_id] = by_text[chunk.text]
-        todo = [chunk for chunk in todo if chunk.chunk_id not in known]
+            by_text.update(source.vectors_for_texts([t for _i, t in todo if t not in by_text]))
+        for item_id, text in todo:
+            if text in by_text:
+                known[item_id] = by_text[text]
+        todo = [(item_id, text) for item_id, text in todo if item_id not in known]
     batch = run.settings.embedding.batch_size
     for start in range(0, len(todo), batch):
         part = todo[start : start + batch]
-        vectors = run.embedder.embed_documents([chunk.text for chunk in part])
+        vectors = run.embedder.embed_documents([text for _i, text in part])
         if len(vectors) != len(part):
             raise KompetanseError(
                 "Innebyggingsmodellen ga feil antall vektorer.",
                 detail=f"{len(vectors)} vectors for {len(part)} texts",
             )
-        known.update(zip((chunk.chunk_id for chunk in part), vectors, strict=True))
-        run.emit(
-            ProgressEvent(
-                "embed", index, total_files, path, done=min(start + batch, len(todo)), total=len(todo)
-            )
-        )
-    return [known[i] for i in ids], len(todo)
+        known.update(zip((item_id for item_id, _t in part), vectors, strict=True))
+        emit(min(start + batch, len(todo)), len(todo))
+    return known, {item_id for item_id, _text in todo}
+
+
+def _mean_vector(rows: Sequence[Sequence[float]]) -> list[float]:
+    """The L2-normalised mean of ``rows`` (a chunk's vector derived from its sentences)."""
+    matrix = np.asarray(rows, dtype=np.float64)
+    mean = matrix.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return [float(x) for x in (mean / norm if norm > 0 else mean)]
+
+
+def _embed(
+    run: _Run, chunks: list[Chunk], index: int, total_files: int, path: str
+) -> tuple[list[list[float]], list[tuple[SentenceRecord, list[float]]], int]:
+    """Vectors for ``chunks`` and for their sentences, and how many chunks needed the embedder."""
+
+    def emit(done: int, total: int) -> None:
+        run.emit(ProgressEvent("embed", index, total_files, path, done=done, total=total))
+
+    sentences = sentence_records(chunks)
+    by_sentence, new_sentences = _stored_or_embedded(
+        run, [(s.sentence_id, sentence_key(s.text)) for s in sentences], emit
+    )
+    pairs = [(s, by_sentence[s.sentence_id]) for s in sentences]
+    if run.settings.embedding.chunk_vectors == "sentences":
+        rows: dict[str, list[list[float]]] = {}
+        for sentence, vector in pairs:
+            rows.setdefault(sentence.chunk_id, []).append(vector)
+        without = [(c.chunk_id, c.text) for c in chunks if c.chunk_id not in rows]
+        by_chunk, new_chunks = _stored_or_embedded(run, without, emit)
+        by_chunk.update({chunk_id: _mean_vector(vectors) for chunk_id, vectors in rows.items()})
+        new_chunks |= {s.chunk_id for s in sentences if s.sentence_id in new_sentences}
+    else:
+        by_chunk, new_chunks = _stored_or_embedded(run, [(c.chunk_id, c.text) for c in chunks], emit)
+    return [by_chunk[c.chunk_id] for c in chunks], pairs, len(new_chunks)
 
 
 def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOutcome:
@@ -300,7 +336,7 @@ def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOut
     chunks = chunk_document(doc)
     if not chunks:
         raise DocumentError(shown, "Fant ingen tekst å dele opp i avsnitt.", "chunker returned no chunks")
-    vectors, embedded = _embed(run, chunks, index, total_files, shown)
+    vectors, sentences, embedded = _embed(run, chunks, index, total_files, shown)
     record = DocRecord(
         doc_id=doc_id,
         title=info.title,
@@ -315,7 +351,7 @@ def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOut
         pages=sum(1 for page in doc.pages if page.number is not None),
         ingested_at=_now(),
     )
-    run.target.replace_document(record, chunks, vectors)
+    run.target.replace_document(record, chunks, vectors, sentences)
     run.manifest[doc_id] = record
     status: Status = "updated" if doc_id in run.old else "added"
     return FileOutcome(
@@ -340,7 +376,10 @@ def _carry_over(run: _Run, doc_id: str) -> None:
     chunks = [chunk for chunk in source.chunks() if chunk.doc_id == doc_id]
     vectors = source.vectors_for([chunk.chunk_id for chunk in chunks])
     if chunks and len(vectors) == len(chunks):
-        run.target.replace_document(record, chunks, [vectors[c.chunk_id] for c in chunks])
+        sentences = sentence_records(chunks)
+        stored = source.vectors_for([s.sentence_id for s in sentences])
+        pairs = [(s, stored[s.sentence_id]) for s in sentences if s.sentence_id in stored]
+        run.target.replace_document(record, chunks, [vectors[c.chunk_id] for c in chunks], pairs)
         run.manifest[doc_id] = record
 
 
