@@ -162,6 +162,7 @@ class Assistant:
         """Reload the lexical index if the collection changed since it was built; True if reloaded."""
         reloaded = self.searcher.refresh()
         self.sentence_vectors.refresh(force=reloaded)
+        self._topic_vectors()  # embedded once here, not while answering
         return reloaded
 
     # -- answering -----------------------------------------------------------
@@ -218,6 +219,8 @@ class Assistant:
         """
         if standalone == question:
             return False
+        if self.searcher.bm25.coverage(question) >= FOLLOW_UP_MIN_COVERAGE:
+            return False  # its words are covered: no need to retrieve (and embed) it on its own
         _, evidence, _ = self._retrieve(question)
         return evidence.coverage < FOLLOW_UP_MIN_COVERAGE and self._refuse(evidence)
 

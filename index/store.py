@@ -848,8 +848,8 @@ class VectorIndex:
             return len(orphans)
 
     def count(self) -> int:
-        """Number of stored chunks, committed or not (for diagnostics)."""
-        return int(self._call("count"))
+        """Number of stored chunks, committed or not, without their sentences (for diagnostics)."""
+        return sum(1 for _record in self._scan([], _CHUNKS_ONLY))
 
     def close(self) -> None:
         """Release the Chroma client (embedded: the folder's Chroma system stops when its last client

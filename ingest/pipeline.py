@@ -245,17 +245,20 @@ def _stored_or_embedded(
             if text in by_text:
                 known[item_id] = by_text[text]
         todo = [(item_id, text) for item_id, text in todo if item_id not in known]
+    texts = list(dict.fromkeys(text for _i, text in todo))  # each distinct text once
+    fresh: dict[str, list[float]] = {}
     batch = run.settings.embedding.batch_size
-    for start in range(0, len(todo), batch):
-        part = todo[start : start + batch]
-        vectors = run.embedder.embed_documents([text for _i, text in part])
+    for start in range(0, len(texts), batch):
+        part = texts[start : start + batch]
+        vectors = run.embedder.embed_documents(part)
         if len(vectors) != len(part):
             raise KompetanseError(
                 "Innebyggingsmodellen ga feil antall vektorer.",
                 detail=f"{len(vectors)} vectors for {len(part)} texts",
             )
-        known.update(zip((item_id for item_id, _t in part), vectors, strict=True))
-        emit(min(start + batch, len(todo)), len(todo))
+        fresh.update(zip(part, vectors, strict=True))
+        emit(min(start + batch, len(texts)), len(texts))
+    known.update((item_id, fresh[text]) for item_id, text in todo)
     return known, {item_id for item_id, _text in todo}
 
 
