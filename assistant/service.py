@@ -41,6 +41,7 @@ from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
+from index.contracts import ChunkIndex, Embedder
 from index.sentences import SentenceVectors
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ class Assistant:
     does not ingest). Thread-safe: the app calls it from many requests at once.
     """
 
-    def __init__(self, settings: Settings, index: Any, embedder: Any, llm: Any = None) -> None:
+    def __init__(self, settings: Settings, index: ChunkIndex, embedder: Embedder, llm: Any = None) -> None:
         self.settings = settings
         self.index = index
         self.embedder = embedder
@@ -133,9 +134,7 @@ class Assistant:
         self.searcher = HybridSearcher(index, embedder, settings.retrieval)
         self._questions: tuple[str, list[Question], np.ndarray | None] | None = None
         self._topics: np.ndarray | None = None
-        # Sentence vectors are stored with the index at ingest; fakes without them embed on demand.
-        stored = index if callable(getattr(index, "sentence_vectors", None)) else None
-        self.sentence_vectors = SentenceVectors(embedder.embed_documents, stored)
+        self.sentence_vectors = SentenceVectors(embedder.embed_documents, index)
         self._query_vectors: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
