@@ -22,17 +22,37 @@ finishes an interrupted swap.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.errors import EmptyIndexError, IndexMismatchError, IndexUnavailableError, KompetanseError
-from core.models import Chunk, DocumentKind, sha256_hex
+from core.models import Chunk
+from index.records import (
+    KEY_MANIFEST,
+    KEY_RECORD,
+    SENTENCE,
+    DocRecord,
+    chunk_from_metadata,
+    chunk_to_metadata,
+    manifest_json,
+    manifest_of,
+    sentence_to_metadata,
+    text_hash,
+)
 from index.sentences import SentenceRecord, sentence_key
+
+__all__ = [
+    "REBUILD_SUFFIX",
+    "DocRecord",
+    "VectorIndex",
+    "chunk_from_metadata",
+    "chunk_to_metadata",
+    "sentence_to_metadata",
+    "text_hash",
+]
 
 if TYPE_CHECKING:
     import numpy as np
@@ -46,7 +66,6 @@ SCHEMA_VERSION = 1
 REBUILD_SUFFIX = "-rebuild"
 _KEY_EMBEDDER = "embedder"
 _KEY_DIMENSION = "dimension"
-_KEY_MANIFEST = "manifest"
 _KEY_GENERATION = "generation"
 _KEY_SCHEMA = "schema"
 _KEY_INGEST_VERSION = "ingest_version"
@@ -54,8 +73,9 @@ _KEY_COMPLETE = "complete"
 _PAGE = 5000  # below Chroma's max batch size (5461 embedded)
 # Sentence vectors live in the same collection as their chunks (so they follow the commit
 # protocol, rebuilds and garbage collection), marked with this metadata key.
-_KEY_RECORD = "record"
-_SENTENCE = "sentence"
+_KEY_RECORD = KEY_RECORD
+_SENTENCE = SENTENCE
+_KEY_MANIFEST = KEY_MANIFEST
 _CHUNKS_ONLY: dict[str, Any] = {_KEY_RECORD: {"$ne": _SENTENCE}}
 _SENTENCES_ONLY: dict[str, Any] = {_KEY_RECORD: _SENTENCE}
 
@@ -64,148 +84,6 @@ _WRITE_LOCK = threading.RLock()
 
 T = TypeVar("T")
 Meta = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class DocRecord:
-    """A committed document as recorded in the index manifest.
-
-    ``path`` is the absolute path of the ingested file, ``content_hash`` the hash
-    every committed chunk of the document carries as ``doc_hash``, ``provisions``
-    the distinct provision labels, ``pages`` the number of numbered pages (0 for
-    flowing text), ``ingested_at`` an ISO-8601 UTC timestamp.
-    """
-
-    doc_id: str
-    title: str
-    short_name: str
-    kind: DocumentKind
-    version: str
-    source: str
-    path: str
-    content_hash: str
-    chunks: int
-    provisions: tuple[str, ...]
-    pages: int
-    ingested_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        data = asdict(self)
-        data["provisions"] = list(self.provisions)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DocRecord:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            doc_id=str(data["doc_id"]),
-            title=str(data.get("title", "")),
-            short_name=str(data.get("short_name", "")),
-            kind=data.get("kind", "other"),
-            version=str(data.get("version", "")),
-            source=str(data.get("source", "")),
-            path=str(data.get("path", "")),
-            content_hash=str(data["content_hash"]),
-            chunks=int(data.get("chunks", 0)),
-            provisions=tuple(data.get("provisions", ())),
-            pages=int(data.get("pages", 0)),
-            ingested_at=str(data.get("ingested_at", "")),
-        )
-
-
-def text_hash(text: str) -> str:
-    """Key for reusing a vector: the embedder's input is exactly the chunk text."""
-    return sha256_hex(text, 32)
-
-
-def chunk_to_metadata(chunk: Chunk) -> dict[str, str | int]:
-    """Chroma metadata for ``chunk`` (the text goes in ``documents``, the id is the Chroma id).
-
-    Tuples are stored as JSON strings; None values are stored by omitting the key.
-    ``text_hash`` is added so vectors can be reused for identical text in a new version.
-    """
-    meta: dict[str, str | int] = {
-        "doc_id": chunk.doc_id,
-        "document": chunk.document,
-        "short_name": chunk.short_name,
-        "kind": chunk.kind,
-        "section_path": json.dumps(list(chunk.section_path), ensure_ascii=False),
-        "chunk_type": chunk.chunk_type,
-        "char_start": chunk.char_start,
-        "char_end": chunk.char_end,
-        "position": chunk.position,
-        "doc_hash": chunk.doc_hash,
-        "references": json.dumps(list(chunk.references), ensure_ascii=False),
-        "text_hash": text_hash(chunk.text),
-    }
-    for key, value in (
-        ("provision", chunk.provision),
-        ("heading", chunk.heading),
-        ("page_start", chunk.page_start),
-        ("page_end", chunk.page_end),
-    ):
-        if value is not None:
-            meta[key] = value
-    return meta
-
-
-def sentence_to_metadata(sentence: SentenceRecord, chunk: Chunk) -> dict[str, str | int]:
-    """Chroma metadata for one sentence of ``chunk`` (its key text goes in ``documents``)."""
-    return {
-        _KEY_RECORD: _SENTENCE,
-        "doc_id": chunk.doc_id,
-        "doc_hash": chunk.doc_hash,
-        "chunk_id": chunk.chunk_id,
-        "char_start": sentence.start,
-        "char_end": sentence.end,
-        "text_hash": text_hash(sentence_key(sentence.text)),
-    }
-
-
-def chunk_from_metadata(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chunk:
-    """Rebuild the exact :class:`Chunk` written by :func:`chunk_to_metadata`."""
-
-    def optional_int(key: str) -> int | None:
-        value = meta.get(key)
-        return None if value is None else int(value)
-
-    def optional_str(key: str) -> str | None:
-        value = meta.get(key)
-        return None if value is None else str(value)
-
-    return Chunk(
-        chunk_id=chunk_id,
-        doc_id=str(meta["doc_id"]),
-        document=str(meta["document"]),
-        short_name=str(meta["short_name"]),
-        kind=meta["kind"],
-        text=text,
-        section_path=tuple(json.loads(meta["section_path"])),
-        provision=optional_str("provision"),
-        heading=optional_str("heading"),
-        chunk_type=meta["chunk_type"],
-        page_start=optional_int("page_start"),
-        page_end=optional_int("page_end"),
-        char_start=int(meta["char_start"]),
-        char_end=int(meta["char_end"]),
-        position=int(meta["position"]),
-        doc_hash=str(meta["doc_hash"]),
-        references=tuple(json.loads(meta.get("references", "[]"))),
-    )
-
-
-def _manifest_of(meta: Mapping[str, Any]) -> dict[str, DocRecord]:
-    raw = json.loads(meta.get(_KEY_MANIFEST) or "{}")
-    return {doc_id: DocRecord.from_dict(data) for doc_id, data in raw.items()}
-
-
-def _manifest_json(manifest: Mapping[str, DocRecord]) -> str:
-    return json.dumps(
-        {doc_id: manifest[doc_id].to_dict() for doc_id in sorted(manifest)},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
 
 
 def _not_found(exc: BaseException) -> bool:
@@ -284,7 +162,7 @@ class VectorIndex:
         meta = index._run(lambda _col: index._get_or_create(False), need_collection=False)
         if meta is None:
             return None
-        return str(meta.get(_KEY_EMBEDDER, "")), int(meta.get(_KEY_DIMENSION, 0)), _manifest_of(meta)
+        return str(meta.get(_KEY_EMBEDDER, "")), int(meta.get(_KEY_DIMENSION, 0)), manifest_of(meta)
 
     @classmethod
     def begin_rebuild(cls, settings: Settings, embedder: IndexEmbeddings) -> VectorIndex:
@@ -374,7 +252,7 @@ class VectorIndex:
                 detail=f"collection {self.name!r}: {recorded}/{recorded_dim} != "
                 f"{self.embedder_name}/{self.dimension}",
             )
-        if not create and not _manifest_of(meta):
+        if not create and not manifest_of(meta):
             raise self._empty()
 
     def _get_or_create(self, create: bool) -> Meta | None:
@@ -537,7 +415,7 @@ class VectorIndex:
 
     def manifest(self) -> dict[str, DocRecord]:
         """Committed documents by ``doc_id`` (one small read)."""
-        return _manifest_of(self._fresh_meta())
+        return manifest_of(self._fresh_meta())
 
     def generation(self) -> str:
         """A token that changes whenever the committed contents change (one small read).
@@ -549,7 +427,7 @@ class VectorIndex:
             f"{self._collection.id if self._collection is not None else ''}:{meta.get(_KEY_GENERATION, '')}"
         )
         if token != self._committed_token:
-            self._remember(token, _manifest_of(meta))
+            self._remember(token, manifest_of(meta))
         return token
 
     def _remember(self, token: str, manifest: Mapping[str, DocRecord]) -> dict[str, str]:
@@ -807,12 +685,12 @@ class VectorIndex:
     def _commit(self, record: DocRecord | None, remove: str | None = None) -> None:
         """Step 2: one atomic metadata write that makes ``record`` (or a removal) visible."""
         meta = self._fresh_meta()
-        manifest = _manifest_of(meta)
+        manifest = manifest_of(meta)
         if record is not None:
             manifest[record.doc_id] = record
         if remove is not None:
             manifest.pop(remove, None)
-        meta[_KEY_MANIFEST] = _manifest_json(manifest)
+        meta[_KEY_MANIFEST] = manifest_json(manifest)
         meta[_KEY_GENERATION] = uuid.uuid4().hex
         self._write_meta(meta)
         with self._lock:
