@@ -10,17 +10,17 @@ to the exact span it quotes.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.citations import Span, make_citation, split_sentences
+from assistant.citations import Span, make_citation
 from assistant.models import Citation, Passage
 from core.models import Chunk
 from core.text import analyse, content_words
 from index.lexical import BM25Index
+from index.sentences import SentenceVectors, chunk_sentences, sentence_key
 
 MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 3
@@ -74,35 +74,6 @@ _LOOKUP_WORDS = frozenset(
 )
 
 
-class SentenceVectors:
-    """Embeddings of passage sentences, computed once per sentence and kept in memory.
-
-    Sentence-level similarity separates the sentence that answers from its
-    neighbours far better than the chunk's own vector; caching makes it cheap
-    after the first questions (the bundled corpus has a few hundred sentences).
-    """
-
-    def __init__(
-        self, embed_documents: Callable[[list[str]], list[list[float]]], max_items: int = 50_000
-    ) -> None:
-        self._embed = embed_documents
-        self._cache: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-        self._max = max_items
-
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text (L2-normalised, as the embedder returns them)."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            new = self._embed(missing)
-            with self._lock:
-                if len(self._cache) + len(missing) > self._max:
-                    self._cache.clear()
-                for t, v in zip(missing, new, strict=True):
-                    self._cache[t] = np.asarray(v, dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A sentence of a passage with its score."""
@@ -131,17 +102,6 @@ def _is_heading_line(passage: Passage, span: Span) -> bool:
     return (
         len(text) < 80 and not re.search(r"[.?!:]$", text) and text == text.split("\n")[0] and span.start == 0
     )
-
-
-def _without_heading(passage: Passage, span: Span) -> Span:
-    """Cut a chunk's heading line off the first sentence it was glued to."""
-    heading = (passage.chunk.heading or "").strip()
-    text = passage.chunk.text
-    if heading and span.start <= text.find(heading) < span.end and "\n" in span.text:
-        cut = text.find("\n", text.find(heading)) + 1
-        if span.start < cut < span.end:
-            return Span(cut, span.end, text[cut : span.end])
-    return span
 
 
 def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> float:
@@ -177,9 +137,8 @@ def candidates(
     for rank, passage in enumerate(passages[:PASSAGES_CONSIDERED]):
         prior = RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
         exact = passage.score >= 10.0  # exact provision hits carry the lookup bonus
-        for span in split_sentences(passage.chunk.text):
+        for span in chunk_sentences(passage.chunk):
             order += 1
-            span = _without_heading(passage, span)
             if len(span.text.strip()) < MIN_SENTENCE_CHARS or _is_heading_line(passage, span):
                 continue
             if lookup and exact:
@@ -191,7 +150,7 @@ def candidates(
         return []
     dense = np.zeros(len(found))
     if query_vector is not None and sentence_vectors is not None:
-        vecs = sentence_vectors.vectors([" ".join(f[1].text.split()) for f in found])
+        vecs = sentence_vectors.vectors([sentence_key(f[1].text) for f in found])
         sims = vecs @ np.asarray(query_vector, dtype=np.float32)
         dense = np.clip(1.0 - (sims.max() - sims) * 10.0, 0.0, 1.0)
     return [

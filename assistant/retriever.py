@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -47,7 +47,7 @@ _WANTS_QUESTIONS = re.compile(
 )
 
 
-class SearchIndex:
+class SearchIndex(Protocol):
     """What retrieval needs from the vector store (``index.store.VectorIndex`` provides it)."""
 
     def chunks(self) -> list[Chunk]:  # pragma: no cover - protocol
@@ -60,7 +60,7 @@ class SearchIndex:
         raise NotImplementedError
 
 
-class QueryEmbedder:
+class QueryEmbedder(Protocol):
     """What retrieval needs from the embedder (any LangChain ``Embeddings``)."""
 
     def embed_query(self, text: str) -> list[float]:  # pragma: no cover - protocol

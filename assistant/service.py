@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.condense import standalone_question
-from assistant.extractive import SentenceVectors, extractive_answer, lead_for
+from assistant.extractive import extractive_answer, lead_for
 from assistant.lookup import all_views, lookup
 from assistant.models import (
     Answer,
@@ -41,6 +41,8 @@ from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
+from index.contracts import ChunkIndex, Embedder
+from index.sentences import SentenceVectors
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +126,7 @@ class Assistant:
     does not ingest). Thread-safe: the app calls it from many requests at once.
     """
 
-    def __init__(self, settings: Settings, index: Any, embedder: Any, llm: Any = None) -> None:
+    def __init__(self, settings: Settings, index: ChunkIndex, embedder: Embedder, llm: Any = None) -> None:
         self.settings = settings
         self.index = index
         self.embedder = embedder
@@ -132,7 +134,7 @@ class Assistant:
         self.searcher = HybridSearcher(index, embedder, settings.retrieval)
         self._questions: tuple[str, list[Question], np.ndarray | None] | None = None
         self._topics: np.ndarray | None = None
-        self.sentence_vectors = SentenceVectors(embedder.embed_documents)
+        self.sentence_vectors = SentenceVectors(embedder.embed_documents, index)
         self._query_vectors: dict[str, list[float]] = {}
         self._lock = threading.Lock()
         self._checked_at = 0.0
@@ -179,6 +181,8 @@ class Assistant:
                 fresh.refresh()
                 self.searcher = fresh
             self._generation = generation
+            self.sentence_vectors.refresh(force=True)
+            self._topic_vectors()  # embedded once here, not while answering
         return True
 
     def _refresh_if_due(self) -> None:
@@ -242,6 +246,8 @@ class Assistant:
         """
         if standalone == question:
             return False
+        if searcher.bm25.coverage(question) >= FOLLOW_UP_MIN_COVERAGE:
+            return False  # its words are covered: no need to retrieve (and embed) it on its own
         _, evidence, _ = self._retrieve(question, searcher)
         return evidence.coverage < FOLLOW_UP_MIN_COVERAGE and self._refuse(evidence)
 

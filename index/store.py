@@ -22,18 +22,41 @@ finishes an interrupted swap.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.errors import EmptyIndexError, IndexMismatchError, IndexUnavailableError, KompetanseError
-from core.models import Chunk, DocumentKind, sha256_hex
+from core.models import Chunk
+from index.records import (
+    KEY_MANIFEST,
+    KEY_RECORD,
+    SENTENCE,
+    DocRecord,
+    chunk_from_metadata,
+    chunk_to_metadata,
+    manifest_json,
+    manifest_of,
+    sentence_to_metadata,
+    text_hash,
+)
+from index.sentences import SentenceRecord, sentence_key
+
+__all__ = [
+    "REBUILD_SUFFIX",
+    "DocRecord",
+    "VectorIndex",
+    "chunk_from_metadata",
+    "chunk_to_metadata",
+    "sentence_to_metadata",
+    "text_hash",
+]
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from core.settings import Settings
     from index.embeddings import IndexEmbeddings
 
@@ -43,147 +66,24 @@ SCHEMA_VERSION = 1
 REBUILD_SUFFIX = "-rebuild"
 _KEY_EMBEDDER = "embedder"
 _KEY_DIMENSION = "dimension"
-_KEY_MANIFEST = "manifest"
 _KEY_GENERATION = "generation"
 _KEY_SCHEMA = "schema"
 _KEY_INGEST_VERSION = "ingest_version"
 _KEY_COMPLETE = "complete"
 _PAGE = 5000  # below Chroma's max batch size (5461 embedded)
+# Sentence vectors live in the same collection as their chunks (so they follow the commit
+# protocol, rebuilds and garbage collection), marked with this metadata key.
+_KEY_RECORD = KEY_RECORD
+_SENTENCE = SENTENCE
+_KEY_MANIFEST = KEY_MANIFEST
+_CHUNKS_ONLY: dict[str, Any] = {_KEY_RECORD: {"$ne": _SENTENCE}}
+_SENTENCES_ONLY: dict[str, Any] = {_KEY_RECORD: _SENTENCE}
 
 # One writer at a time inside this process (the app may ingest uploads from several threads).
 _WRITE_LOCK = threading.RLock()
 
 T = TypeVar("T")
 Meta = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class DocRecord:
-    """A committed document as recorded in the index manifest.
-
-    ``path`` is the absolute path of the ingested file, ``content_hash`` the hash
-    every committed chunk of the document carries as ``doc_hash``, ``provisions``
-    the distinct provision labels, ``pages`` the number of numbered pages (0 for
-    flowing text), ``ingested_at`` an ISO-8601 UTC timestamp.
-    """
-
-    doc_id: str
-    title: str
-    short_name: str
-    kind: DocumentKind
-    version: str
-    source: str
-    path: str
-    content_hash: str
-    chunks: int
-    provisions: tuple[str, ...]
-    pages: int
-    ingested_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        data = asdict(self)
-        data["provisions"] = list(self.provisions)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DocRecord:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            doc_id=str(data["doc_id"]),
-            title=str(data.get("title", "")),
-            short_name=str(data.get("short_name", "")),
-            kind=data.get("kind", "other"),
-            version=str(data.get("version", "")),
-            source=str(data.get("source", "")),
-            path=str(data.get("path", "")),
-            content_hash=str(data["content_hash"]),
-            chunks=int(data.get("chunks", 0)),
-            provisions=tuple(data.get("provisions", ())),
-            pages=int(data.get("pages", 0)),
-            ingested_at=str(data.get("ingested_at", "")),
-        )
-
-
-def text_hash(text: str) -> str:
-    """Key for reusing a vector: the embedder's input is exactly the chunk text."""
-    return sha256_hex(text, 32)
-
-
-def chunk_to_metadata(chunk: Chunk) -> dict[str, str | int]:
-    """Chroma metadata for ``chunk`` (the text goes in ``documents``, the id is the Chroma id).
-
-    Tuples are stored as JSON strings; None values are stored by omitting the key.
-    ``text_hash`` is added so vectors can be reused for identical text in a new version.
-    """
-    meta: dict[str, str | int] = {
-        "doc_id": chunk.doc_id,
-        "document": chunk.document,
-        "short_name": chunk.short_name,
-        "kind": chunk.kind,
-        "section_path": json.dumps(list(chunk.section_path), ensure_ascii=False),
-        "chunk_type": chunk.chunk_type,
-        "char_start": chunk.char_start,
-        "char_end": chunk.char_end,
-        "position": chunk.position,
-        "doc_hash": chunk.doc_hash,
-        "references": json.dumps(list(chunk.references), ensure_ascii=False),
-        "text_hash": text_hash(chunk.text),
-    }
-    for key, value in (
-        ("provision", chunk.provision),
-        ("heading", chunk.heading),
-        ("page_start", chunk.page_start),
-        ("page_end", chunk.page_end),
-    ):
-        if value is not None:
-            meta[key] = value
-    return meta
-
-
-def chunk_from_metadata(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chunk:
-    """Rebuild the exact :class:`Chunk` written by :func:`chunk_to_metadata`."""
-
-    def optional_int(key: str) -> int | None:
-        value = meta.get(key)
-        return None if value is None else int(value)
-
-    def optional_str(key: str) -> str | None:
-        value = meta.get(key)
-        return None if value is None else str(value)
-
-    return Chunk(
-        chunk_id=chunk_id,
-        doc_id=str(meta["doc_id"]),
-        document=str(meta["document"]),
-        short_name=str(meta["short_name"]),
-        kind=meta["kind"],
-        text=text,
-        section_path=tuple(json.loads(meta["section_path"])),
-        provision=optional_str("provision"),
-        heading=optional_str("heading"),
-        chunk_type=meta["chunk_type"],
-        page_start=optional_int("page_start"),
-        page_end=optional_int("page_end"),
-        char_start=int(meta["char_start"]),
-        char_end=int(meta["char_end"]),
-        position=int(meta["position"]),
-        doc_hash=str(meta["doc_hash"]),
-        references=tuple(json.loads(meta.get("references", "[]"))),
-    )
-
-
-def _manifest_of(meta: Mapping[str, Any]) -> dict[str, DocRecord]:
-    raw = json.loads(meta.get(_KEY_MANIFEST) or "{}")
-    return {doc_id: DocRecord.from_dict(data) for doc_id, data in raw.items()}
-
-
-def _manifest_json(manifest: Mapping[str, DocRecord]) -> str:
-    return json.dumps(
-        {doc_id: manifest[doc_id].to_dict() for doc_id in sorted(manifest)},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
 
 
 def _not_found(exc: BaseException) -> bool:
@@ -231,6 +131,8 @@ class VectorIndex:
         self._client: Any = None
         self._collection: Any = None
         self._lock = threading.RLock()
+        self._committed: dict[str, str] | None = None
+        self._committed_token = ""
 
     # ----------------------------------------------------------------- opening
 
@@ -260,7 +162,7 @@ class VectorIndex:
         meta = index._run(lambda _col: index._get_or_create(False), need_collection=False)
         if meta is None:
             return None
-        return str(meta.get(_KEY_EMBEDDER, "")), int(meta.get(_KEY_DIMENSION, 0)), _manifest_of(meta)
+        return str(meta.get(_KEY_EMBEDDER, "")), int(meta.get(_KEY_DIMENSION, 0)), manifest_of(meta)
 
     @classmethod
     def begin_rebuild(cls, settings: Settings, embedder: IndexEmbeddings) -> VectorIndex:
@@ -350,7 +252,7 @@ class VectorIndex:
                 detail=f"collection {self.name!r}: {recorded}/{recorded_dim} != "
                 f"{self.embedder_name}/{self.dimension}",
             )
-        if not create and not _manifest_of(meta):
+        if not create and not manifest_of(meta):
             raise self._empty()
 
     def _get_or_create(self, create: bool) -> Meta | None:
@@ -517,14 +419,33 @@ class VectorIndex:
 
     def manifest(self) -> dict[str, DocRecord]:
         """Committed documents by ``doc_id`` (one small read)."""
-        return _manifest_of(self._fresh_meta())
+        return manifest_of(self._fresh_meta())
 
     def generation(self) -> str:
-        """A token that changes whenever the committed contents change (one small read)."""
+        """A token that changes whenever the committed contents change (one small read).
+
+        Also refreshes the cached manifest the readers filter with, when the token changed.
+        """
         meta = self._fresh_meta()
-        return (
+        token = (
             f"{self._collection.id if self._collection is not None else ''}:{meta.get(_KEY_GENERATION, '')}"
         )
+        if token != self._committed_token:
+            self._remember(token, manifest_of(meta))
+        return token
+
+    def _remember(self, token: str, manifest: Mapping[str, DocRecord]) -> dict[str, str]:
+        committed = {doc_id: record.content_hash for doc_id, record in manifest.items()}
+        with self._lock:
+            self._committed, self._committed_token = committed, token
+        return committed
+
+    def _committed_hashes(self, *, reload: bool = False) -> dict[str, str]:
+        """doc_id -> committed content hash, cached until the generation changes (or ``reload``)."""
+        committed = self._committed
+        if committed is None or reload or not committed:
+            return self._remember("", self.manifest())
+        return committed
 
     @property
     def ingest_version(self) -> str:
@@ -541,14 +462,13 @@ class VectorIndex:
     # ------------------------------------------------------------------ readers
 
     @staticmethod
-    def _committed_filter(manifest: Mapping[str, DocRecord]) -> dict[str, Any]:
-        hashes = sorted({record.content_hash for record in manifest.values()})
-        return {"doc_hash": {"$in": hashes}}
-
-    @staticmethod
     def _is_committed(meta: Mapping[str, Any], manifest: Mapping[str, DocRecord]) -> bool:
         record = manifest.get(str(meta.get("doc_id")))
         return record is not None and record.content_hash == meta.get("doc_hash")
+
+    @staticmethod
+    def _in_committed(meta: Mapping[str, Any], committed: Mapping[str, str]) -> bool:
+        return committed.get(str(meta.get("doc_id"))) == meta.get("doc_hash")
 
     def _call(self, method: str, **kwargs: Any) -> Any:
         """``collection.<method>(**kwargs)`` through :meth:`_run` (reconnect, error mapping)."""
@@ -580,13 +500,53 @@ class VectorIndex:
             return []
         found = [
             chunk_from_metadata(chunk_id, text or "", meta)
-            for chunk_id, text, meta in self._scan(
-                ["documents", "metadatas"], self._committed_filter(manifest)
-            )
+            for chunk_id, text, meta in self._scan(["documents", "metadatas"], _CHUNKS_ONLY)
             if self._is_committed(meta or {}, manifest)
         ]
         found.sort(key=lambda c: (c.doc_id, c.position))
         return found
+
+    def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
+        """(sentence keys, vectors as a float32 matrix) of every committed chunk's sentences.
+
+        Keys are :func:`index.sentences.sentence_key` of the sentence text; a key
+        shared by several sentences appears once.
+        """
+        import numpy as np
+
+        committed = self._committed_hashes(reload=True)
+        keys: dict[str, int] = {}
+        rows: list[Any] = []
+        for _id, text, meta, vector in self._scan_vectors(_SENTENCES_ONLY):
+            if text and vector is not None and self._in_committed(meta or {}, committed) and text not in keys:
+                keys[text] = len(rows)
+                rows.append(vector)
+        matrix = (
+            np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, max(self.dimension, 1)), np.float32)
+        )
+        return list(keys), matrix
+
+    def _scan_vectors(self, where: dict[str, Any]) -> Iterator[tuple[str, Any, Any, Any]]:
+        """(id, document, metadata, embedding) of every stored record matching ``where``."""
+        offset = 0
+        while True:
+            page = self._call(
+                "get",
+                where=where,
+                include=["documents", "metadatas", "embeddings"],
+                limit=_PAGE,
+                offset=offset,
+            )
+            ids = page["ids"]
+            documents = page.get("documents") or [None] * len(ids)
+            metadatas = page.get("metadatas") or [None] * len(ids)
+            embeddings = page.get("embeddings")
+            if embeddings is None:
+                embeddings = [None] * len(ids)
+            yield from zip(ids, documents, metadatas, embeddings, strict=True)
+            if len(ids) < _PAGE:
+                return
+            offset += _PAGE
 
     def search(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """The ``k`` committed chunks nearest to ``vector`` with cosine similarity, best first."""
@@ -594,27 +554,32 @@ class VectorIndex:
             raise ValueError(f"k must be greater than 0, got {k}")
         if len(vector) != self.dimension:
             raise ValueError(f"query vector must have {self.dimension} dimensions, got {len(vector)}")
-        manifest = self.manifest()
-        if not manifest:
+        committed = self._committed_hashes()
+        if not committed:
             return []
         result = self._call(
             "query",
             query_embeddings=[[float(x) for x in vector]],
             n_results=k,
-            where=self._committed_filter(manifest),
+            where=_CHUNKS_ONLY,
             include=["documents", "metadatas", "distances"],
         )
-        rows = zip(
-            result["ids"][0],
-            (result["documents"] or [[]])[0],
-            (result["metadatas"] or [[]])[0],
-            (result["distances"] or [[]])[0],
-            strict=True,
+        rows = list(
+            zip(
+                result["ids"][0],
+                (result["documents"] or [[]])[0],
+                (result["metadatas"] or [[]])[0],
+                (result["distances"] or [[]])[0],
+                strict=True,
+            )
         )
+        if any(not self._in_committed(meta or {}, committed) for _i, _t, meta, _d in rows):
+            # Another process committed since we cached the manifest, or an ingest is under way.
+            committed = self._committed_hashes(reload=True)
         hits = [
             (chunk_from_metadata(chunk_id, text or "", meta), 1.0 - float(distance))
             for chunk_id, text, meta, distance in rows
-            if self._is_committed(meta or {}, manifest)
+            if self._in_committed(meta or {}, committed)
         ]
         hits.sort(key=lambda hit: hit[1], reverse=True)
         return hits
@@ -656,8 +621,17 @@ class VectorIndex:
 
     # ------------------------------------------------------------------ writers
 
-    def replace_document(self, record: DocRecord, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+    def replace_document(
+        self,
+        record: DocRecord,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        sentences: Sequence[tuple[SentenceRecord, Sequence[float]]] = (),
+    ) -> None:
         """Atomically replace a document's chunks (add if new), following the commit protocol.
+
+        ``sentences`` are the chunks' sentences with their vectors (see
+        :mod:`index.sentences`); they are stored and committed with the chunks.
 
         Raises ``ValueError`` when chunks and vectors disagree with the record or
         the index dimension, :class:`IndexUnavailableError` when Chroma fails (the
@@ -675,10 +649,30 @@ class VectorIndex:
                 raise ValueError(
                     f"vector for {chunk.chunk_id} has {len(vector)} dimensions, not {self.dimension}"
                 )
+        by_id = {chunk.chunk_id: chunk for chunk in chunks}
+        for sentence, sentence_vector in sentences:
+            if sentence.chunk_id not in by_id or len(sentence_vector) != self.dimension:
+                raise ValueError(f"sentence {sentence.sentence_id} does not fit the document's chunks")
         with _WRITE_LOCK:
             self._upsert_chunks(chunks, vectors)
+            self._upsert_sentences(sentences, by_id)
             self._commit(record)
-            self._delete_stale(record.doc_id, {chunk.chunk_id for chunk in chunks})
+            keep = set(by_id) | {sentence.sentence_id for sentence, _vector in sentences}
+            self._delete_stale(record.doc_id, keep)
+
+    def _upsert_sentences(
+        self, sentences: Sequence[tuple[SentenceRecord, Sequence[float]]], chunks: Mapping[str, Chunk]
+    ) -> None:
+        """Step 1 for sentence vectors (invisible until the document is committed)."""
+        for start in range(0, len(sentences), _PAGE):
+            part = sentences[start : start + _PAGE]
+            self._call(
+                "upsert",
+                ids=[s.sentence_id for s, _v in part],
+                embeddings=[[float(x) for x in v] for _s, v in part],
+                documents=[sentence_key(s.text) for s, _v in part],
+                metadatas=[sentence_to_metadata(s, chunks[s.chunk_id]) for s, _v in part],
+            )
 
     def _upsert_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         """Step 1: store chunks (invisible to readers until committed)."""
@@ -695,14 +689,16 @@ class VectorIndex:
     def _commit(self, record: DocRecord | None, remove: str | None = None) -> None:
         """Step 2: one atomic metadata write that makes ``record`` (or a removal) visible."""
         meta = self._fresh_meta()
-        manifest = _manifest_of(meta)
+        manifest = manifest_of(meta)
         if record is not None:
             manifest[record.doc_id] = record
         if remove is not None:
             manifest.pop(remove, None)
-        meta[_KEY_MANIFEST] = _manifest_json(manifest)
+        meta[_KEY_MANIFEST] = manifest_json(manifest)
         meta[_KEY_GENERATION] = uuid.uuid4().hex
         self._write_meta(meta)
+        with self._lock:
+            self._committed = None
 
     def _delete_stale(self, doc_id: str, keep: set[str]) -> None:
         """Step 3: delete the document's chunks that are not in ``keep``."""
@@ -734,8 +730,8 @@ class VectorIndex:
             return len(orphans)
 
     def count(self) -> int:
-        """Number of stored chunks, committed or not (for diagnostics)."""
-        return int(self._call("count"))
+        """Number of stored chunks, committed or not, without their sentences (for diagnostics)."""
+        return sum(1 for _record in self._scan([], _CHUNKS_ONLY))
 
     def close(self) -> None:
         """Release the Chroma client (embedded: the folder's Chroma system stops when its last client

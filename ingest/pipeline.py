@@ -1,5 +1,9 @@
 """Incremental ingest: files -> documents -> chunks -> vectors -> the index, one file at a time.
 
+(About 500 lines: the run state, vector reuse and the parse-ahead thread share `_Run`; splitting
+them further is future work.) The next file is parsed in a background thread while the current
+one is embedded (:class:`_Prefetch`); the run reports its outcomes with :mod:`ingest.report`.
+
 Per file: :func:`ingest.metadata.document_info` -> :func:`ingest.loaders.load_document`
 -> :func:`ingest.chunker.chunk_document` -> embed only chunk ids not already stored
 -> :meth:`VectorIndex.replace_document`. A file whose bytes and description are
@@ -18,148 +22,39 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+
+import numpy as np
 
 from core.errors import DocumentError, EmptyIndexError, IndexMismatchError, KompetanseError
-from core.models import Chunk, DocumentInfo, sha256_hex
+from core.models import Chunk, DocumentInfo, LoadedDocument, sha256_hex
 from core.settings import Settings
 from index.embeddings import IndexEmbeddings, make_embedder
+from index.sentences import SentenceRecord, sentence_key, sentence_records
 from index.store import DocRecord, VectorIndex
+from ingest.report import STATUS_LABELS, FileOutcome, IngestReport, Progress, ProgressEvent, Status
+
+__all__ = [
+    "STATUS_LABELS",
+    "FileOutcome",
+    "IngestReport",
+    "Progress",
+    "ProgressEvent",
+    "Status",
+    "ensure_index",
+    "ingest_paths",
+    "ingest_version",
+]
 
 log = logging.getLogger(__name__)
 
-Status = Literal["added", "updated", "unchanged", "removed", "failed"]
-STATUS_LABELS: dict[Status, str] = {
-    "added": "lagt til",
-    "updated": "oppdatert",
-    "unchanged": "uendret",
-    "removed": "fjernet",
-    "failed": "feilet",
-}
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: sentence vectors stored with the chunks
 # Modules whose code decides what the chunks are; a change in any of them triggers a rebuild.
 _CHUNKING_MODULES = ("models", "manifest", "loaders", "clean", "structure", "provisions", "chunker")
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """What happened to one file (or to a document whose file vanished)."""
-
-    path: str
-    doc_id: str
-    status: Status
-    chunks: int = 0
-    provisions: tuple[str, ...] = ()
-    pages: int = 0
-    warnings: tuple[str, ...] = ()
-    error: str = ""
-    title: str = ""
-    embedded: int = 0
-    """Chunks embedded in this run (the rest reused stored vectors)."""
-
-    @property
-    def name(self) -> str:
-        """The document title, or the file name when the file could not be read."""
-        return self.title or Path(self.path).name
-
-    def __str__(self) -> str:
-        """One Norwegian line: "Tittel: lagt til (13 avsnitt, 4 bestemmelser)" or the failure reason."""
-        label = STATUS_LABELS[self.status]
-        if self.status == "failed":
-            return f"{Path(self.path).name}: {label} – {self.error}"
-        if self.status == "removed":
-            return f"{self.name}: {label}"
-        return f"{self.name}: {label} ({self.chunks} avsnitt, {len(self.provisions)} bestemmelser)"
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """Per-file outcomes of one ingest run, with totals."""
-
-    outcomes: tuple[FileOutcome, ...]
-    seconds: float
-    embedder: str
-    rebuilt: bool = False
-
-    def count(self, status: Status) -> int:
-        """Number of files with ``status``."""
-        return sum(1 for outcome in self.outcomes if outcome.status == status)
-
-    @property
-    def failed(self) -> tuple[FileOutcome, ...]:
-        """The files that could not be ingested."""
-        return tuple(outcome for outcome in self.outcomes if outcome.status == "failed")
-
-    @property
-    def chunks(self) -> int:
-        """Chunks in the documents this run covered (not counting removed or failed ones)."""
-        return sum(o.chunks for o in self.outcomes if o.status not in ("removed", "failed"))
-
-    @property
-    def embedded(self) -> int:
-        """Chunks embedded in this run."""
-        return sum(outcome.embedded for outcome in self.outcomes)
-
-    @property
-    def changed(self) -> bool:
-        """True when the run changed the index."""
-        return self.rebuilt or any(o.status in ("added", "updated", "removed") for o in self.outcomes)
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every file was ingested, 1 when any failed."""
-        return 1 if self.failed else 0
-
-    def summary(self) -> str:
-        """One Norwegian line with the totals."""
-        counts = ", ".join(f"{self.count(s)} {label}" for s, label in STATUS_LABELS.items() if self.count(s))
-        rebuilt = " Indeksen ble bygget på nytt." if self.rebuilt else ""
-        return (
-            f"{len(self.outcomes)} filer: {counts or 'ingen'}. {self.chunks} avsnitt, "
-            f"{self.embedded} nye innbygginger, {self.seconds:.1f} s ({self.embedder}).{rebuilt}"
-        )
-
-    def __str__(self) -> str:
-        """Norwegian text: one line per file, then the totals."""
-        return "\n".join([*(str(outcome) for outcome in self.outcomes), self.summary()])
-
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """Streamed while ingesting.
-
-    ``kind``: "start" (``file_total`` known), "file" (``path`` begins; ``file_index``
-    is 0-based), "embed" (``done`` of ``total`` chunks of the current file embedded),
-    "outcome" (``outcome`` of the current file), "finish".
-    """
-
-    kind: Literal["start", "file", "embed", "outcome", "finish"]
-    file_index: int = 0
-    file_total: int = 0
-    path: str = ""
-    done: int = 0
-    total: int = 0
-    outcome: FileOutcome | None = None
-
-    def __str__(self) -> str:
-        """A short Norwegian progress line (for logs and simple UIs)."""
-        name = Path(self.path).name
-        if self.kind == "start":
-            return f"Fant {self.file_total} filer."
-        if self.kind == "file":
-            return f"Leser inn {name} ({self.file_index + 1}/{self.file_total}) …"
-        if self.kind == "embed":
-            return f"{name}: {self.done}/{self.total} avsnitt gjort om til vektorer"
-        if self.kind == "outcome" and self.outcome is not None:
-            return str(self.outcome)
-        return "Ferdig."
-
-
-Progress = Callable[[ProgressEvent], None]
 
 
 @lru_cache(maxsize=1)
@@ -214,52 +109,145 @@ class _Run:
     previous: VectorIndex | None  # the live index during a rebuild (same embedder), for carry-over
     progress: Progress | None
     seen: dict[str, str] = field(default_factory=dict)  # doc_id -> path ingested in this run
+    prefetch: _Prefetch | None = None
 
     def emit(self, event: ProgressEvent) -> None:
         if self.progress is not None:
             self.progress(event)
 
 
-def _embed(
-    run: _Run, chunks: list[Chunk], index: int, total_files: int, path: str
-) -> tuple[list[list[float]], int]:
-    """Vectors for ``chunks``: stored ones reused by id, the rest embedded in batches."""
-    ids = [chunk.chunk_id for chunk in chunks]
+def _stored_or_embedded(
+    run: _Run, items: Sequence[tuple[str, str]], emit: Callable[[int, int], None]
+) -> tuple[dict[str, list[float]], set[str]]:
+    """Vectors for ``items`` (id, text): stored ones reused by id, then by text, the rest embedded.
+
+    Returns the vectors by id and the ids that had to be embedded.
+    """
+    ids = [item_id for item_id, _text in items]
     known: dict[str, list[float]] = {}
     for source in run.reuse:
         missing_ids = [i for i in ids if i not in known]
         if missing_ids:
             known.update(source.vectors_for(missing_ids))
-    todo = [chunk for chunk in chunks if chunk.chunk_id not in known]
+    todo = [(item_id, text) for item_id, text in items if item_id not in known]
     if todo:  # a new version of a document: most passages usually kept their text
         by_text: dict[str, list[float]] = {}
         for source in run.reuse:
-            by_text.update(source.vectors_for_texts([c.text for c in todo if c.text not in by_text]))
-        for chunk in todo:
-            if chunk.text in by_text:
-                known[chunk.chunk_id] = by_text[chunk.text]
-        todo = [chunk for chunk in todo if chunk.chunk_id not in known]
+            by_text.update(source.vectors_for_texts([t for _i, t in todo if t not in by_text]))
+        for item_id, text in todo:
+            if text in by_text:
+                known[item_id] = by_text[text]
+        todo = [(item_id, text) for item_id, text in todo if item_id not in known]
+    texts = list(dict.fromkeys(text for _i, text in todo))  # each distinct text once
+    fresh: dict[str, list[float]] = {}
     batch = run.settings.embedding.batch_size
-    for start in range(0, len(todo), batch):
-        part = todo[start : start + batch]
-        vectors = run.embedder.embed_documents([chunk.text for chunk in part])
+    for start in range(0, len(texts), batch):
+        part = texts[start : start + batch]
+        vectors = run.embedder.embed_documents(part)
         if len(vectors) != len(part):
             raise KompetanseError(
                 "Innebyggingsmodellen ga feil antall vektorer.",
                 detail=f"{len(vectors)} vectors for {len(part)} texts",
             )
-        known.update(zip((chunk.chunk_id for chunk in part), vectors, strict=True))
-        run.emit(
-            ProgressEvent(
-                "embed", index, total_files, path, done=min(start + batch, len(todo)), total=len(todo)
-            )
-        )
-    return [known[i] for i in ids], len(todo)
+        fresh.update(zip(part, vectors, strict=True))
+        emit(min(start + batch, len(texts)), len(texts))
+    known.update((item_id, fresh[text]) for item_id, text in todo)
+    return known, {item_id for item_id, _text in todo}
+
+
+def _mean_vector(rows: Sequence[Sequence[float]]) -> list[float]:
+    """The L2-normalised mean of ``rows`` (a chunk's vector derived from its sentences)."""
+    matrix = np.asarray(rows, dtype=np.float64)
+    mean = matrix.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return [float(x) for x in (mean / norm if norm > 0 else mean)]
+
+
+def _embed(
+    run: _Run, chunks: list[Chunk], index: int, total_files: int, path: str
+) -> tuple[list[list[float]], list[tuple[SentenceRecord, list[float]]], int]:
+    """Vectors for ``chunks`` and for their sentences, and how many chunks needed the embedder."""
+
+    def emit(done: int, total: int) -> None:
+        run.emit(ProgressEvent("embed", index, total_files, path, done=done, total=total))
+
+    sentences = sentence_records(chunks)
+    by_sentence, new_sentences = _stored_or_embedded(
+        run, [(s.sentence_id, sentence_key(s.text)) for s in sentences], emit
+    )
+    pairs = [(s, by_sentence[s.sentence_id]) for s in sentences]
+    if run.settings.embedding.chunk_vectors == "sentences":
+        rows: dict[str, list[list[float]]] = {}
+        for sentence, vector in pairs:
+            rows.setdefault(sentence.chunk_id, []).append(vector)
+        without = [(c.chunk_id, c.text) for c in chunks if c.chunk_id not in rows]
+        by_chunk, new_chunks = _stored_or_embedded(run, without, emit)
+        by_chunk.update({chunk_id: _mean_vector(vectors) for chunk_id, vectors in rows.items()})
+        new_chunks |= {s.chunk_id for s in sentences if s.sentence_id in new_sentences}
+    else:
+        by_chunk, new_chunks = _stored_or_embedded(run, [(c.chunk_id, c.text) for c in chunks], emit)
+    return [by_chunk[c.chunk_id] for c in chunks], pairs, len(new_chunks)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A file read, cleaned and chunked (ahead of time, while the previous file was embedded)."""
+
+    info: DocumentInfo
+    doc: LoadedDocument
+    chunks: list[Chunk]
+
+
+def _parse(path: Path, info: DocumentInfo, settings: Settings) -> _Parsed:
+    from ingest.chunker import chunk_document
+    from ingest.loaders import load_document
+
+    doc = load_document(path, info, settings)
+    return _Parsed(info, doc, chunk_document(doc))
+
+
+class _Prefetch:
+    """Parses the next file in one background thread while the current file is being embedded.
+
+    Only files that will be loaded anyway are parsed ahead (not unchanged ones); a
+    failure is re-raised when the main loop takes the result, so it is reported
+    exactly as if the file had been parsed in the loop.
+    """
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-parse")
+        self._pending: dict[Path, Future[_Parsed | None]] = {}
+
+    def ahead(self, path: Path) -> None:
+        """Start parsing ``path`` in the background (once)."""
+        if path not in self._pending:
+            self._pending[path] = self._pool.submit(self._maybe_parse, path)
+
+    def _maybe_parse(self, path: Path) -> _Parsed | None:
+        from ingest.metadata import document_info
+
+        run = self._run
+        info = document_info(path, run.settings.corpus_dir)
+        previous = run.manifest.get(info.doc_id)
+        if previous is not None and not run.rebuilding and previous.content_hash == _file_hash(path):
+            return None  # most likely unchanged: the loop decides without parsing
+        return _parse(path, info, run.settings)
+
+    def take(self, path: Path, info: DocumentInfo) -> _Parsed:
+        """The parsed file (from the background thread when it parsed it, else parsed now)."""
+        future = self._pending.pop(path, None)
+        parsed = future.result() if future is not None else None
+        if parsed is None or parsed.info != info:
+            parsed = _parse(path, info, self._run.settings)
+        return parsed
+
+    def close(self) -> None:
+        """Stop the background thread (pending parses are cancelled)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOutcome:
-    from ingest.chunker import chunk_document
-    from ingest.loaders import load_document
     from ingest.metadata import document_info
 
     shown = str(path)
@@ -289,7 +277,8 @@ def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOut
             previous.pages,
             title=previous.title,
         )
-    doc = load_document(path, info, run.settings)
+    parsed = run.prefetch.take(path, info) if run.prefetch is not None else _parse(path, info, run.settings)
+    doc = parsed.doc
     for other in run.manifest.values():
         if other.doc_id != doc_id and other.content_hash == doc.content_hash and Path(other.path).exists():
             raise DocumentError(
@@ -297,10 +286,10 @@ def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOut
                 f"Filen har samme innhold som «{other.title}» ({other.path}) og legges ikke inn to ganger.",
                 f"duplicate content of {other.doc_id}",
             )
-    chunks = chunk_document(doc)
+    chunks = parsed.chunks
     if not chunks:
         raise DocumentError(shown, "Fant ingen tekst å dele opp i avsnitt.", "chunker returned no chunks")
-    vectors, embedded = _embed(run, chunks, index, total_files, shown)
+    vectors, sentences, embedded = _embed(run, chunks, index, total_files, shown)
     record = DocRecord(
         doc_id=doc_id,
         title=info.title,
@@ -315,7 +304,7 @@ def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOut
         pages=sum(1 for page in doc.pages if page.number is not None),
         ingested_at=_now(),
     )
-    run.target.replace_document(record, chunks, vectors)
+    run.target.replace_document(record, chunks, vectors, sentences)
     run.manifest[doc_id] = record
     status: Status = "updated" if doc_id in run.old else "added"
     return FileOutcome(
@@ -340,7 +329,10 @@ def _carry_over(run: _Run, doc_id: str) -> None:
     chunks = [chunk for chunk in source.chunks() if chunk.doc_id == doc_id]
     vectors = source.vectors_for([chunk.chunk_id for chunk in chunks])
     if chunks and len(vectors) == len(chunks):
-        run.target.replace_document(record, chunks, [vectors[c.chunk_id] for c in chunks])
+        sentences = sentence_records(chunks)
+        stored = source.vectors_for([s.sentence_id for s in sentences])
+        pairs = [(s, stored[s.sentence_id]) for s in sentences if s.sentence_id in stored]
+        run.target.replace_document(record, chunks, [vectors[c.chunk_id] for c in chunks], pairs)
         run.manifest[doc_id] = record
 
 
@@ -396,8 +388,29 @@ def ingest_paths(
     outcomes = [
         FileOutcome(str(path), "", "failed", error="Finner ikke filen eller mappen.") for path in missing
     ]
+    run.prefetch = _Prefetch(run)
+    try:
+        outcomes.extend(_ingest_all(run, all_files))
+    finally:
+        run.prefetch.close()
+
+    outcomes.extend(_removals(run, targets, all_files))
+    # Leftovers of interrupted runs were available for vector reuse above; now they go.
+    target.collect_garbage()
+    if rebuilding:
+        target.set_ingest_version(version)
+        target.finish_rebuild()
+    run.emit(ProgressEvent("finish", len(all_files), len(all_files)))
+    return IngestReport(tuple(outcomes), time.perf_counter() - started, embedder.name, rebuilt=rebuilding)
+
+
+def _ingest_all(run: _Run, all_files: Sequence[Path]) -> list[FileOutcome]:
+    """Ingest each file in turn (the next one parsed ahead); one bad file never stops the run."""
+    outcomes: list[FileOutcome] = []
     for index, path in enumerate(all_files):
         run.emit(ProgressEvent("file", index, len(all_files), str(path)))
+        if index + 1 < len(all_files) and run.prefetch is not None:
+            run.prefetch.ahead(all_files[index + 1])  # parsed while this one is embedded
         try:
             outcome = _ingest_file(run, path, index, len(all_files))
         except DocumentError as exc:
@@ -409,19 +422,11 @@ def ingest_paths(
             log.exception("unexpected error while ingesting %s", path)
             message = f"Uventet feil under innlesing ({type(exc).__name__}). Se loggen for detaljer."
             outcome = _failed(run, path, message)
-        if outcome.status == "failed" and rebuilding and outcome.doc_id:
+        if outcome.status == "failed" and run.rebuilding and outcome.doc_id:
             _carry_over(run, outcome.doc_id)
         outcomes.append(outcome)
         run.emit(ProgressEvent("outcome", index, len(all_files), str(path), outcome=outcome))
-
-    outcomes.extend(_removals(run, targets, all_files))
-    # Leftovers of interrupted runs were available for vector reuse above; now they go.
-    target.collect_garbage()
-    if rebuilding:
-        target.set_ingest_version(version)
-        target.finish_rebuild()
-    run.emit(ProgressEvent("finish", len(all_files), len(all_files)))
-    return IngestReport(tuple(outcomes), time.perf_counter() - started, embedder.name, rebuilt=rebuilding)
+    return outcomes
 
 
 def _prepare(

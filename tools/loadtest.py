@@ -118,9 +118,9 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     """The nearest-rank ``p``-th percentile (0-100) of ``values``; None when empty."""
     if not values:
         return None
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), int(-(-p * len(ordered) // 100))))
-    return ordered[rank - 1]
+    import numpy as np
+
+    return float(np.percentile(values, p, method="inverted_cdf"))
 
 
 def _client_loop(

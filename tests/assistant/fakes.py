@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from core.models import Chunk, DocumentKind, make_chunk_id
+from index.sentences import sentence_key, sentence_records
 
 
 def make_chunk(
@@ -52,6 +53,7 @@ class MemoryIndex:
         self._vectors = np.asarray(embedder.embed_documents([c.text for c in chunks]))  # type: ignore[attr-defined]
         self.gen = "1"
         self.searches = 0
+        self._sentences: np.ndarray | None = None
 
     def chunks(self) -> list[Chunk]:
         return list(self._chunks)
@@ -64,6 +66,13 @@ class MemoryIndex:
 
     def generation(self) -> str:
         return self.gen
+
+    def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every chunk sentence's vector, as ingest stores them."""
+        keys = list(dict.fromkeys(sentence_key(s.text) for s in sentence_records(self._chunks)))
+        if self._sentences is None:
+            self._sentences = np.asarray(self.embedder.embed_documents(keys), dtype=np.float32)  # type: ignore[attr-defined]
+        return keys, self._sentences
 
     def manifest(self) -> dict[str, object]:
         return {}

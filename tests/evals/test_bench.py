@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from evals.bench import dir_size, make_corpus, render
+from evals.bench import KEYS, dir_size, make_corpus, render
 
 pytestmark = pytest.mark.unit
 
@@ -30,25 +30,21 @@ def test_make_corpus_writes_distinct_txt_and_pdf_variants(tmp_path: Path) -> Non
     assert dir_size(tmp_path / "three") > 0 and dir_size(tmp_path / "nope") == 0
 
 
-def test_render_shows_baseline_and_unmeasured() -> None:
-    figures = {"ingest_s": 2.0, "chunks": 40, "index_mb": 1.25, "p50_ms": 120.0, "p95_ms": None}
-    results = {
-        "created": "nå",
-        "machine": "2 CPU-kjerner",
-        "process": {"cold_start_s": 3.5, "warm_p50_ms": 100.0, "warm_p95_ms": 300.0, "peak_rss_mb": 512.0},
-        "baseline_process": {
-            "cold_start_s": 9.0,
-            "warm_p50_ms": 50.0,
-            "warm_p95_ms": 80.0,
-            "peak_rss_mb": 900.0,
-        },
-        "scales": [
-            {"scale": 1, "files": 2, "pages": 10, "chars": 27000, "ours": figures, "baseline": figures}
-        ],
-        "plot": "b-svartid.png",
-    }
+def test_render_shows_every_scale_baseline_and_unmeasured() -> None:
+    ours = {key: 1.0 for key in KEYS} | {"scale": 1, "ingest_chars_per_s": 800.0}
+    ours |= {"embedder_chars_per_s": 1000.0, "query_ms_p95": None}
+    base = {"scale": 1, "files": 2, "ingest_s": 3.0, "query_ms_p50": 40.0}
+    results = {"created": "nå", "machine": "2 CPU-kjerner", "scales": [ours], "baseline": [base]}
     md = render(results)
-    assert "| Kaldstart til første svar (s) | 3.50 | 9.00 |" in md
-    assert "| 1x | 2 | 10 | 27 000 | Assistenten | 2.0 | 5.0 | 13 500 | 40 | 1.2 | 120 | ikke målt |" in md
-    assert "| 1x | 2 | 10 | 27 000 | Baseline |" in md
-    assert "![Svartid etter skala](b-svartid.png)" in md
+    assert "| Mål | Assistenten 1x | Baseline 1x |" in md
+    assert "| Varm p95 (ms) | ikke målt | ikke målt |" in md
+    assert "| Varm p50 (ms) | 1 | 40 |" in md
+    assert "| Innlesing i % av modellen | 80 | ikke målt |" in md
+
+
+def test_json_keys_are_the_documented_ones() -> None:
+    assert KEYS == (
+        "scale", "files", "pages", "chunks", "ingest_s", "ingest_chars_per_s", "embedder_chars_per_s",
+        "reingest_unchanged_s", "start_s", "query_ms_p50", "query_ms_p95", "novel_query_ms_p95", "rss_mb",
+        "load_clients", "load_answers_per_s", "load_ms_p95", "load_errors",
+    )  # fmt: skip

@@ -318,3 +318,39 @@ def test_drop_removes_everything(index: VectorIndex, store_settings: Settings) -
     with pytest.raises(EmptyIndexError):
         VectorIndex.open(store_settings, HashEmbeddings())
     assert VectorIndex.peek(store_settings) is None
+
+
+# ------------------------------------------------------------- sentence vectors
+
+
+def _store_with_sentences(index: VectorIndex, doc_id: str, doc_hash: str, texts: list[str]) -> list[str]:
+    from index.sentences import sentence_key, sentence_records
+
+    chunks = make_doc(doc_id, doc_hash, texts)
+    embedder = HashEmbeddings()
+    sentences = sentence_records(chunks)
+    pairs = list(
+        zip(sentences, embedder.embed_documents([sentence_key(s.text) for s in sentences]), strict=True)
+    )
+    vectors = embedder.embed_documents([c.text for c in chunks])
+    index.replace_document(make_record(doc_id, doc_hash, chunks), chunks, vectors, pairs)
+    return [sentence_key(s.text) for s in sentences]
+
+
+def test_sentence_vectors_follow_their_document(index: VectorIndex) -> None:
+    first = _store_with_sentences(index, "guide", "g1", GUIDE_V1)
+    law = _store_with_sentences(index, "law", "l1", LAW)
+    keys, matrix = index.sentence_vectors()
+    assert set(keys) == set(first) | set(law) and matrix.shape == (len(keys), HashEmbeddings().dimension)
+    assert [c.doc_id for c in index.chunks()].count("guide") == len(GUIDE_V1)  # sentences are not chunks
+    assert index.count() == len(GUIDE_V1) + len(LAW)
+    # A new version replaces the old version's sentences; removal takes the rest away.
+    second = _store_with_sentences(index, "guide", "g2", GUIDE_V2)
+    keys, _ = index.sentence_vectors()
+    assert set(keys) == set(second) | set(law)
+    stored = dict(zip(keys, index.sentence_vectors()[1], strict=True))
+    expected = HashEmbeddings().embed_query(law[0])  # the hash embedder has no query/passage prefixes
+    assert math.isclose(float(stored[law[0]] @ expected), 1.0, rel_tol=1e-5)
+    index.remove_document("guide")
+    assert set(index.sentence_vectors()[0]) == set(law)
+    assert index.search(HashEmbeddings().embed_query(LAW[0]), 3)[0][0].doc_id == "law"

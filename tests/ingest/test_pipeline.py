@@ -11,6 +11,7 @@ import ingest.pipeline as pipeline
 from core.errors import IndexMismatchError, IndexUnavailableError
 from core.settings import Settings, load_settings
 from index.embeddings import HashEmbeddings
+from index.sentences import sentence_key, sentence_records
 from index.store import VectorIndex
 from ingest.pipeline import IngestReport, ProgressEvent, ensure_index, ingest_paths
 from tests.index_fixtures import CountingEmbedder, OtherEmbeddings
@@ -50,8 +51,13 @@ def test_first_ingest_adds_both_documents(cfg: Settings, counting_e5: CountingEm
     law = next(o for o in report.outcomes if o.doc_id == LAW)
     assert "aml. § 12-11" in law.provisions
     assert law.chunks > 3 and law.pages == 0 and law.title.startswith("Arbeidsmiljøloven")
-    assert counting_e5.embedded == report.embedded == report.chunks
+    assert report.embedded == report.chunks
     index = VectorIndex.open(cfg, counting_e5)
+    # Every sentence of every chunk was embedded too (each distinct text at most once) and stored.
+    keys, matrix = index.sentence_vectors()
+    sentences = {sentence_key(s.text) for s in sentence_records(index.chunks())}
+    assert set(keys) == sentences and matrix.shape == (len(keys), 384)
+    assert report.chunks < counting_e5.embedded <= report.chunks + len(sentences)
     assert len(index.chunks()) == report.chunks
     assert index.manifest()[LAW].content_hash == index.chunks()[0].doc_hash
     hits = index.search(counting_e5.embed_query("Hvem har rett til utdanningspermisjon?"), 5)
@@ -141,7 +147,8 @@ def test_rebuild_re_embeds_everything_into_a_fresh_collection(
     again = CountingEmbedder(counting_e5.inner)
     report = ingest_paths(cfg, rebuild=True, embedder=again)
     assert report.rebuilt and _by_doc(report) == {LAW: "updated", GUIDE: "updated"}
-    assert again.embedded == len(chunks)
+    assert report.embedded == len(chunks)
+    assert again.embedded == counting_e5.embedded  # chunks and sentences, none reused
     assert index.chunks() == chunks and index.generation() != generation
     assert "bygget på nytt" in report.summary()
 

@@ -1,0 +1,64 @@
+"""Nothing but the question is embedded while answering: sentence vectors come from the index."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Turn
+from assistant.service import Assistant
+from core.settings import Settings
+from index.embeddings import HashEmbeddings
+from tests.assistant.fakes import CHUNKS, MemoryIndex
+
+pytestmark = pytest.mark.unit
+
+
+class CountingEmbeddings(HashEmbeddings):
+    """The hash embedder, recording every text it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+        self.documents: list[str] = []
+
+    def embed_query(self, text: str) -> list[float]:
+        self.queries.append(text)
+        return super().embed_query(text)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.documents.extend(texts)
+        return super().embed_documents(texts)
+
+
+@pytest.fixture
+def counted(settings: Settings) -> tuple[Assistant, CountingEmbeddings]:
+    settings.retrieval.min_evidence = 0.1  # the hash embedder's similarities are low
+    embedder = CountingEmbeddings()
+    # The index's chunk and sentence vectors are made "at ingest" by another embedder instance.
+    assistant = Assistant(settings, MemoryIndex(CHUNKS, HashEmbeddings()), embedder)
+    assistant.refresh()  # start-up: loads sentence vectors, embeds the fixed refusal topics
+    embedder.queries.clear()
+    embedder.documents.clear()
+    return assistant, embedder
+
+
+def test_a_question_embeds_only_itself(counted: tuple[Assistant, CountingEmbeddings]) -> None:
+    assistant, embedder = counted
+    answer = assistant.ask("Hvem har rett til utdanningspermisjon etter arbeidsmiljøloven?")
+    assert not answer.refused and answer.citations
+    assert embedder.documents == []
+    assert embedder.queries == [answer.standalone_question]
+
+
+def test_a_follow_up_embeds_only_its_standalone_question(
+    counted: tuple[Assistant, CountingEmbeddings],
+) -> None:
+    assistant, embedder = counted
+    history = (
+        Turn("user", "Har jeg rett på utdanningspermisjon?"),
+        Turn("assistant", "Ja, etter arbeidsmiljøloven § 12-11 [1]."),
+    )
+    answer = assistant.ask("Må jeg varsle arbeidsgiver skriftlig om utdanningspermisjon?", history)
+    assert not answer.refused and answer.citations
+    assert answer.standalone_question != answer.question  # it really was treated as a follow-up
+    assert embedder.documents == []
+    assert embedder.queries == [answer.standalone_question]
