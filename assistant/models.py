@@ -89,11 +89,16 @@ class Citation:
         }
 
 
+ANSWERABILITY = ("answer", "partial", "refuse")
+
+
 @dataclass(frozen=True)
 class Answer:
     """A complete answer: text with ``[n]`` markers, citations, passages used, timings.
 
-    ``refused`` is True when the sources do not cover the question; ``method``
+    ``answerability`` is "answer", "partial" (answered in part; ``uncovered`` names
+    what the sources say nothing about) or "refuse"; ``refused`` is True exactly
+    when it is "refuse". ``method``
     says how the text was made ("extractive" or "llm:<model>"). ``lead`` is a
     navigation line naming the governing provisions ("Gjelder: aml. § 12-11; ..."),
     derived from the cited passages' labels; it is not a claim and carries no marker.
@@ -109,6 +114,16 @@ class Answer:
     standalone_question: str = ""
     notices: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    answerability: str = ""
+    uncovered: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.answerability:
+            object.__setattr__(self, "answerability", "refuse" if self.refused else "answer")
+        if self.answerability not in ANSWERABILITY:
+            raise ValueError(f"answerability must be one of {ANSWERABILITY}, got {self.answerability!r}")
+        if (self.answerability == "refuse") != self.refused:
+            raise ValueError("refused must be True exactly when answerability is 'refuse'")
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON object (see README, "Answer JSON")."""
@@ -118,6 +133,8 @@ class Answer:
             "answer": self.text,
             "lead": self.lead,
             "refused": self.refused,
+            "answerability": self.answerability,
+            "uncovered": list(self.uncovered),
             "method": self.method,
             "notices": list(self.notices),
             "citations": [c.to_dict() for c in self.citations],

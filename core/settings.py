@@ -54,12 +54,28 @@ class RetrievalSettings(BaseModel):
         30, ge=1, le=500, description="Candidates fetched from each retriever before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
-    min_evidence: float = Field(
-        0.0,
-        description="Refusal threshold on the evidence score; below it the assistant refuses. "
-        "0 means use the calibrated default from assistant.refusal.",
-    )
     max_question_chars: int = Field(2000, ge=50, description="Longer questions are truncated, with a notice.")
+
+
+class AnswerabilitySettings(BaseModel):
+    """When to answer, answer in part, or refuse (see assistant/refusal.py)."""
+
+    min_dense: float = Field(
+        0.78,
+        description="Minimum cosine similarity (e5) of the best passage; below it the assistant refuses. "
+        "Calibrated on the tuning split (evals/data/tuning.jsonl); see docs/EVALUATION.md.",
+    )
+    max_zipf: float = Field(
+        3.8,
+        description="A question word rarer than this in general use (wordfreq Zipf scale, Bokmål) and "
+        "unknown to the sources is a term the sources do not cover. Calibrated on the tuning split.",
+    )
+    refuse_dense: float = Field(
+        0.80,
+        description="When every asked-about rare term is unknown to the sources, the assistant refuses "
+        "unless the best passage is at least this close (then it answers in part). Calibrated on the "
+        "tuning split.",
+    )
 
 
 class LLMSettings(BaseModel):
@@ -116,6 +132,9 @@ class Settings(BaseSettings):
     )
     retrieval: RetrievalSettings = Field(
         default_factory=lambda: RetrievalSettings(), description="Hybrid retrieval and refusal knobs."
+    )
+    answerability: AnswerabilitySettings = Field(
+        default_factory=lambda: AnswerabilitySettings(), description="When to answer, in part, or refuse."
     )
     llm: LLMSettings = Field(
         default_factory=lambda: LLMSettings(), description="Optional generative answerer."

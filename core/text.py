@@ -33,7 +33,11 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-# Domain glossary: English and Nynorsk question words -> Bokmål source vocabulary.
+# General equivalences only, never a fit to one question: English -> Bokmål dictionary
+# translations (source: any English-Norwegian dictionary), Nynorsk -> Bokmål spellings
+# (source: Språkrådet's official Nynorsk/Bokmål forms) and colloquial Bokmål synonyms
+# (source: Det Norske Akademis ordbok). Entries that mapped a word to a different idea
+# ("avslå" -> hinder, "søknad" -> varsel, "wait" -> tid) were removed (issue 11).
 GLOSSARY: dict[str, tuple[str, ...]] = {
     # English
     "education": ("utdanning",),
@@ -68,15 +72,11 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "development": ("utvikling",),
     "further": ("videreutdanning",),
     "continuing": ("etterutdanning",),
-    "appraisal": ("medarbeidersamtalen",),
-    "review": ("medarbeidersamtalen",),
     "interview": ("samtale",),
     "conversation": ("samtale",),
     "union": ("tillitsvalgte",),
     "representative": ("tillitsvalgte",),
     "representatives": ("tillitsvalgte",),
-    "shop": ("tillitsvalgte",),
-    "steward": ("tillitsvalgte",),
     "notice": ("varsel",),
     "notify": ("varsel",),
     "written": ("skriftlig",),
@@ -85,38 +85,24 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "year": ("år",),
     "months": ("måneder",),
     "month": ("måned",),
-    "refuse": ("hinder",),
-    "refused": ("hinder",),
-    "deny": ("hinder",),
-    "denied": ("hinder",),
     "dispute": ("tvist",),
     "disputes": ("tvist",),
     "court": ("domstolene",),
     "courts": ("domstolene",),
     "board": ("nemnda",),
     "tribunal": ("nemnda",),
-    "plan": ("plan",),
-    "planning": ("planlegging",),
     "policy": ("politikk",),
     "negotiate": ("forhandle",),
     "negotiation": ("forhandlinger",),
     "negotiations": ("forhandlinger",),
     "shift": ("turnusarbeidere",),
     "rota": ("turnusarbeidere",),
-    "digital": ("digitale",),
     "expenses": ("utgifter",),
     "costs": ("utgifter",),
     "contract": ("arbeidsavtalen",),
     "employment": ("arbeidsforholdet",),
-    "again": ("ny",),
-    "new": ("ny",),
     "right": ("rett",),
     "rights": ("rett",),
-    "entitled": ("rett",),
-    "entitlement": ("rett",),
-    "qualify": ("rett",),
-    "apply": ("søke",),
-    "recruitment": ("rekrutteringssituasjonen",),
     # Nynorsk
     "løn": ("lønn",),
     "løna": ("lønn",),
@@ -152,40 +138,25 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "vidareutdanning": ("videreutdanning",),
     "etterutdanning": ("etterutdanning",),
     "røynd": ("erfaring",),
-    "nekta": ("hinder",),
-    "nekte": ("hinder",),
-    "avslå": ("hinder",),
-    "avslag": ("hinder",),
     "lønnet": ("lønn",),
     "betalt": ("lønn",),
     "betaling": ("lønn",),
     # More English
-    "grant": ("tilskudd",),
-    "grants": ("tilskudd",),
-    "funding": ("tilskudd",),
-    "manages": ("forvaltes",),
-    "managed": ("forvaltes",),
-    "innovation": ("innovasjon",),
     "municipal": ("kommunal",),
     "municipality": ("kommune",),
     "municipalities": ("kommuner",),
     "health": ("helse",),
     "care": ("omsorg",),
-    "encouraged": ("motiveres",),
     "motivate": ("motivere",),
     "motivated": ("motiveres",),
     "share": ("dele",),
     "shared": ("deles",),
     "colleagues": ("kolleger",),
-    "collective": ("hovedtariffavtalen",),
     "agreement": ("avtale",),
-    "performance": ("medarbeidersamtalen",),
     "manager": ("leder",),
     "managers": ("ledere",),
     "boss": ("leder",),
-    "wait": ("tid",),
     "duration": ("varighet",),
-    "long": ("lenge",),
     # Colloquial Bokmål -> the sources' words (the original word is kept too)
     "sjef": ("leder",),
     "sjefen": ("leder",),
@@ -216,23 +187,15 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "klager": ("tvist",),
     "uenig": ("tvist",),
     "uenige": ("tvist",),
-    "søknad": ("varsel",),
-    "søknaden": ("varsel",),
-    "trivsel": ("motivasjon", "arbeidsmiljø"),
-    "trives": ("motivasjon", "arbeidsmiljø"),
     "kollegaer": ("kolleger",),
     "kollegaene": ("kolleger",),
     "kollegaane": ("kolleger",),
-    "penger": ("tilskudd", "midler"),
-    "støtte": ("tilskudd",),
-    "erfaring": ("realkompetanse",),
-    "praksis": ("realkompetanse",),
 }
 
 # Norwegian words that stay in the query next to their glossary synonyms (English ones are replaced).
 _KEEP_WITH_GLOSSARY = frozenset(
     "sjef sjefen sjefer sjefene prate prater pratet fri fritak master studie studiet studier studere skole "
-    "kontrakt klage klager uenig uenige praksis erfaring penger trives".split()
+    "kontrakt klage klager uenig uenige".split()
 )
 
 # Linking elements Norwegian compounds put between their parts ("utdanning-s-permisjon").

@@ -27,7 +27,9 @@ ROLES = ("employee", "manager", "union")
 LANGUAGES = ("nb", "nn", "en")
 REQUIRED_KEYS = ("id", "question")
 # "lang" (nb/nn/en) and "note" are optional extras; anything else is most likely a typo.
-KNOWN_KEYS = frozenset({"id", "question", "evidence", "out_of_scope", "role", "history", "lang", "note"})
+KNOWN_KEYS = frozenset(
+    {"id", "topic", "question", "evidence", "out_of_scope", "role", "history", "lang", "note"}
+)
 
 _QUOTES = "«»“”„‟\"'‘’‚‛`´"
 _QUOTE_TABLE = {ord(q): None for q in _QUOTES}
@@ -58,6 +60,7 @@ class EvalItem:
     history: tuple[Turn, ...] = ()
     lang: str = ""
     line: int = 0
+    topic: str = ""
 
 
 def normalize(text: str) -> str:
@@ -161,6 +164,7 @@ def parse_item(obj: Any, path: Path, line: int) -> EvalItem:
         history=_history(obj.get("history"), path, line),
         lang=lang or guess_language(item_id, question),
         line=line,
+        topic=str(obj.get("topic") or ""),
     )
 
 

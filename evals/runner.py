@@ -81,6 +81,8 @@ class QuestionRecord:
     lang: str
     out_of_scope: bool
     refused: bool
+    answerability: str
+    uncovered: tuple[str, ...]
     answer: str
     method: str
     cited_chunk_ids: tuple[str, ...]
@@ -135,8 +137,10 @@ def _failures(record_fields: dict[str, Any], n_unsupported: int, n_sentences: in
     if record_fields["error"]:
         reasons.append(f"feil under svar: {record_fields['error']}")
     if record_fields["out_of_scope"]:
-        if not record_fields["refused"]:
-            reasons.append("svarte på et spørsmål utenfor kildene (skulle avvist)")
+        if record_fields["answerability"] == "answer":
+            reasons.append(
+                "svarte på et spørsmål utenfor kildene (skulle avvist eller sagt hva kildene ikke dekker)"
+            )
         return tuple(reasons)
     if record_fields["refused"]:
         reasons.append("avviste et spørsmål som kildene dekker")
@@ -179,6 +183,7 @@ def score_question(
     fields: dict[str, Any] = {
         "out_of_scope": item.out_of_scope,
         "refused": answer.refused,
+        "answerability": answer.answerability,
         "cites_evidence": None if item.out_of_scope else metrics.answer_cites_evidence(answer, item.evidence),
         "first_hit_rank": rank,
         "error": error,
@@ -190,6 +195,7 @@ def score_question(
         role=item.role,
         lang=item.lang,
         answer=answer.text,
+        uncovered=answer.uncovered,
         method=answer.method,
         cited_chunk_ids=tuple(dict.fromkeys(c.chunk_id for c in answer.citations)),
         retrieved=retrieved,
@@ -315,7 +321,11 @@ def system_summary(run: SystemRun) -> dict[str, Any]:
     in_scope = [r for r in recs if not r.out_of_scope]
     ranks = [r.first_hit_rank for r in in_scope]
     sentences = [s for r in recs for s in r.sentences]
-    oos_rate, false_rate = metrics.refusal_rates([r.refused for r in recs], [r.out_of_scope for r in recs])
+    # Out of scope counts as handled when refused or answered in part with the uncovered part named.
+    oos_rate, _ = metrics.refusal_rates(
+        [r.answerability != "answer" for r in recs], [r.out_of_scope for r in recs]
+    )
+    _, false_rate = metrics.refusal_rates([r.refused for r in recs], [r.out_of_scope for r in recs])
     latencies = [r.latency_ms for r in recs]
     llm_sentences = [s for r in recs for s in (r.llm_sentences or ())]
     p50, p95 = metrics.percentile(latencies, 50), metrics.percentile(latencies, 95)
@@ -333,6 +343,7 @@ def system_summary(run: SystemRun) -> dict[str, Any]:
         "citation_precision_llm": _r(metrics.citation_precision(llm_sentences)) if run.llm_judged else None,
         "citation_recall_llm": _r(metrics.citation_recall(llm_sentences)) if run.llm_judged else None,
         "oos_refusal_rate": _r(oos_rate),
+        "partial_rate_in_scope": _r(metrics.rate([r.answerability == "partial" for r in in_scope])),
         "false_refusal_rate": _r(false_rate),
         "latency_ms_p50": _r(p50, 1),
         "latency_ms_p95": _r(p95, 1),

@@ -112,7 +112,7 @@ def test_guess_language_from_suffix_or_english_words() -> None:
 
 
 def test_bundled_dev_set_loads_and_its_evidence_is_in_the_corpus() -> None:
-    items = load_dataset(REPO_ROOT / "evals" / "data" / "dev.jsonl")
+    items = load_dataset(REPO_ROOT / "evals" / "data" / "tuning.jsonl")
     corpus = normalize(
         "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO_ROOT / "corpus").glob("*.*")))
     )

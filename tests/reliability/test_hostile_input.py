@@ -25,7 +25,8 @@ from assistant.llm import NOTICE_UNVERIFIED, LLMAnswerer
 from assistant.models import Answer, Turn
 from assistant.prompts import SYSTEM_PROMPT
 from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT
-from assistant.service import NOTICE_TRUNCATED, Assistant, sanitise_question
+from assistant.question import NOTICE_TRUNCATED, sanitise_question
+from assistant.service import Assistant
 from tests import pdfs
 from tests.reliability.conftest import (
     MemoEmbeddings,
