@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pydantic import BaseModel, Field
+
 from core.models import Chunk
 
 Role = Literal["user", "assistant"]
@@ -236,3 +238,23 @@ class DocumentSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+class AnswerJSON(BaseModel):
+    """The schema of :meth:`Answer.to_dict` (the API's /ask response; see README, "Answer JSON")."""
+
+    question: str
+    standalone_question: str
+    answer: str
+    lead: str
+    refused: bool = Field(description="True exactly when answerability is 'refuse'.")
+    answerability: Literal["answer", "partial", "refuse"] = Field(
+        description="answer; partial: answered in part, `uncovered` names what the sources do not "
+        "cover; refuse: the sources do not cover the question."
+    )
+    uncovered: list[str] = Field(description="Parts or terms of the question the sources say nothing about.")
+    method: str
+    notices: list[str]
+    citations: list[dict[str, Any]]
+    passages: list[dict[str, Any]]
+    timings: dict[str, float]

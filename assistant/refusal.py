@@ -101,11 +101,33 @@ def asking_sentences(question: str) -> list[str]:
     return asking or [question]
 
 
+def _within_one_edit(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` differ by at most one insertion, deletion or substitution."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def _near_known(stem_: str, known: frozenset[str]) -> bool:
+    """A spelling variant or typo of a known stem (one edit; stems of 6+ letters only)."""
+    if len(stem_) < 6:
+        return False
+    return any(_within_one_edit(stem_, k) for k in known if abs(len(k) - len(stem_)) <= 1 and k[:1] == stem_[:1])
+
+
 def is_known(word: str, bm25: BM25Index) -> bool:
-    """True if the sources use ``word``: as itself, a lemma, a stem, or as the last part of a compound."""
+    """True if the sources use ``word``: as itself, a lemma, a stem, a one-edit spelling variant
+    (typos, Nynorsk forms such as "tenestene"), or as the last part of a compound."""
     vocab = bm25.vocab
+    known = frozenset(bm25.idf) | vocab.stems
     for form in lemmas(word):
-        if stem(form) in bm25.idf or stem(form) in vocab.stems:
+        s = stem(form)
+        if s in known or _near_known(s, known):
             return True
         parts = vocab.split(form)
         if parts and parts[-1] in bm25.idf:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Answer, Passage
+from assistant.refusal import uncovered_sentence
 from evals.dataset import contains_evidence, normalize
 
 TOKEN_COVERAGE = 0.8
@@ -195,14 +196,16 @@ def sentence_support(answer: Answer, judge: JudgeFn = supports) -> list[Sentence
     """Judge each sentence of a non-refused answer against the passages it cites.
 
     Sentences without content (no word of three letters, e.g. a lone bullet)
-    are skipped. A marker naming a passage the answer does not hold counts as
+    and the sentence naming what the sources do not cover are skipped. A marker naming a passage the answer does not hold counts as
     an unsupported citation. Refused answers give an empty list.
     """
     if answer.refused:
         return []
+    # "Kildene sier ingenting om x." states what the sources lack; it makes no claim to cite.
+    silence = uncovered_sentence(answer.uncovered) if answer.uncovered else None
     result: list[SentenceSupport] = []
     for sentence in split_sentences(answer.text):
-        if not _WORD.search(strip_markers(sentence)):
+        if not _WORD.search(strip_markers(sentence)) or sentence.strip() == silence:
             continue
         cited = tuple(markers(sentence))
         supporting = []

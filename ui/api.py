@@ -22,7 +22,7 @@ from fastapi.security import HTTPBasic
 from pydantic import BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.models import Turn
+from assistant.models import AnswerJSON, Turn
 from assistant.service import Assistant
 from core.errors import (
     DocumentError,
@@ -227,7 +227,12 @@ def create_api(settings: Settings, assistant: Assistant, feedback: FeedbackStore
     )
     _install_error_handlers(api)
 
-    @api.post("/ask", summary="Still et spørsmål", response_description="Answer JSON (see README).")
+    @api.post(
+        "/ask",
+        summary="Still et spørsmål",
+        response_description="Answer JSON (see README).",
+        response_model=AnswerJSON,
+    )
     def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question with citations, or refuse when the sources do not cover it."""
         history = [Turn(role=t.role, content=t.content) for t in body.history]
