@@ -117,7 +117,9 @@ def _near_known(stem_: str, known: frozenset[str]) -> bool:
     """A spelling variant or typo of a known stem (one edit; stems of 6+ letters only)."""
     if len(stem_) < 6:
         return False
-    return any(_within_one_edit(stem_, k) for k in known if abs(len(k) - len(stem_)) <= 1 and k[:1] == stem_[:1])
+    return any(
+        _within_one_edit(stem_, k) for k in known if abs(len(k) - len(stem_)) <= 1 and k[:1] == stem_[:1]
+    )
 
 
 def is_known(word: str, bm25: BM25Index) -> bool:
