@@ -37,11 +37,15 @@ class Hit:
 
 @dataclass(frozen=True)
 class Passage:
-    """A passage given to the answerer, numbered from 1 in rank order."""
+    """A passage given to the answerer, numbered from 1 in rank order.
+
+    ``exact_provision`` is True when the question named this passage's provision.
+    """
 
     n: int
     chunk: Chunk
     score: float
+    exact_provision: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         c = self.chunk

@@ -33,6 +33,7 @@ from assistant.refusal import (
     EMPTY_QUESTION_TEXT,
     REFUSAL_TEXT,
     Evidence,
+    asking_sentences,
     decide,
     evidence_of,
     uncovered_sentence,
@@ -149,6 +150,7 @@ class Assistant:
             self.searcher.bm25,
             query_vector=self._embed_query(standalone),
             sentence_vectors=self.sentence_vectors,
+            parts=asking_sentences(question),
         )
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if extract is None:
@@ -221,7 +223,7 @@ class Assistant:
             return
         hits, retrieve_ms = self._retrieve(standalone)
         timings["retrieve_ms"] = retrieve_ms
-        passages = tuple(Passage(i + 1, h.chunk, h.score) for i, h in enumerate(hits))
+        passages = tuple(Passage(i + 1, h.chunk, h.score, h.exact_provision) for i, h in enumerate(hits))
         outcome, uncovered = self._answerability(clean, hits)
         if not hits or outcome == "refuse":
             yield self._refusal(clean, standalone, passages, notices, timings)

@@ -199,3 +199,67 @@ def load_dataset(path: str | Path) -> list[EvalItem]:
     if not items:
         raise DatasetError(f"Spørsmålsfila {path} inneholder ingen spørsmål.")
     return items
+
+
+# ---------------------------------------------------------------------- spans against the corpus
+
+
+class CorpusText:
+    """The corpus sources normalised for span checks: the whole text and its lines."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        """Read ``paths`` (UTF-8); raises ``OSError`` when one cannot be read."""
+        texts: list[str] = []
+        self.lines: set[str] = set()
+        for path in paths:
+            raw = path.read_text(encoding="utf-8")
+            texts.append(normalize(raw))
+            self.lines.update(line for line in (normalize(x) for x in raw.splitlines()) if line)
+        self.text = "\n".join(texts)
+
+    @classmethod
+    def of_folder(cls, folder: Path) -> CorpusText:
+        """The .txt and .md files of ``folder`` (the bundled corpus/)."""
+        return cls(sorted(p for p in folder.glob("*") if p.suffix.lower() in (".txt", ".md") and p.is_file()))
+
+
+def _on_word_boundaries(norm: str, corpus: str) -> bool:
+    start = corpus.find(norm)
+    while start != -1:
+        end = start + len(norm)
+        before = corpus[start - 1] if start > 0 else " "
+        after = corpus[end] if end < len(corpus) else " "
+        if not (before.isalnum() and norm[0].isalnum()) and not (after.isalnum() and norm[-1].isalnum()):
+            return True
+        start = corpus.find(norm, start + 1)
+    return False
+
+
+def span_problems(span: str, corpus: CorpusText, *, one_line: bool = True) -> list[str]:
+    """What is wrong with one evidence span (empty when it is fine).
+
+    A span must occur in the sources, inside one line (so it survives any
+    chunking; ``one_line=False`` for verbatim real-user spans), start and end on
+    word boundaries and hold no URL.
+    """
+    norm = normalize(span)
+    if norm not in corpus.text:
+        return [f"utdraget finnes ikke i kildene: {span!r}"]
+    problems: list[str] = []
+    if one_line and not any(norm in line for line in corpus.lines):
+        problems.append(f"utdraget krysser et linjeskift i kilden: {span!r}")
+    if not _on_word_boundaries(norm, corpus.text):
+        problems.append(f"utdraget begynner eller slutter midt i et ord: {span!r}")
+    if "http" in norm or "www." in norm:
+        problems.append(f"utdraget inneholder en lenke: {span!r}")
+    return problems
+
+
+def dataset_problems(items: list[EvalItem], corpus: CorpusText, *, one_line: bool = True) -> list[str]:
+    """Every evidence-span problem of ``items``, each prefixed with the item id."""
+    return [
+        f"{item.id}: {p}"
+        for item in items
+        for span in item.evidence
+        for p in span_problems(span, corpus, one_line=one_line)
+    ]
