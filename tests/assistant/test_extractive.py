@@ -52,7 +52,9 @@ def test_heading_only_passage_gives_nothing() -> None:
 def test_pay_during_leave_leads_with_the_pay_rule_not_a_pointer() -> None:
     # New wording; the pointer "reguleres av § 12-11" states no rule and must not lead.
     passages = _passages([GUIDE[1], LAW[0]])
-    extract = extractive_answer("Beholder jeg lønna mens jeg er i studiepermisjon?", passages, BM25Index(CHUNKS))
+    extract = extractive_answer(
+        "Beholder jeg lønna mens jeg er i studiepermisjon?", passages, BM25Index(CHUNKS)
+    )
     assert extract is not None
     first = extract.text.split("[")[0]
     assert "permisjon med lønn" in first
