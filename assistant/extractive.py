@@ -20,7 +20,14 @@ from assistant.citations import Span, make_citation, split_sentences
 from assistant.models import Citation, Passage
 from core.models import Chunk
 from core.provisions import parse_query_references
-from core.text import analyse, content_words
+from core.text import (
+    analyse,
+    asks_about_a_right,
+    content_words,
+    grants_a_right,
+    speaks_of_completion,
+    time_focus,
+)
 from index.lexical import BM25Index
 
 MAX_SENTENCES = 4
@@ -33,8 +40,20 @@ RANK_PRIOR = (1.0, 0.8, 0.65, 0.55, 0.5, 0.45)
 PER_PART = 2
 MIN_PART_SCORE = 0.25
 MAX_PARTS = 4
+# A question that asks for a list gets the whole list (see list_answer).
+WANTS_LIST = re.compile(
+    r"\b(hvilke|kva for|which|what)\b.{0,40}\b(spørsmål|spørsmåla|questions|punkter|eksempler)\b|"
+    r"\b(liste|list|sjekkliste|checklist)\b",
+    re.IGNORECASE,
+)
+MIN_LIST_ITEMS = 3
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪*-]|–)\s")
 # A sentence that only points to a provision must not lead: it states no rule.
 REFERENCE_FACTOR = 0.6
+# The deciding rule first: for "Har jeg rett …" the sentence that grants the right; for a
+# question about the time of study, not a sentence about completed education (or the reverse).
+RIGHT_BONUS = 0.3
+TIME_MISMATCH_FACTOR = 0.6
 REFERENCE_MAX_CHARS = 90
 
 _LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")
@@ -183,6 +202,7 @@ def candidates(
     the best sentence.
     """
     q_stems = set(bm25.query_terms(question))
+    right, focus = asks_about_a_right(question), time_focus(question)
     # A bare lookup ("hva står i 4.2.4") asks for the provision itself: quote it from the top.
     rest = {w for w in content_words(question) if not w[:1].isdigit()} - _LOOKUP_WORDS
     lookup = not rest
@@ -203,6 +223,10 @@ def candidates(
             score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
             if is_reference_only(span.text):
                 score *= REFERENCE_FACTOR
+            if right and grants_a_right(span.text):
+                score += RIGHT_BONUS
+            if focus and (focus == "during") == speaks_of_completion(span.text):
+                score *= TIME_MISMATCH_FACTOR
             found.append((passage, span, score, order, prior))
     if not found:
         return []
@@ -237,6 +261,31 @@ def select(cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) ->
     # The deciding rule first: the best sentence leads, the rest follow in reading order.
     lead, rest = chosen[0], sorted(chosen[1:], key=lambda c: (c.passage.n, c.span.start))
     return [lead, *rest]
+
+
+def list_answer(cands: Sequence[Candidate]) -> list[Candidate]:
+    """The whole list of the best-scoring list passage: its lead-in and every item, in order.
+
+    A user who asks for a list ("hvilke spørsmål kan jeg stille") gets all of it,
+    not the single best item. Empty when no passage among the candidates holds
+    a list of at least ``MIN_LIST_ITEMS`` items.
+    """
+    by_passage: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_passage.setdefault(c.passage.n, []).append(c)
+    best: list[Candidate] = []
+    best_score = 0.0
+    for group in by_passage.values():
+        items = [c for c in group if _LIST_ITEM.match(c.span.text)]
+        if len(items) < MIN_LIST_ITEMS:
+            continue
+        score = max(c.score for c in group)
+        if score > best_score:
+            first = min(c.span.start for c in items)
+            lead_in = [c for c in group if c.span.start < first and c.span.text.rstrip().endswith(":")]
+            best = [*lead_in[-1:], *[c for c in group if c.span.start >= first]]
+            best_score = score
+    return sorted(best, key=lambda c: c.span.start)
 
 
 def select_parts(
@@ -338,6 +387,10 @@ def extractive_answer(
     gets one short paragraph per part, each with its own citations.
     """
     cands = candidates(question, passages, bm25, query_vector=query_vector, sentence_vectors=sentence_vectors)
+    if WANTS_LIST.search(question):
+        listed = list_answer(cands)
+        if listed:
+            return compose(listed)
     if 2 <= len(parts) <= MAX_PARTS:
         groups = [g for g in select_parts(parts, cands, bm25) if g]
         if len(groups) >= 2:

@@ -54,6 +54,19 @@ class RetrievalSettings(BaseModel):
         30, ge=1, le=500, description="Candidates fetched from each retriever before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    time_mismatch_penalty: float = Field(
+        0.3,
+        ge=0,
+        description="Score taken from a passage about the wrong time: one about completed education for "
+        "a question about the time of study ('mens', 'under'), or the reverse. Set by hand from the tuning "
+        "split's pay-during/pay-after questions (not cross-validated).",
+    )
+    right_bonus: float = Field(
+        0.5,
+        ge=0,
+        description="Score added to a passage that grants a right ('har rett til') when the question asks "
+        "whether one has a right ('Har jeg rett …', 'krav på'). Set by hand from the tuning split.",
+    )
     max_question_chars: int = Field(2000, ge=50, description="Longer questions are truncated, with a notice.")
 
 

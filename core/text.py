@@ -306,3 +306,43 @@ def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False)
         if vocab is not None:
             out.extend(vocab.split(w))
     return out
+
+
+# Time of a question relative to an education: while studying, or after completing it.
+# General Norwegian/English aspect words (source: any grammar of tense and aspect markers).
+_DURING = re.compile(r"\b(mens|imens|medan|under|i løpet av|while|during)\b", re.IGNORECASE)
+_AFTER = re.compile(
+    r"\b(etter at|etterpå|ferdig|fullført|fullførte|gjennomført|fullfør|after|finished|completed|"
+    r"når jeg er ferdig|når eg er ferdig)\b",
+    re.IGNORECASE,
+)
+
+
+def time_focus(text: str) -> str:
+    """ "during", "after" or "" for a question: is it about the time of study or after it?"""
+    during, after = bool(_DURING.search(text)), bool(_AFTER.search(text))
+    if during == after:
+        return ""
+    return "during" if during else "after"
+
+
+def speaks_of_completion(text: str) -> bool:
+    """True when a passage or sentence speaks of an education already completed."""
+    return bool(re.search(r"\b(har gjennomført|gjennomført|fullført|tilegnet)\b", text, re.IGNORECASE))
+
+
+_ASKS_RIGHT = re.compile(
+    r"\b(har jeg rett|har eg rett|rett til|rett på|krav på|kreve|entitled|right to|have a right)\b",
+    re.IGNORECASE,
+)
+_GRANTS_RIGHT = re.compile(r"\b(har rett til|har krav på|kan kreve)\b", re.IGNORECASE)
+
+
+def asks_about_a_right(question: str) -> bool:
+    """True for a question whether someone is entitled to something ("Har jeg rett på …", "krav på")."""
+    return bool(_ASKS_RIGHT.search(question))
+
+
+def grants_a_right(text: str) -> bool:
+    """True for text that states an entitlement ("… har rett til …"): the deciding rule of a rights question."""
+    return bool(_GRANTS_RIGHT.search(text))
