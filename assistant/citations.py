@@ -17,13 +17,14 @@ appear in the passage, or the claim is unsupported whatever the overlap.
 
 from __future__ import annotations
 
-import itertools
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation, Passage
+from core.text import ABBREVIATIONS, STOPWORDS, Span, split_sentences, stem
+
+__all__ = ["ABBREVIATIONS", "Span", "split_sentences"]
 
 SUPPORT_THRESHOLD = 0.6
 """Least :attr:`Support.score` for a passage to support a sentence.
@@ -36,26 +37,16 @@ part of a passage word counts half. Verbatim quotes score 1.0.
 MIN_KEPT_SHARE = 0.5
 """Least share of an answer's sentences that must survive validation for it to be usable."""
 
-# Abbreviations after which a period does not end a sentence (lowercase, without the final period).
-_ABBREVIATION_TEXT = (
-    "jf jfr pkt kap bl.a m.m nr f.eks ca iht osv mv m.v dvs ref pga evt ev inkl ift vedr mht o.l e.l"
-)
-ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 _QUOTES = "«»“”\"'‘’"
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _STRIP_TABLE = str.maketrans({**dict.fromkeys(_QUOTES + "\u00ad"), **dict.fromkeys(_HYPHENS, "-")})
-_OPENERS = "«“\"'‘•–-§("
-_CLOSERS = "»”\"')]’"
 
 _MARKER_BODY = r"\[\s*\d+(?:\s*(?:,|;|-|–)\s*\d+)*\s*\]"
 MARKER_RE = re.compile(_MARKER_BODY)
 """One citation marker: "[1]", "[1, 2]", "[1-3]" (use :func:`marker_numbers` to expand it)."""
 _MARKER_GROUP_RE = re.compile(rf"\s*{_MARKER_BODY}(?:\s*,?\s*{_MARKER_BODY})*")
 
-_BOUNDARY_RE = re.compile(rf"[.?!:][{re.escape(_CLOSERS)}]*(?:{_MARKER_GROUP_RE.pattern})?(?=\s)")
-_LIST_ITEM_RE = re.compile(r"\n[ \t]*(?=(?:[•·▪*-]|–|[a-zæøå]\.|\d{1,2}[.)])[ \t])")
 _LIST_LABEL_RE = re.compile(r"^\s*(?:[•·▪*-]|–|\d{1,2}[.)]|\(\d{1,2}\)|[a-zæøå][.)])\s+")
-_PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,:-]\d+)*")
 _NUMBER_RE = re.compile(r"\d+(?:[.,:-]\d+)*")
 
@@ -65,24 +56,6 @@ _NUMBER_WORDS = {
     "tjue": "20", "tretti": "30", "førti": "40", "femti": "50", "hundre": "100",
 }  # fmt: skip
 _NEGATIONS = frozenset({"ikke", "ingen", "intet", "aldri", "verken", "not", "no", "never"})
-_STOPWORD_TEXT = """og i jeg det at en et den til er som på de med han av der så var meg seg men har om vi min mitt
-    ha hadde hun nå over da ved fra du ut sin dem oss opp man hans hvor eller hva selv her alle vil bli
-    ble blitt kunne inn når være kom noen noe ville dere deres kun ja etter ned skulle denne for deg si
-    sine sitt mot å meget hvorfor dette disse uten hvordan din ditt blir samme hvilken hvilke sånn inni
-    mellom vår hver hvem hvis både bare enn fordi før mange også slik vært begge siden henne hennes
-    hvilket dei ei eit ein seg sitt sine deira hjå ifølge jf pkt kap nr bl mm dvs osv mv ref iht ca f
-    eks kilde kilden kildene står sier nevnt blant annet the a an of and or in on for is are be with
-    by as at it this that from"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch of text: ``text == source[start:end]``."""
-
-    start: int
-    end: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -130,18 +103,6 @@ class Validation:
         return len(self.kept_sentences) + len(self.removed)
 
 
-_local = threading.local()  # PyStemmer objects must not be shared between threads
-
-
-def _stem(word: str) -> str:
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        import Stemmer  # PyStemmer; imported lazily to keep import time low
-
-        stemmer = _local.stemmer = Stemmer.Stemmer("norwegian")
-    return str(stemmer.stemWord(word))
-
-
 def _normalise_with_map(text: str) -> tuple[str, list[int]]:
     """Normalise like :func:`normalise_for_match`; also return each output char's offset in ``text``."""
     out: list[str] = []
@@ -170,68 +131,6 @@ def normalise_for_match(text: str) -> str:
     Takes any string; returns the normalised string (stripped at both ends).
     """
     return _normalise_with_map(text)[0]
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """True when the period at ``text[dot]`` ends an abbreviation, a list label or a heading number."""
-    head = text[max(0, dot - 20) : dot]
-    word_match = re.search(r"([^\s(«\"“]*)$", head)
-    word = (word_match.group(1) if word_match else "").lower().rstrip(".")
-    if not word:
-        return False
-    if word in ABBREVIATIONS:
-        return True
-    if len(word) == 1 and word.isalpha():  # "bokstav a." and list labels "a."
-        return True
-    # A "§ 12-11." heading at the start of a line stays with its title; mid-sentence it ends a sentence.
-    line = text[text.rfind("\n", 0, dot) + 1 : dot]
-    return bool(re.fullmatch(r"[#\s]*§\s*\d+(?:[.,-]\d+)*", line))
-
-
-def _boundaries(text: str) -> list[int]:
-    """Offsets where a new sentence starts (excluding 0)."""
-    cuts: set[int] = set()
-    for m in _BOUNDARY_RE.finditer(text):
-        rest = text[m.end() :].lstrip()
-        if not rest:
-            continue
-        nxt = rest[0]
-        if not (nxt.isupper() or nxt in _OPENERS):
-            continue
-        if text[m.start()] == "." and _is_abbreviation(text, m.start()):
-            continue
-        cuts.add(m.end())
-    for m in _LIST_ITEM_RE.finditer(text):
-        cuts.add(m.start())
-    for m in _PARAGRAPH_RE.finditer(text):
-        rest = text[m.end() :].lstrip()
-        # A blank line inside a sentence (PDF line breaks) is not a boundary.
-        if rest and (rest[0].isupper() or rest[0].isdigit() or rest[0] in _OPENERS):
-            cuts.add(m.start())
-    return sorted(cuts)
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Split Norwegian ``text`` into sentence spans (trimmed, non-empty).
-
-    Splits after . ? ! : (and any closing quote or ``[n]`` markers) when followed by
-    whitespace and a capital, quote, "§" or bullet; at newlines that start a list item
-    ("• ", "- ", "a. ", "1. ") and at blank lines followed by a capital, digit or bullet.
-    Does not split after abbreviations ("jf.", "pkt.", "bl.a.", "f.eks." ...),
-    single-letter labels ("bokstav a.") or a "§ 12-11." heading at the start of a
-    line; "3.3" has no space and never splits. Returns spans whose
-    ``text`` equals ``text[start:end]``.
-    """
-    spans: list[Span] = []
-    edges = [0, *_boundaries(text), len(text)]
-    for a, b in itertools.pairwise(edges):
-        piece = text[a:b]
-        stripped = piece.strip()
-        if not stripped:
-            continue
-        start = a + (len(piece) - len(piece.lstrip()))
-        spans.append(Span(start, start + len(stripped), stripped))
-    return spans
 
 
 def marker_numbers(marker: str) -> list[int]:
@@ -291,8 +190,8 @@ def _content(tokens: Iterable[str]) -> set[str]:
     for t in tokens:
         if _NUMBER_RE.fullmatch(t) or t in _NUMBER_WORDS:
             out |= _numbers([t])
-        elif t not in _STOPWORDS and t not in _NEGATIONS and len(t) > 1:
-            out.add(_stem(t))
+        elif t not in STOPWORDS and t not in _NEGATIONS and len(t) > 1:
+            out.add(stem(t))
     return out
 
 
@@ -301,11 +200,11 @@ def _overlap(claim: set[str], span_stems: set[str]) -> float:
     if not claim:
         return 0.0
     found = 0.0
-    for stem in claim:
-        if stem in span_stems:
+    for word_stem in claim:
+        if word_stem in span_stems:
             found += 1.0
-        elif len(stem) >= 5 and any(
-            (len(s) >= 5 and (s in stem or stem in s)) for s in span_stems if not s[0].isdigit()
+        elif len(word_stem) >= 5 and any(
+            (len(s) >= 5 and (s in word_stem or word_stem in s)) for s in span_stems if not s[0].isdigit()
         ):
             found += 0.5
     return found / len(claim)

@@ -7,13 +7,17 @@ are mapped onto the Bokmål vocabulary of the sources by a small domain glossary
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
+
+from core.glossary import GLOSSARY
 
 TOKEN_RE = re.compile(r"[0-9]+(?:[.-][0-9]+)*|[a-zæøåéèêóòôäöü]+", re.IGNORECASE)
 
@@ -26,171 +30,15 @@ STOPWORDS = frozenset(
     mellom vår hver hvem vors hvis både bare enn fordi før mange også slik vært være begge siden dykk dykkar dei
     deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ikkje ingi inkje
     korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre si sia
-    sidan so somt somme um upp vere vore verte vort varte vart få får må mer mye the a an of to in is are and or for
+    sidan so somt somme um upp vere vore verte vort varte vart få får må the a an of to in is are and or for
     on at by with from as be it this that what which who how do does can i my me we our you your have has will
     would should could about into than then there their them they was were been being am not no yes hei står stå
     gjelder ifølge iht jf pkt kap nr bl m.m mens tar ta get got tell please
+    all andre annet any blant but ca del dvs ei eks f gjennom had his hvilket innen its kilde kilden kildene kom may mm mv nei nevnt one osv out ref samt sier these those under våre when
     """.split()
 )
-
-# General equivalences only, never a fit to one question: English -> Bokmål dictionary
-# translations (source: any English-Norwegian dictionary), Nynorsk -> Bokmål spellings
-# (source: Språkrådet's official Nynorsk/Bokmål forms) and colloquial Bokmål synonyms
-# (source: Det Norske Akademis ordbok). Entries that mapped a word to a different idea
-# ("avslå" -> hinder, "søknad" -> varsel, "wait" -> tid) were removed (issue 11).
-GLOSSARY: dict[str, tuple[str, ...]] = {
-    # English
-    "education": ("utdanning",),
-    "educational": ("utdanning",),
-    "study": ("utdanning",),
-    "studies": ("utdanning",),
-    "studying": ("utdanning",),
-    "degree": ("utdanning",),
-    "course": ("kurs",),
-    "courses": ("kurs",),
-    "leave": ("permisjon",),
-    "absence": ("permisjon",),
-    "salary": ("lønn",),
-    "pay": ("lønn",),
-    "paid": ("lønn",),
-    "wage": ("lønn",),
-    "wages": ("lønn",),
-    "unpaid": ("ulønnet",),
-    "employer": ("arbeidsgiver",),
-    "employers": ("arbeidsgiver",),
-    "employee": ("arbeidstaker", "ansatte"),
-    "employees": ("arbeidstaker", "ansatte"),
-    "worker": ("arbeidstaker",),
-    "workers": ("arbeidstaker",),
-    "staff": ("ansatte",),
-    "competence": ("kompetanse",),
-    "competences": ("kompetanse",),
-    "skills": ("kompetanse",),
-    "skill": ("kompetanse",),
-    "training": ("opplæring", "kompetanseutvikling"),
-    "learning": ("læring",),
-    "development": ("utvikling",),
-    "further": ("videreutdanning",),
-    "continuing": ("etterutdanning",),
-    "interview": ("samtale",),
-    "conversation": ("samtale",),
-    "union": ("tillitsvalgte",),
-    "representative": ("tillitsvalgte",),
-    "representatives": ("tillitsvalgte",),
-    "notice": ("varsel",),
-    "notify": ("varsel",),
-    "written": ("skriftlig",),
-    "writing": ("skriftlig",),
-    "years": ("år",),
-    "year": ("år",),
-    "months": ("måneder",),
-    "month": ("måned",),
-    "dispute": ("tvist",),
-    "disputes": ("tvist",),
-    "court": ("domstolene",),
-    "courts": ("domstolene",),
-    "board": ("nemnda",),
-    "tribunal": ("nemnda",),
-    "policy": ("politikk",),
-    "negotiate": ("forhandle",),
-    "negotiation": ("forhandlinger",),
-    "negotiations": ("forhandlinger",),
-    "shift": ("turnusarbeidere",),
-    "rota": ("turnusarbeidere",),
-    "expenses": ("utgifter",),
-    "costs": ("utgifter",),
-    "contract": ("arbeidsavtalen",),
-    "employment": ("arbeidsforholdet",),
-    "right": ("rett",),
-    "rights": ("rett",),
-    # Nynorsk
-    "løn": ("lønn",),
-    "løna": ("lønn",),
-    "lønsutvikling": ("lønnsutvikling",),
-    "lønspolitikk": ("lønnspolitikk",),
-    "arbeidsgjevar": ("arbeidsgiver",),
-    "arbeidsgjevaren": ("arbeidsgiver",),
-    "arbeidstakar": ("arbeidstaker",),
-    "tilsett": ("ansatte",),
-    "tilsette": ("ansatte",),
-    "medarbeidarsamtale": ("medarbeidersamtalen",),
-    "medarbeidarsamtalen": ("medarbeidersamtalen",),
-    "tillitsvald": ("tillitsvalgte",),
-    "tillitsvalde": ("tillitsvalgte",),
-    "kompetanseheving": ("kompetanseheving",),
-    "høve": ("mulighet",),
-    "utdanningspermisjon": ("utdanningspermisjon",),
-    "permisjonen": ("permisjon",),
-    "skriftleg": ("skriftlig",),
-    "varsla": ("varsel",),
-    "gje": ("gi",),
-    "gjev": ("gir",),
-    "fridag": ("fridag",),
-    "turnusarbeidarar": ("turnusarbeidere",),
-    "læringsformer": ("læringsformer",),
-    "kva": ("hva",),
-    "korleis": ("hvordan",),
-    "verksemd": ("virksomhet",),
-    "verksemda": ("virksomheten",),
-    "kommunen": ("kommunen",),
-    "lokalt": ("lokalt",),
-    "forhandla": ("forhandle",),
-    "vidareutdanning": ("videreutdanning",),
-    "etterutdanning": ("etterutdanning",),
-    "røynd": ("erfaring",),
-    "lønnet": ("lønn",),
-    "betalt": ("lønn",),
-    "betaling": ("lønn",),
-    # More English
-    "municipal": ("kommunal",),
-    "municipality": ("kommune",),
-    "municipalities": ("kommuner",),
-    "health": ("helse",),
-    "care": ("omsorg",),
-    "motivate": ("motivere",),
-    "motivated": ("motiveres",),
-    "share": ("dele",),
-    "shared": ("deles",),
-    "colleagues": ("kolleger",),
-    "agreement": ("avtale",),
-    "manager": ("leder",),
-    "managers": ("ledere",),
-    "boss": ("leder",),
-    "duration": ("varighet",),
-    # Colloquial Bokmål -> the sources' words (the original word is kept too)
-    "sjef": ("leder",),
-    "sjefen": ("leder",),
-    "sjefer": ("ledere",),
-    "sjefene": ("ledere",),
-    "leiar": ("leder",),
-    "leiarane": ("ledere",),
-    "prate": ("snakke",),
-    "prater": ("snakker",),
-    "pratet": ("snakke",),
-    "fri": ("permisjon",),
-    "fritak": ("permisjon",),
-    "master": ("utdanning",),
-    "mastergrad": ("utdanning",),
-    "bachelor": ("utdanning",),
-    "studie": ("utdanning",),
-    "studiet": ("utdanning",),
-    "studier": ("utdanning",),
-    "studere": ("utdanning",),
-    "skole": ("utdanning",),
-    "kontrakt": ("avtale",),
-    "arbeidskontrakt": ("arbeidsavtale",),
-    "arbeidskontrakten": ("arbeidsavtalen",),
-    "lønnsøkning": ("lønnsutvikling",),
-    "lønnsopprykk": ("lønnsutvikling",),
-    "lønnshopp": ("lønnsutvikling",),
-    "klage": ("tvist",),
-    "klager": ("tvist",),
-    "uenig": ("tvist",),
-    "uenige": ("tvist",),
-    "kollegaer": ("kolleger",),
-    "kollegaene": ("kolleger",),
-    "kollegaane": ("kolleger",),
-}
+"""The one stopword list (Bokmål, Nynorsk and English function words) used by retrieval, citation
+support and the evaluation metrics."""
 
 # Norwegian words that stay in the query next to their glossary synonyms (English ones are replaced).
 _KEEP_WITH_GLOSSARY = frozenset(
@@ -346,3 +194,94 @@ def asks_about_a_right(question: str) -> bool:
 def grants_a_right(text: str) -> bool:
     """True for text that states an entitlement ("… har rett til …"): the deciding rule of a rights question."""
     return bool(_GRANTS_RIGHT.search(text))
+
+
+# ---------------------------------------------------------------------- sentences
+# The one sentence splitter (answers, passages, metrics) and its one abbreviation list.
+
+# Abbreviations after which a period does not end a sentence (lowercase, without the final period).
+_ABBREVIATION_TEXT = (
+    "jf jfr pkt kap bl.a m.m nr f.eks ca iht osv mv m.v dvs ref pga evt ev inkl ift vedr mht o.l e.l "
+    "tlf kl s pr m.fl mfl etc e.g i.e vs bokst nov des jan feb aug sep okt"
+)
+ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
+"""Lower-case abbreviations without their final period, after which a period ends no sentence."""
+_OPENERS = "«“\"'‘•–-§("
+_CLOSERS = "»”\"')]’"
+_MARKER_BODY = r"\[\s*\d+(?:\s*(?:,|;|-|–)\s*\d+)*\s*\]"
+MARKER_GROUP_RE = re.compile(rf"\s*{_MARKER_BODY}(?:\s*,?\s*{_MARKER_BODY})*")
+"""One or more citation markers ("[1]", "[1, 2]", "[1][3]") with the space before them."""
+_BOUNDARY_RE = re.compile(rf"[.?!:][{re.escape(_CLOSERS)}]*(?:{MARKER_GROUP_RE.pattern})?(?=\s)")
+_LIST_ITEM_RE = re.compile(r"\n[ \t]*(?=(?:[•·▪*-]|–|[a-zæøå]\.|\d{1,2}[.)])[ \t])")
+_PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of text: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the period at ``text[dot]`` ends an abbreviation, a list label or a heading number."""
+    head = text[max(0, dot - 20) : dot]
+    word_match = re.search(r"([^\s(«\"“]*)$", head)
+    word = (word_match.group(1) if word_match else "").lower().rstrip(".")
+    if not word:
+        return False
+    if word in ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha():  # "bokstav a." and list labels "a."
+        return True
+    # A "§ 12-11." heading at the start of a line stays with its title; mid-sentence it ends a sentence.
+    line = text[text.rfind("\n", 0, dot) + 1 : dot]
+    return bool(re.fullmatch(r"[#\s]*§\s*\d+(?:[.,-]\d+)*", line))
+
+
+def _boundaries(text: str) -> list[int]:
+    """Offsets where a new sentence starts (excluding 0)."""
+    cuts: set[int] = set()
+    for m in _BOUNDARY_RE.finditer(text):
+        rest = text[m.end() :].lstrip()
+        if not rest:
+            continue
+        nxt = rest[0]
+        if not (nxt.isupper() or nxt in _OPENERS):
+            continue
+        if text[m.start()] == "." and _is_abbreviation(text, m.start()):
+            continue
+        cuts.add(m.end())
+    for m in _LIST_ITEM_RE.finditer(text):
+        cuts.add(m.start())
+    for m in _PARAGRAPH_RE.finditer(text):
+        rest = text[m.end() :].lstrip()
+        # A blank line inside a sentence (PDF line breaks) is not a boundary.
+        if rest and (rest[0].isupper() or rest[0].isdigit() or rest[0] in _OPENERS):
+            cuts.add(m.start())
+    return sorted(cuts)
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split Norwegian ``text`` into sentence spans (trimmed, non-empty).
+
+    Splits after . ? ! : (and any closing quote or ``[n]`` markers) when followed by
+    whitespace and a capital, quote, "§" or bullet; at newlines that start a list item
+    ("• ", "- ", "a. ", "1. ") and at blank lines followed by a capital, digit or bullet.
+    Does not split after abbreviations ("jf.", "pkt.", "bl.a.", "f.eks." ...),
+    single-letter labels ("bokstav a.") or a "§ 12-11." heading at the start of a
+    line; "3.3" has no space and never splits. Returns spans whose
+    ``text`` equals ``text[start:end]``.
+    """
+    spans: list[Span] = []
+    edges = [0, *_boundaries(text), len(text)]
+    for a, b in itertools.pairwise(edges):
+        piece = text[a:b]
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        start = a + (len(piece) - len(piece.lstrip()))
+        spans.append(Span(start, start + len(stripped), stripped))
+    return spans
