@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.models import Turn
 from core.errors import KompetanseError
@@ -43,24 +44,35 @@ class DatasetError(KompetanseError):
     """The question file is malformed; the message names the file and line."""
 
 
-@dataclass(frozen=True)
-class EvalItem:
-    """One evaluation question.
+class EvalItem(BaseModel):
+    """One evaluation question: the one dataset schema (tuning, locked and real splits alike).
 
     ``evidence`` holds verbatim corpus spans (any one answers the question);
-    it is empty exactly when ``out_of_scope`` is True. ``line`` is the 1-based
-    line in the source file, for error messages and reports.
+    it is empty exactly when ``out_of_scope`` is True. ``topic`` names what the
+    evidence is about (a provision, a guide section, an out-of-scope subject):
+    a topic lives in one split only. ``line`` is the 1-based line in the source
+    file, for error messages and reports.
     """
 
-    id: str
-    question: str
-    evidence: tuple[str, ...]
-    out_of_scope: bool
-    role: str
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    id: str = Field(min_length=1)
+    question: str = Field(min_length=1)
+    evidence: tuple[str, ...] = ()
+    out_of_scope: bool = False
+    role: Literal["employee", "manager", "union"] = "employee"
     history: tuple[Turn, ...] = ()
     lang: str = ""
     line: int = 0
     topic: str = ""
+
+    @model_validator(mode="after")
+    def _evidence_matches_scope(self) -> EvalItem:
+        if self.out_of_scope and self.evidence:
+            raise ValueError("et spørsmål utenfor kildene («out_of_scope»: true) skal ikke ha «evidence».")
+        if not self.out_of_scope and not self.evidence:
+            raise ValueError("et spørsmål innenfor kildene trenger minst ett utdrag i «evidence».")
+        return self
 
 
 def normalize(text: str) -> str:

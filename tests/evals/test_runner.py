@@ -87,7 +87,9 @@ class ScriptedAnswerer:
 
 
 def item(item_id: str, question: str, evidence: tuple[str, ...] = (), role: str = "employee") -> EvalItem:
-    return EvalItem(item_id, question, evidence, out_of_scope=not evidence, role=role, lang="nb")
+    return EvalItem(
+        id=item_id, question=question, evidence=evidence, out_of_scope=not evidence, role=role, lang="nb"
+    )
 
 
 ITEMS = [
