@@ -45,7 +45,6 @@ _INTERROGATIVE = re.compile(
     r"må|skal|bør|gjelder|finnes|vil|what|who|how|when|why|which|can|do|does|is|are|am|will|should)\b",
     re.IGNORECASE,
 )
-_MIN_TERM = 4
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     out: list[str] = []
     for sentence in asking_sentences(question):
         for word in _WORD.findall(fold(sentence)):
-            if len(word) < _MIN_TERM or word in STOPWORDS or word in out:
+            if len(word) < settings.min_term_chars or word in STOPWORDS or word in out:
                 continue
             if general_frequency(word) < settings.max_zipf:
                 out.append(word)

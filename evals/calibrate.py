@@ -29,6 +29,7 @@ COST_REFUSED_IN_SCOPE = 2.0
 COST_SPURIOUS_PARTIAL = 0.5
 GRID_ZIPF = tuple(z / 10 for z in range(24, 41, 2))
 GRID_REFUSE_DENSE = tuple(d / 100 for d in range(79, 93, 1))
+GRID_MIN_CHARS = (4, 5, 6, 7)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Signals:
 
 def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
     """The decision under ``params`` (terms above ``params.max_zipf`` are dropped)."""
-    keep = {t for t, f in sig.frequency.items() if f < params.max_zipf}
+    keep = {t for t, f in sig.frequency.items() if f < params.max_zipf and len(t) >= params.min_term_chars}
     ev = replace(
         sig.evidence,
         covered=tuple(t for t in sig.evidence.covered if t in keep),
@@ -66,10 +67,10 @@ def cost(signals: Sequence[Signals], params: AnswerabilitySettings) -> float:
 def best(signals: Sequence[Signals], base: AnswerabilitySettings) -> AnswerabilitySettings:
     """The grid point of least cost (ties: the lowest thresholds)."""
     grid = [
-        base.model_copy(update={"max_zipf": z, "refuse_dense": d})
-        for z, d in itertools.product(GRID_ZIPF, GRID_REFUSE_DENSE)
+        base.model_copy(update={"max_zipf": z, "refuse_dense": d, "min_term_chars": n})
+        for z, d, n in itertools.product(GRID_ZIPF, GRID_REFUSE_DENSE, GRID_MIN_CHARS)
     ]
-    return min(grid, key=lambda p: (cost(signals, p), p.max_zipf, p.refuse_dense))
+    return min(grid, key=lambda p: (cost(signals, p), p.max_zipf, p.refuse_dense, p.min_term_chars))
 
 
 def rates(pairs: Sequence[tuple[Signals, str]]) -> dict[str, float]:
@@ -100,7 +101,7 @@ def gather(items: Sequence[EvalItem]) -> list[Signals]:
 
     settings = load_settings()
     assistant = open_assistant(settings)
-    loose = settings.answerability.model_copy(update={"max_zipf": max(GRID_ZIPF)})
+    loose = settings.answerability.model_copy(update={"max_zipf": max(GRID_ZIPF), "min_term_chars": 1})
     out = []
     for item in items:
         hits = assistant.retrieve(item.question)  # type: ignore[attr-defined]
@@ -120,7 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     cv = leave_topic_out(signals, base)
     final = best(signals, base)
     print("leave-topic-out:", {k: round(v, 3) for k, v in cv.items()})
-    print("fitted on all tuning topics:", {"max_zipf": final.max_zipf, "refuse_dense": final.refuse_dense})
+    fitted = {
+        "max_zipf": final.max_zipf,
+        "refuse_dense": final.refuse_dense,
+        "min_term_chars": final.min_term_chars,
+    }
+    print("fitted on all tuning topics:", fitted)
     print("in-sample:", {k: round(v, 3) for k, v in rates([(s, outcome(s, final)) for s in signals]).items()})
     return 0
 
