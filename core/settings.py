@@ -79,18 +79,18 @@ class AnswerabilitySettings(BaseModel):
         "Calibrated on the tuning split (evals/data/tuning.jsonl); see docs/EVALUATION.md.",
     )
     max_zipf: float = Field(
-        3.8,
+        3.2,
         description="A question word rarer than this in general use (wordfreq Zipf scale, Bokmål) and "
         "unknown to the sources is a term the sources do not cover. Calibrated on the tuning split.",
     )
     min_term_chars: int = Field(
-        5,
+        7,
         ge=1,
         description="Shorter question words are never salient terms (short words are mostly function "
         "words and verb forms). Calibrated by leave-topic-out cross-validation on the tuning split.",
     )
     refuse_dense: float = Field(
-        0.80,
+        0.87,
         description="When every asked-about rare term is unknown to the sources, the assistant refuses "
         "unless the best passage is at least this close (then it answers in part). Calibrated on the "
         "tuning split.",

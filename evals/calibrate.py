@@ -27,6 +27,8 @@ from evals.dataset import EvalItem, load_dataset
 COST_ANSWERED_OOS = 1.0
 COST_REFUSED_IN_SCOPE = 2.0
 COST_SPURIOUS_PARTIAL = 0.5
+# An out-of-scope question answered "in part" still shows quotes that do not answer it: a quarter failure.
+COST_OOS_PARTIAL = 0.25
 GRID_ZIPF = tuple(z / 10 for z in range(24, 41, 2))
 GRID_REFUSE_DENSE = tuple(d / 100 for d in range(79, 93, 1))
 GRID_MIN_CHARS = (4, 5, 6, 7)
@@ -58,7 +60,7 @@ def cost(signals: Sequence[Signals], params: AnswerabilitySettings) -> float:
     for sig in signals:
         o = outcome(sig, params)
         if sig.item.out_of_scope:
-            total += COST_ANSWERED_OOS * (o == "answer")
+            total += COST_ANSWERED_OOS * (o == "answer") + COST_OOS_PARTIAL * (o == "partial")
         else:
             total += COST_REFUSED_IN_SCOPE * (o == "refuse") + COST_SPURIOUS_PARTIAL * (o == "partial")
     return total
