@@ -169,15 +169,22 @@ def evidence_of(
     return Evidence(top_dense=top_dense, exact=exact, covered=covered, uncovered=uncovered)
 
 
-def decide(evidence: Evidence, settings: AnswerabilitySettings) -> str:
-    """ "answer", "partial" or "refuse" (see the module docstring)."""
+def decide(
+    evidence: Evidence, settings: AnswerabilitySettings, *, completed_from_history: bool = False
+) -> str:
+    """ "answer", "partial" or "refuse" (see the module docstring).
+
+    ``completed_from_history``: the passages were retrieved with earlier turns joined
+    in, so their closeness says nothing about a new term the follow-up brings in; then
+    a follow-up whose asked-about rare terms are all uncovered is refused.
+    """
     if evidence.exact:
         return "answer"
     if evidence.top_dense < settings.min_dense:
         return "refuse"
     if not evidence.uncovered:
         return "answer"
-    if not evidence.covered and evidence.top_dense < settings.refuse_dense:
+    if not evidence.covered and (completed_from_history or evidence.top_dense < settings.refuse_dense):
         return "refuse"
     return "partial"
 

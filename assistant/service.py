@@ -125,14 +125,17 @@ class Assistant:
         hits = self.searcher.search(standalone, self.settings.retrieval.top_k, vector=vector)
         return hits, (time.perf_counter() - t0) * 1000
 
-    def _answerability(self, question: str, hits: Sequence[Hit]) -> tuple[str, tuple[str, ...]]:
+    def _answerability(
+        self, question: str, hits: Sequence[Hit], *, joined: bool = False
+    ) -> tuple[str, tuple[str, ...]]:
         """The outcome and the uncovered terms, judged on the user's own words.
 
         For a follow-up, the salient terms come from the new question only: the
         history may fill in what it leaves implicit, never hide a new uncovered topic.
         """
         evidence: Evidence = evidence_of(question, hits, self.searcher.bm25, self.settings.answerability)
-        return decide(evidence, self.settings.answerability), evidence.uncovered
+        outcome = decide(evidence, self.settings.answerability, completed_from_history=joined)
+        return outcome, evidence.uncovered
 
     def _extractive(
         self,
@@ -224,7 +227,7 @@ class Assistant:
         hits, retrieve_ms = self._retrieve(standalone)
         timings["retrieve_ms"] = retrieve_ms
         passages = tuple(Passage(i + 1, h.chunk, h.score, h.exact_provision) for i, h in enumerate(hits))
-        outcome, uncovered = self._answerability(clean, hits)
+        outcome, uncovered = self._answerability(clean, hits, joined=standalone != clean)
         if not hits or outcome == "refuse":
             yield self._refusal(clean, standalone, passages, notices, timings)
             return

@@ -95,3 +95,12 @@ def test_no_topic_list_left_in_the_refusal_code() -> None:
         if isinstance(t, ast.Name)
     }
     assert not any("TOPIC" in n for n in names)
+
+
+def test_follow_up_bringing_an_uncovered_term_is_refused_whatever_the_history_retrieved(
+    bm25: BM25Index,
+) -> None:
+    # Passages found with the earlier turn joined in are close, but say nothing of the new term.
+    evidence = _evidence("Og hva med smusstillegget?", bm25, dense=0.95)
+    assert decide(evidence, AnswerabilitySettings()) == "partial" or not evidence.covered
+    assert decide(evidence, AnswerabilitySettings(), completed_from_history=True) == "refuse"
