@@ -79,7 +79,7 @@ class AnswerabilitySettings(BaseModel):
         "Calibrated on the tuning split (evals/data/tuning.jsonl); see docs/EVALUATION.md.",
     )
     max_zipf: float = Field(
-        3.2,
+        3.8,
         description="A question word rarer than this in general use (wordfreq Zipf scale, Bokmål) and "
         "unknown to the sources is a term the sources do not cover. Calibrated on the tuning split.",
     )
