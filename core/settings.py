@@ -76,12 +76,13 @@ class AnswerabilitySettings(BaseModel):
     min_dense: float = Field(
         0.78,
         description="Minimum cosine similarity (e5) of the best passage; below it the assistant refuses. "
-        "Calibrated on the tuning split (evals/data/tuning.jsonl); see docs/EVALUATION.md.",
+        "Calibrated on the former development set before the topic split (not re-fitted); see docs/EVALUATION.md.",
     )
     max_zipf: float = Field(
         3.8,
-        description="A question word rarer than this in general use (wordfreq Zipf scale, Bokmål) and "
-        "unknown to the sources is a term the sources do not cover. Calibrated on the tuning split.",
+        description="A question word rarer than this in general use (wordfreq Zipf scale, Bokmål or "
+        "English) and unknown to the sources is a term the sources do not cover. From the first "
+        "leave-topic-out run on the tuning split (docs/EVALUATION.md).",
     )
     min_term_chars: int = Field(
         5,
@@ -93,8 +94,8 @@ class AnswerabilitySettings(BaseModel):
     refuse_dense: float = Field(
         0.87,
         description="When every asked-about rare term is unknown to the sources, the assistant refuses "
-        "unless the best passage is at least this close (then it answers in part). Calibrated on the "
-        "tuning split.",
+        "unless the best passage is at least this close (then it answers in part). From the second "
+        "leave-topic-out run on the tuning split (docs/EVALUATION.md).",
     )
 
 
