@@ -18,13 +18,13 @@ appear in the passage, or the claim is unsupported whatever the overlap.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation, Passage
 from core.sentences import MARKER_GROUP_RE as _MARKER_GROUP_RE
 from core.sentences import MARKER_RE, Span, split_sentences
+from core.text import STOPWORDS, stem
 
 SUPPORT_THRESHOLD = 0.6
 """Least :attr:`Support.score` for a passage to support a sentence.
@@ -50,15 +50,6 @@ _NUMBER_WORDS = {
     "tjue": "20", "tretti": "30", "førti": "40", "femti": "50", "hundre": "100",
 }  # fmt: skip
 _NEGATIONS = frozenset({"ikke", "ingen", "intet", "aldri", "verken", "not", "no", "never"})
-_STOPWORD_TEXT = """og i jeg det at en et den til er som på de med han av der så var meg seg men har om vi min mitt
-    ha hadde hun nå over da ved fra du ut sin dem oss opp man hans hvor eller hva selv her alle vil bli
-    ble blitt kunne inn når være kom noen noe ville dere deres kun ja etter ned skulle denne for deg si
-    sine sitt mot å meget hvorfor dette disse uten hvordan din ditt blir samme hvilken hvilke sånn inni
-    mellom vår hver hvem hvis både bare enn fordi før mange også slik vært begge siden henne hennes
-    hvilket dei ei eit ein seg sitt sine deira hjå ifølge jf pkt kap nr bl mm dvs osv mv ref iht ca f
-    eks kilde kilden kildene står sier nevnt blant annet the a an of and or in on for is are be with
-    by as at it this that from"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -104,18 +95,6 @@ class Validation:
     def total_sentences(self) -> int:
         """Kept plus removed sentences."""
         return len(self.kept_sentences) + len(self.removed)
-
-
-_local = threading.local()  # PyStemmer objects must not be shared between threads
-
-
-def _stem(word: str) -> str:
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        import Stemmer  # PyStemmer; imported lazily to keep import time low
-
-        stemmer = _local.stemmer = Stemmer.Stemmer("norwegian")
-    return str(stemmer.stemWord(word))
 
 
 def _normalise_with_map(text: str) -> tuple[str, list[int]]:
@@ -205,8 +184,8 @@ def _content(tokens: Iterable[str]) -> set[str]:
     for t in tokens:
         if _NUMBER_RE.fullmatch(t) or t in _NUMBER_WORDS:
             out |= _numbers([t])
-        elif t not in _STOPWORDS and t not in _NEGATIONS and len(t) > 1:
-            out.add(_stem(t))
+        elif t not in STOPWORDS and t not in _NEGATIONS and len(t) > 1:
+            out.add(stem(t))
     return out
 
 
@@ -215,11 +194,11 @@ def _overlap(claim: set[str], span_stems: set[str]) -> float:
     if not claim:
         return 0.0
     found = 0.0
-    for stem in claim:
-        if stem in span_stems:
+    for word_stem in claim:
+        if word_stem in span_stems:
             found += 1.0
-        elif len(stem) >= 5 and any(
-            (len(s) >= 5 and (s in stem or stem in s)) for s in span_stems if not s[0].isdigit()
+        elif len(word_stem) >= 5 and any(
+            (len(s) >= 5 and (s in word_stem or word_stem in s)) for s in span_stems if not s[0].isdigit()
         ):
             found += 0.5
     return found / len(claim)

@@ -1,9 +1,11 @@
 """Follow-up questions: build a standalone question from the conversation.
 
-Without an LLM this is deterministic: a question that leans on the previous
-turn (short, starts with "og"/"hva med", refers back with "den/det/dette", or
-names no topic of its own) is joined with the last user question, so retrieval
-sees both ("Har jeg rett på utdanningspermisjon? Og hva med lønn?").
+Without an LLM this is deterministic. The new question decides what is
+retrieved: one that names a topic of its own ("Og hva med lønn etter
+videreutdanning?") stands alone, whatever came before. Only a question that
+leaves its topic implicit (one content word, or a short one that refers back
+with "den/det/dette") is completed with the last user question
+("Har jeg rett på utdanningspermisjon? Og hva med lønn?").
 """
 
 from __future__ import annotations
@@ -25,16 +27,29 @@ BACK_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 MAX_TOPIC_WORDS = 3
+# A content word this long is almost always a noun that names a topic (Norwegian compounds).
+TOPIC_WORD_CHARS = 10
+
+
+def _names_topic(words: Sequence[str]) -> bool:
+    """True when the question's content words include a compound or long noun of its own ("videreutdanning")."""
+    return any(len(w) >= TOPIC_WORD_CHARS for w in words)
 
 
 def needs_context(question: str) -> bool:
     """True when ``question`` probably depends on the earlier conversation."""
     words = content_words(question)
-    if FOLLOW_UP_START.search(question):
-        return True
     if len(words) <= 1:
         return True
-    return bool(len(words) <= MAX_TOPIC_WORDS and BACK_REFERENCE.search(question))
+    short = len(words) <= MAX_TOPIC_WORDS
+    # "Og hva med X?" or "Hvor lenge da?" with a short body leans on the previous turn.
+    return bool(
+        short
+        and (
+            BACK_REFERENCE.search(question)
+            or (FOLLOW_UP_START.search(question) and len(words) <= 2 and not _names_topic(words))
+        )
+    )
 
 
 def standalone_question(question: str, history: Sequence[Turn]) -> str:

@@ -15,10 +15,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.citations import Span, make_citation
+from assistant.citations import make_citation
 from assistant.models import Citation, Passage
 from core.models import Chunk
-from core.text import analyse, content_words
+from core.provisions import parse_query_references
+from core.sentences import Span
+from core.text import (
+    analyse,
+    asks_about_a_right,
+    content_words,
+    grants_a_right,
+    speaks_of_completion,
+    time_focus,
+)
 from index.lexical import BM25Index
 from index.sentences import SentenceVectors, chunk_sentences, sentence_key
 
@@ -28,6 +37,25 @@ MIN_RELATIVE = 0.45
 PASSAGES_CONSIDERED = 4
 MIN_SENTENCE_CHARS = 20
 RANK_PRIOR = (1.0, 0.8, 0.65, 0.55, 0.5, 0.45)
+# Multi-part posts: sentences per asked part, and the least part-overlap score that counts.
+PER_PART = 2
+MIN_PART_SCORE = 0.25
+MAX_PARTS = 4
+# A question that asks for a list gets the whole list (see list_answer).
+WANTS_LIST = re.compile(
+    r"\b(hvilke|kva for|which|what)\b.{0,40}\b(spørsmål|spørsmåla|questions|punkter|eksempler)\b|"
+    r"\b(liste|list|sjekkliste|checklist)\b",
+    re.IGNORECASE,
+)
+MIN_LIST_ITEMS = 3
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪*-]|–)\s")
+# A sentence that only points to a provision must not lead: it states no rule.
+REFERENCE_FACTOR = 0.6
+# The deciding rule first: for "Har jeg rett …" the sentence that grants the right; for a
+# question about the time of study, not a sentence about completed education (or the reverse).
+RIGHT_BONUS = 0.3
+TIME_MISMATCH_FACTOR = 0.6
+REFERENCE_MAX_CHARS = 90
 
 _LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")
 
@@ -104,6 +132,12 @@ def _is_heading_line(passage: Passage, span: Span) -> bool:
     )
 
 
+def is_reference_only(sentence: str) -> bool:
+    """A short sentence that points to a provision ("Rett til X reguleres av § 12-11") rather than stating a rule."""
+    text = " ".join(sentence.split())
+    return len(text) <= REFERENCE_MAX_CHARS and bool(parse_query_references(text))
+
+
 def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> float:
     """Idf-weighted share of the question's stems that the sentence contains (0..1)."""
     if not question_stems:
@@ -129,6 +163,7 @@ def candidates(
     the best sentence.
     """
     q_stems = set(bm25.query_terms(question))
+    right, focus = asks_about_a_right(question), time_focus(question)
     # A bare lookup ("hva står i 4.2.4") asks for the provision itself: quote it from the top.
     rest = {w for w in content_words(question) if not w[:1].isdigit()} - _LOOKUP_WORDS
     lookup = not rest
@@ -136,7 +171,7 @@ def candidates(
     order = 0
     for rank, passage in enumerate(passages[:PASSAGES_CONSIDERED]):
         prior = RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
-        exact = passage.score >= 10.0  # exact provision hits carry the lookup bonus
+        exact = passage.exact_provision
         for span in chunk_sentences(passage.chunk):
             order += 1
             if len(span.text.strip()) < MIN_SENTENCE_CHARS or _is_heading_line(passage, span):
@@ -145,7 +180,14 @@ def candidates(
                 found.append((passage, span, 2.0 - 0.01 * order, order, 0.0))
                 continue
             lexical = sentence_score(q_stems, span.text, bm25)
-            found.append((passage, span, prior * (0.35 + lexical) + (0.3 if exact else 0.0), order, prior))
+            score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
+            if is_reference_only(span.text):
+                score *= REFERENCE_FACTOR
+            if right and grants_a_right(span.text):
+                score += RIGHT_BONUS
+            if focus and (focus == "during") == speaks_of_completion(span.text):
+                score *= TIME_MISMATCH_FACTOR
+            found.append((passage, span, score, order, prior))
     if not found:
         return []
     dense = np.zeros(len(found))
@@ -176,7 +218,66 @@ def select(cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) ->
             continue
         chosen.append(c)
         per_passage[c.passage.n] = per_passage.get(c.passage.n, 0) + 1
-    return sorted(chosen, key=lambda c: (c.passage.n, c.span.start))
+    # The deciding rule first: the best sentence leads, the rest follow in reading order.
+    lead, rest = chosen[0], sorted(chosen[1:], key=lambda c: (c.passage.n, c.span.start))
+    return [lead, *rest]
+
+
+def list_answer(cands: Sequence[Candidate]) -> list[Candidate]:
+    """The whole list of the best-scoring list passage: its lead-in and every item, in order.
+
+    A user who asks for a list ("hvilke spørsmål kan jeg stille") gets all of it,
+    not the single best item. Empty when no passage among the candidates holds
+    a list of at least ``MIN_LIST_ITEMS`` items.
+    """
+    by_passage: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_passage.setdefault(c.passage.n, []).append(c)
+    best: list[Candidate] = []
+    best_score = 0.0
+    for group in by_passage.values():
+        items = [c for c in group if _LIST_ITEM.match(c.span.text)]
+        if len(items) < MIN_LIST_ITEMS:
+            continue
+        score = max(c.score for c in group)
+        if score > best_score:
+            first = min(c.span.start for c in items)
+            lead_in = [c for c in group if c.span.start < first and c.span.text.rstrip().endswith(":")]
+            best = [*lead_in[-1:], *[c for c in group if c.span.start >= first]]
+            best_score = score
+    return sorted(best, key=lambda c: c.span.start)
+
+
+def select_parts(
+    parts: Sequence[str],
+    cands: Sequence[Candidate],
+    bm25: BM25Index,
+    *,
+    per_part: int = PER_PART,
+) -> list[list[Candidate]]:
+    """For each asked part of a multi-part post, its own best sentences (never one twice).
+
+    Parts are scored lexically against the candidates of the one retrieval (the
+    whole question's embedding already shaped each candidate's score), so no part
+    is embedded on its own. A part no sentence matches gets an empty list.
+    """
+    used: set[tuple[int, int]] = set()
+    out: list[list[Candidate]] = []
+    for part in parts:
+        stems = set(bm25.query_terms(part))
+        scored = sorted(
+            (
+                (lex * (0.5 + c.score), lex, c)
+                for c in cands
+                if (c.passage.n, c.span.start) not in used
+                for lex in [sentence_score(stems, c.span.text, bm25)]
+            ),
+            key=lambda t: (-t[0], t[2].order),
+        )
+        picked = [c for _, lex, c in scored[:per_part] if lex >= MIN_PART_SCORE]
+        used.update((c.passage.n, c.span.start) for c in picked)
+        out.append(picked)
+    return out
 
 
 def _cited(sentence: str, n: int) -> str:
@@ -238,11 +339,26 @@ def extractive_answer(
     *,
     query_vector: Sequence[float] | None = None,
     sentence_vectors: SentenceVectors | None = None,
+    parts: Sequence[str] = (),
 ) -> Extract | None:
-    """An answer of sentences quoted from ``passages``, or None when none fits."""
-    chosen = select(
-        candidates(question, passages, bm25, query_vector=query_vector, sentence_vectors=sentence_vectors)
-    )
+    """An answer of sentences quoted from ``passages``, or None when none fits.
+
+    A post that asks several things (``parts``, see :func:`assistant.refusal.asking_sentences`)
+    gets one short paragraph per part, each with its own citations.
+    """
+    cands = candidates(question, passages, bm25, query_vector=query_vector, sentence_vectors=sentence_vectors)
+    if WANTS_LIST.search(question):
+        listed = list_answer(cands)
+        if listed:
+            return compose(listed)
+    if 2 <= len(parts) <= MAX_PARTS:
+        groups = [g for g in select_parts(parts, cands, bm25) if g]
+        if len(groups) >= 2:
+            paragraphs = [compose(g) for g in groups]
+            citations = tuple(c for p in paragraphs for c in p.citations)
+            lead = lead_line([c for g in groups for c in g])
+            return Extract(text="\n\n".join(p.text for p in paragraphs), lead=lead, citations=citations)
+    chosen = select(cands)
     if not chosen:
         return None
     return compose(chosen)

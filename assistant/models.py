@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pydantic import BaseModel, Field
+
 from core.models import Chunk
 
 Role = Literal["user", "assistant"]
@@ -35,11 +37,15 @@ class Hit:
 
 @dataclass(frozen=True)
 class Passage:
-    """A passage given to the answerer, numbered from 1 in rank order."""
+    """A passage given to the answerer, numbered from 1 in rank order.
+
+    ``exact_provision`` is True when the question named this passage's provision.
+    """
 
     n: int
     chunk: Chunk
     score: float
+    exact_provision: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         c = self.chunk
@@ -89,11 +95,16 @@ class Citation:
         }
 
 
+ANSWERABILITY = ("answer", "partial", "refuse")
+
+
 @dataclass(frozen=True)
 class Answer:
     """A complete answer: text with ``[n]`` markers, citations, passages used, timings.
 
-    ``refused`` is True when the sources do not cover the question; ``method``
+    ``answerability`` is "answer", "partial" (answered in part; ``uncovered`` names
+    what the sources say nothing about) or "refuse"; ``refused`` is True exactly
+    when it is "refuse". ``method``
     says how the text was made ("extractive" or "llm:<model>"). ``lead`` is a
     navigation line naming the governing provisions ("Gjelder: aml. § 12-11; ..."),
     derived from the cited passages' labels; it is not a claim and carries no marker.
@@ -109,6 +120,16 @@ class Answer:
     standalone_question: str = ""
     notices: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    answerability: str = ""
+    uncovered: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.answerability:
+            object.__setattr__(self, "answerability", "refuse" if self.refused else "answer")
+        if self.answerability not in ANSWERABILITY:
+            raise ValueError(f"answerability must be one of {ANSWERABILITY}, got {self.answerability!r}")
+        if (self.answerability == "refuse") != self.refused:
+            raise ValueError("refused must be True exactly when answerability is 'refuse'")
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON object (see README, "Answer JSON")."""
@@ -118,6 +139,8 @@ class Answer:
             "answer": self.text,
             "lead": self.lead,
             "refused": self.refused,
+            "answerability": self.answerability,
+            "uncovered": list(self.uncovered),
             "method": self.method,
             "notices": list(self.notices),
             "citations": [c.to_dict() for c in self.citations],
@@ -219,3 +242,23 @@ class DocumentSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+class AnswerJSON(BaseModel):
+    """The schema of :meth:`Answer.to_dict` (the API's /ask response; see README, "Answer JSON")."""
+
+    question: str
+    standalone_question: str
+    answer: str
+    lead: str
+    refused: bool = Field(description="True exactly when answerability is 'refuse'.")
+    answerability: Literal["answer", "partial", "refuse"] = Field(
+        description="answer; partial: answered in part, `uncovered` names what the sources do not "
+        "cover; refuse: the sources do not cover the question."
+    )
+    uncovered: list[str] = Field(description="Parts or terms of the question the sources say nothing about.")
+    method: str
+    notices: list[str]
+    citations: list[dict[str, Any]]
+    passages: list[dict[str, Any]]
+    timings: dict[str, float]

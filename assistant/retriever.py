@@ -19,12 +19,12 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from assistant.citations import split_sentences
 from assistant.models import Hit
 from core.models import Chunk
 from core.provisions import ledd_in_query, parse_query_references
+from core.sentences import split_sentences
 from core.settings import RetrievalSettings
-from core.text import analyse
+from core.text import analyse, asks_about_a_right, grants_a_right, speaks_of_completion, time_focus
 from index.lexical import BM25Index
 
 # Re-ranking weights, tuned on the development set (see docs/EVALUATION.md).
@@ -189,6 +189,8 @@ class HybridSearcher:
         best_dense = max(dense_sim.values(), default=0.0)
         ledd = f"({ledd_in_query(question)})" if exact and ledd_in_query(question) else None
         wants_questions = bool(_WANTS_QUESTIONS.search(question))
+        focus = time_focus(question)
+        right = asks_about_a_right(question)
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
             cand = Candidate(pos, rrf, dense_sim.get(pos, 0.0), lex_score.get(pos, 0.0), pos in exact)
@@ -198,6 +200,10 @@ class HybridSearcher:
                 score += LEDD_BONUS
             if not wants_questions and not cand.exact:
                 score -= QUESTION_LIST_PENALTY * self._question_share(pos)
+            if focus and not cand.exact and (focus == "during") == speaks_of_completion(chunk.text):
+                score -= self.settings.time_mismatch_penalty
+            if right and grants_a_right(chunk.text):
+                score += self.settings.right_bonus
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return [

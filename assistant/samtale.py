@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.citations import split_sentences
 from assistant.extractive import sentence_score
 from assistant.models import Checklist, ChecklistItem
 from core.models import Chunk
+from core.sentences import split_sentences
 from index.lexical import BM25Index
 
 _BULLET = re.compile(r"^\s*(?:[•·▪*-]|–)\s*")

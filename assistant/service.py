@@ -8,11 +8,10 @@ configured, else extractive) -> validated citations -> :class:`Answer`.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -29,13 +28,15 @@ from assistant.models import (
     ProvisionView,
     Turn,
 )
+from assistant.question import NOTICE_LANGUAGE, question_language, sanitise_question
 from assistant.refusal import (
     EMPTY_QUESTION_TEXT,
-    OUT_OF_SCOPE_TOPICS,
     REFUSAL_TEXT,
     Evidence,
+    asking_sentences,
+    decide,
     evidence_of,
-    should_refuse,
+    uncovered_sentence,
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
@@ -46,77 +47,11 @@ from index.sentences import SentenceVectors
 
 log = logging.getLogger(__name__)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-_ENGLISH = frozenset(
-    [
-        "the",
-        "what",
-        "how",
-        "do",
-        "does",
-        "can",
-        "my",
-        "i",
-        "is",
-        "are",
-        "to",
-        "for",
-        "of",
-        "and",
-        "when",
-        "who",
-        "which",
-    ]
-)
-_NYNORSK = frozenset(
-    [
-        "eg",
-        "ikkje",
-        "kva",
-        "korleis",
-        "kor",
-        "kven",
-        "dykk",
-        "berre",
-        "heilt",
-        "tilsett",
-        "arbeidsgjevar",
-        "løn",
-    ]
-)
 
-# A follow-up judged on its own words must know at least this share of its vocabulary
-# from the sources before its context may carry it (see _off_topic_follow_up).
-FOLLOW_UP_MIN_COVERAGE = 0.5
-
-NOTICE_TRUNCATED = "Spørsmålet var svært langt, så bare de første {n} tegnene ble brukt."
-NOTICE_LANGUAGE = "Kildene er på norsk (bokmål), så svaret siterer dem på bokmål."
-
-
-def sanitise_question(question: str, max_chars: int) -> tuple[str, tuple[str, ...]]:
-    """Clean a raw question: valid Unicode, no control characters, bounded length.
-
-    Returns the cleaned question and any notices for the user.
-    """
-    notices: list[str] = []
-    text = question.encode("utf-8", "replace").decode("utf-8", "replace")
-    text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub(" ", text)
-    text = " ".join(text.split())
-    if len(text) > max_chars:
-        text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
-        notices.append(NOTICE_TRUNCATED.format(n=max_chars))
-    return text, tuple(notices)
-
-
-def question_language(question: str) -> str:
-    """A rough guess: "en", "nn" or "nb"."""
-    words = set(re.findall(r"[a-zæøå]+", question.lower()))
-    if len(words & _ENGLISH) >= 2:
-        return "en"
-    if words & _NYNORSK:
-        return "nn"
-    return "nb"
+def _with_total(answer: Answer, t_start: float) -> Answer:
+    """A copy of ``answer`` whose timings include ``total_ms`` (answers are frozen)."""
+    timings = {**answer.timings, "total_ms": (time.perf_counter() - t_start) * 1000}
+    return replace(answer, timings=timings)
 
 
 class Assistant:
@@ -131,10 +66,9 @@ class Assistant:
         self.index = index
         self.embedder = embedder
         self.llm = llm
+        self.sentence_vectors = SentenceVectors(embedder.embed_documents, index)
         self.searcher = HybridSearcher(index, embedder, settings.retrieval)
         self._questions: tuple[str, list[Question], np.ndarray | None] | None = None
-        self._topics: np.ndarray | None = None
-        self.sentence_vectors = SentenceVectors(embedder.embed_documents, index)
         self._query_vectors: dict[str, list[float]] = {}
         self._lock = threading.Lock()
         self._checked_at = 0.0
@@ -182,7 +116,6 @@ class Assistant:
                 self.searcher = fresh
             self._generation = generation
             self.sentence_vectors.refresh(force=True)
-            self._topic_vectors()  # embedded once here, not while answering
         return True
 
     def _refresh_if_due(self) -> None:
@@ -218,38 +151,23 @@ class Assistant:
             self._query_vectors[text] = vector
         return vector
 
-    def _topic_vectors(self) -> np.ndarray:
-        if self._topics is None:
-            vectors = self.embedder.embed_documents(list(OUT_OF_SCOPE_TOPICS))
-            self._topics = np.asarray(vectors, dtype=np.float32)
-        return self._topics
-
-    def _retrieve(self, standalone: str, searcher: HybridSearcher) -> tuple[list[Hit], Evidence, float]:
+    def _retrieve(self, standalone: str, searcher: HybridSearcher) -> tuple[list[Hit], float]:
         t0 = time.perf_counter()
         vector = self._embed_query(standalone)
         hits = searcher.search(standalone, self.settings.retrieval.top_k, vector=vector)
-        topic = float((self._topic_vectors() @ np.asarray(vector, dtype=np.float32)).max())
-        evidence = evidence_of(standalone, hits, searcher.bm25, topic=topic)
-        return hits, evidence, (time.perf_counter() - t0) * 1000
+        return hits, (time.perf_counter() - t0) * 1000
 
-    def _refuse(self, evidence: Evidence) -> bool:
-        if self.settings.retrieval.min_evidence > 0:
-            return should_refuse(evidence, min_dense=self.settings.retrieval.min_evidence)
-        return should_refuse(evidence)
+    def _answerability(
+        self, question: str, hits: Sequence[Hit], searcher: HybridSearcher, *, joined: bool = False
+    ) -> tuple[str, tuple[str, ...]]:
+        """The outcome and the uncovered terms, judged on the user's own words.
 
-    def _off_topic_follow_up(self, question: str, standalone: str, searcher: HybridSearcher) -> bool:
-        """True when a follow-up brings in a new topic the sources do not cover.
-
-        "Hvor mange feriedager har jeg?" after a question about utdanningspermisjon
-        is joined with that question for retrieval, which would hide that the new
-        topic is uncovered; so the follow-up is also judged on its own words.
+        For a follow-up, the salient terms come from the new question only: the
+        history may fill in what it leaves implicit, never hide a new uncovered topic.
         """
-        if standalone == question:
-            return False
-        if searcher.bm25.coverage(question) >= FOLLOW_UP_MIN_COVERAGE:
-            return False  # its words are covered: no need to retrieve (and embed) it on its own
-        _, evidence, _ = self._retrieve(question, searcher)
-        return evidence.coverage < FOLLOW_UP_MIN_COVERAGE and self._refuse(evidence)
+        evidence: Evidence = evidence_of(question, hits, searcher.bm25, self.settings.answerability)
+        outcome = decide(evidence, self.settings.answerability, completed_from_history=joined)
+        return outcome, evidence.uncovered
 
     def _extractive(
         self,
@@ -259,6 +177,7 @@ class Assistant:
         notices: tuple[str, ...],
         timings: dict[str, float],
         searcher: HybridSearcher,
+        uncovered: tuple[str, ...] = (),
     ) -> Answer:
         t0 = time.perf_counter()
         extract = extractive_answer(
@@ -267,14 +186,20 @@ class Assistant:
             searcher.bm25,
             query_vector=self._embed_query(standalone),
             sentence_vectors=self.sentence_vectors,
+            parts=asking_sentences(question),
         )
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if extract is None:
             return self._refusal(question, standalone, passages, notices, timings)
+        text = extract.text
+        if uncovered:
+            text = f"{text}\n\n{uncovered_sentence(uncovered)}"
         return Answer(
             question=question,
-            text=extract.text,
+            text=text,
             refused=False,
+            answerability="partial" if uncovered else "answer",
+            uncovered=uncovered,
             citations=extract.citations,
             passages=passages,
             method="extractive",
@@ -316,8 +241,7 @@ class Assistant:
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
-        answer.timings["total_ms"] = (time.perf_counter() - t_start) * 1000
-        return answer
+        return _with_total(answer, t_start)
 
     def stream(
         self, question: str, history: Sequence[Turn] = (), role: str | None = None
@@ -325,9 +249,7 @@ class Assistant:
         """Yield text deltas while an LLM writes, then the final validated :class:`Answer` last."""
         t_start = time.perf_counter()
         for item in self._run(question, history, stream=True):
-            if isinstance(item, Answer):
-                item.timings["total_ms"] = (time.perf_counter() - t_start) * 1000
-            yield item
+            yield _with_total(item, t_start) if isinstance(item, Answer) else item
 
     def _run(self, question: str, history: Sequence[Turn], *, stream: bool) -> Iterator[str | Answer]:
         clean, standalone, notices, condense_ms = self._prepare(question, history)
@@ -337,14 +259,15 @@ class Assistant:
             return
         self._refresh_if_due()
         searcher = self.searcher  # one snapshot for the whole question
-        hits, evidence, retrieve_ms = self._retrieve(standalone, searcher)
+        hits, retrieve_ms = self._retrieve(standalone, searcher)
         timings["retrieve_ms"] = retrieve_ms
-        passages = tuple(Passage(i + 1, h.chunk, h.score) for i, h in enumerate(hits))
-        if not hits or self._refuse(evidence) or self._off_topic_follow_up(clean, standalone, searcher):
+        passages = tuple(Passage(i + 1, h.chunk, h.score, h.exact_provision) for i, h in enumerate(hits))
+        outcome, uncovered = self._answerability(clean, hits, searcher, joined=standalone != clean)
+        if not hits or outcome == "refuse":
             yield self._refusal(clean, standalone, passages, notices, timings)
             return
         if self.llm is None:
-            yield self._extractive(clean, standalone, passages, notices, timings, searcher)
+            yield self._extractive(clean, standalone, passages, notices, timings, searcher, uncovered)
             return
         yield from self._llm_answer(
             clean, standalone, history, passages, notices, timings, searcher, stream=stream

@@ -14,7 +14,8 @@ __all__ = ["ABBREVIATIONS", "MARKER_GROUP_RE", "MARKER_RE", "Span", "split_sente
 
 # Abbreviations after which a period does not end a sentence (lowercase, without the final period).
 _ABBREVIATION_TEXT = (
-    "jf jfr pkt kap bl.a m.m nr f.eks ca iht osv mv m.v dvs ref pga evt ev inkl ift vedr mht o.l e.l"
+    "jf jfr pkt kap bl.a m.m nr f.eks ca iht osv mv m.v dvs ref pga evt ev inkl ift vedr mht o.l e.l "
+    "tlf kl s pr m.fl mfl etc e.g i.e vs bokst nov des jan feb aug sep okt"
 )
 ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 _OPENERS = "«“\"'‘•–-§("

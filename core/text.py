@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from core.glossary import GLOSSARY
+
 TOKEN_RE = re.compile(r"[0-9]+(?:[.-][0-9]+)*|[a-zæøåéèêóòôäöü]+", re.IGNORECASE)
 
 STOPWORDS = frozenset(
@@ -26,213 +28,20 @@ STOPWORDS = frozenset(
     mellom vår hver hvem vors hvis både bare enn fordi før mange også slik vært være begge siden dykk dykkar dei
     deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ikkje ingi inkje
     korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre si sia
-    sidan so somt somme um upp vere vore verte vort varte vart få får må mer mye the a an of to in is are and or for
+    sidan so somt somme um upp vere vore verte vort varte vart få får må the a an of to in is are and or for
     on at by with from as be it this that what which who how do does can i my me we our you your have has will
     would should could about into than then there their them they was were been being am not no yes hei står stå
     gjelder ifølge iht jf pkt kap nr bl m.m mens tar ta get got tell please
+    all andre annet any blant but ca del dvs ei eks f gjennom had his hvilket innen its kilde kilden kildene kom may mm mv nei nevnt one osv out ref samt sier these those under våre when
     """.split()
 )
-
-# Domain glossary: English and Nynorsk question words -> Bokmål source vocabulary.
-GLOSSARY: dict[str, tuple[str, ...]] = {
-    # English
-    "education": ("utdanning",),
-    "educational": ("utdanning",),
-    "study": ("utdanning",),
-    "studies": ("utdanning",),
-    "studying": ("utdanning",),
-    "degree": ("utdanning",),
-    "course": ("kurs",),
-    "courses": ("kurs",),
-    "leave": ("permisjon",),
-    "absence": ("permisjon",),
-    "salary": ("lønn",),
-    "pay": ("lønn",),
-    "paid": ("lønn",),
-    "wage": ("lønn",),
-    "wages": ("lønn",),
-    "unpaid": ("ulønnet",),
-    "employer": ("arbeidsgiver",),
-    "employers": ("arbeidsgiver",),
-    "employee": ("arbeidstaker", "ansatte"),
-    "employees": ("arbeidstaker", "ansatte"),
-    "worker": ("arbeidstaker",),
-    "workers": ("arbeidstaker",),
-    "staff": ("ansatte",),
-    "competence": ("kompetanse",),
-    "competences": ("kompetanse",),
-    "skills": ("kompetanse",),
-    "skill": ("kompetanse",),
-    "training": ("opplæring", "kompetanseutvikling"),
-    "learning": ("læring",),
-    "development": ("utvikling",),
-    "further": ("videreutdanning",),
-    "continuing": ("etterutdanning",),
-    "appraisal": ("medarbeidersamtalen",),
-    "review": ("medarbeidersamtalen",),
-    "interview": ("samtale",),
-    "conversation": ("samtale",),
-    "union": ("tillitsvalgte",),
-    "representative": ("tillitsvalgte",),
-    "representatives": ("tillitsvalgte",),
-    "shop": ("tillitsvalgte",),
-    "steward": ("tillitsvalgte",),
-    "notice": ("varsel",),
-    "notify": ("varsel",),
-    "written": ("skriftlig",),
-    "writing": ("skriftlig",),
-    "years": ("år",),
-    "year": ("år",),
-    "months": ("måneder",),
-    "month": ("måned",),
-    "refuse": ("hinder",),
-    "refused": ("hinder",),
-    "deny": ("hinder",),
-    "denied": ("hinder",),
-    "dispute": ("tvist",),
-    "disputes": ("tvist",),
-    "court": ("domstolene",),
-    "courts": ("domstolene",),
-    "board": ("nemnda",),
-    "tribunal": ("nemnda",),
-    "plan": ("plan",),
-    "planning": ("planlegging",),
-    "policy": ("politikk",),
-    "negotiate": ("forhandle",),
-    "negotiation": ("forhandlinger",),
-    "negotiations": ("forhandlinger",),
-    "shift": ("turnusarbeidere",),
-    "rota": ("turnusarbeidere",),
-    "digital": ("digitale",),
-    "expenses": ("utgifter",),
-    "costs": ("utgifter",),
-    "contract": ("arbeidsavtalen",),
-    "employment": ("arbeidsforholdet",),
-    "again": ("ny",),
-    "new": ("ny",),
-    "right": ("rett",),
-    "rights": ("rett",),
-    "entitled": ("rett",),
-    "entitlement": ("rett",),
-    "qualify": ("rett",),
-    "apply": ("søke",),
-    "recruitment": ("rekrutteringssituasjonen",),
-    # Nynorsk
-    "løn": ("lønn",),
-    "løna": ("lønn",),
-    "lønsutvikling": ("lønnsutvikling",),
-    "lønspolitikk": ("lønnspolitikk",),
-    "arbeidsgjevar": ("arbeidsgiver",),
-    "arbeidsgjevaren": ("arbeidsgiver",),
-    "arbeidstakar": ("arbeidstaker",),
-    "tilsett": ("ansatte",),
-    "tilsette": ("ansatte",),
-    "medarbeidarsamtale": ("medarbeidersamtalen",),
-    "medarbeidarsamtalen": ("medarbeidersamtalen",),
-    "tillitsvald": ("tillitsvalgte",),
-    "tillitsvalde": ("tillitsvalgte",),
-    "kompetanseheving": ("kompetanseheving",),
-    "høve": ("mulighet",),
-    "utdanningspermisjon": ("utdanningspermisjon",),
-    "permisjonen": ("permisjon",),
-    "skriftleg": ("skriftlig",),
-    "varsla": ("varsel",),
-    "gje": ("gi",),
-    "gjev": ("gir",),
-    "fridag": ("fridag",),
-    "turnusarbeidarar": ("turnusarbeidere",),
-    "læringsformer": ("læringsformer",),
-    "kva": ("hva",),
-    "korleis": ("hvordan",),
-    "verksemd": ("virksomhet",),
-    "verksemda": ("virksomheten",),
-    "kommunen": ("kommunen",),
-    "lokalt": ("lokalt",),
-    "forhandla": ("forhandle",),
-    "vidareutdanning": ("videreutdanning",),
-    "etterutdanning": ("etterutdanning",),
-    "røynd": ("erfaring",),
-    "nekta": ("hinder",),
-    "nekte": ("hinder",),
-    "avslå": ("hinder",),
-    "avslag": ("hinder",),
-    "lønnet": ("lønn",),
-    "betalt": ("lønn",),
-    "betaling": ("lønn",),
-    # More English
-    "grant": ("tilskudd",),
-    "grants": ("tilskudd",),
-    "funding": ("tilskudd",),
-    "manages": ("forvaltes",),
-    "managed": ("forvaltes",),
-    "innovation": ("innovasjon",),
-    "municipal": ("kommunal",),
-    "municipality": ("kommune",),
-    "municipalities": ("kommuner",),
-    "health": ("helse",),
-    "care": ("omsorg",),
-    "encouraged": ("motiveres",),
-    "motivate": ("motivere",),
-    "motivated": ("motiveres",),
-    "share": ("dele",),
-    "shared": ("deles",),
-    "colleagues": ("kolleger",),
-    "collective": ("hovedtariffavtalen",),
-    "agreement": ("avtale",),
-    "performance": ("medarbeidersamtalen",),
-    "manager": ("leder",),
-    "managers": ("ledere",),
-    "boss": ("leder",),
-    "wait": ("tid",),
-    "duration": ("varighet",),
-    "long": ("lenge",),
-    # Colloquial Bokmål -> the sources' words (the original word is kept too)
-    "sjef": ("leder",),
-    "sjefen": ("leder",),
-    "sjefer": ("ledere",),
-    "sjefene": ("ledere",),
-    "leiar": ("leder",),
-    "leiarane": ("ledere",),
-    "prate": ("snakke",),
-    "prater": ("snakker",),
-    "pratet": ("snakke",),
-    "fri": ("permisjon",),
-    "fritak": ("permisjon",),
-    "master": ("utdanning",),
-    "mastergrad": ("utdanning",),
-    "bachelor": ("utdanning",),
-    "studie": ("utdanning",),
-    "studiet": ("utdanning",),
-    "studier": ("utdanning",),
-    "studere": ("utdanning",),
-    "skole": ("utdanning",),
-    "kontrakt": ("avtale",),
-    "arbeidskontrakt": ("arbeidsavtale",),
-    "arbeidskontrakten": ("arbeidsavtalen",),
-    "lønnsøkning": ("lønnsutvikling",),
-    "lønnsopprykk": ("lønnsutvikling",),
-    "lønnshopp": ("lønnsutvikling",),
-    "klage": ("tvist",),
-    "klager": ("tvist",),
-    "uenig": ("tvist",),
-    "uenige": ("tvist",),
-    "søknad": ("varsel",),
-    "søknaden": ("varsel",),
-    "trivsel": ("motivasjon", "arbeidsmiljø"),
-    "trives": ("motivasjon", "arbeidsmiljø"),
-    "kollegaer": ("kolleger",),
-    "kollegaene": ("kolleger",),
-    "kollegaane": ("kolleger",),
-    "penger": ("tilskudd", "midler"),
-    "støtte": ("tilskudd",),
-    "erfaring": ("realkompetanse",),
-    "praksis": ("realkompetanse",),
-}
+"""The one stopword list (Bokmål, Nynorsk and English function words) used by retrieval, citation
+support and the evaluation metrics."""
 
 # Norwegian words that stay in the query next to their glossary synonyms (English ones are replaced).
 _KEEP_WITH_GLOSSARY = frozenset(
     "sjef sjefen sjefer sjefene prate prater pratet fri fritak master studie studiet studier studere skole "
-    "kontrakt klage klager uenig uenige praksis erfaring penger trives".split()
+    "kontrakt klage klager uenig uenige".split()
 )
 
 # Linking elements Norwegian compounds put between their parts ("utdanning-s-permisjon").
@@ -343,3 +152,43 @@ def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False)
         if vocab is not None:
             out.extend(vocab.split(w))
     return out
+
+
+# Time of a question relative to an education: while studying, or after completing it.
+# General Norwegian/English aspect words (source: any grammar of tense and aspect markers).
+_DURING = re.compile(r"\b(mens|imens|medan|under|i løpet av|while|during)\b", re.IGNORECASE)
+_AFTER = re.compile(
+    r"\b(etter at|etterpå|ferdig|fullført|fullførte|gjennomført|fullfør|after|finished|completed|"
+    r"når jeg er ferdig|når eg er ferdig)\b",
+    re.IGNORECASE,
+)
+
+
+def time_focus(text: str) -> str:
+    """ "during", "after" or "" for a question: is it about the time of study or after it?"""
+    during, after = bool(_DURING.search(text)), bool(_AFTER.search(text))
+    if during == after:
+        return ""
+    return "during" if during else "after"
+
+
+def speaks_of_completion(text: str) -> bool:
+    """True when a passage or sentence speaks of an education already completed."""
+    return bool(re.search(r"\b(har gjennomført|gjennomført|fullført|tilegnet)\b", text, re.IGNORECASE))
+
+
+_ASKS_RIGHT = re.compile(
+    r"\b(har jeg rett|har eg rett|rett til|rett på|krav på|kreve|entitled|right to|have a right)\b",
+    re.IGNORECASE,
+)
+_GRANTS_RIGHT = re.compile(r"\b(har rett til|har krav på|kan kreve)\b", re.IGNORECASE)
+
+
+def asks_about_a_right(question: str) -> bool:
+    """True for a question whether someone is entitled to something ("Har jeg rett på …", "krav på")."""
+    return bool(_ASKS_RIGHT.search(question))
+
+
+def grants_a_right(text: str) -> bool:
+    """True for text that states an entitlement ("… har rett til …"): the deciding rule of a rights question."""
+    return bool(_GRANTS_RIGHT.search(text))

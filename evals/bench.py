@@ -376,7 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out", type=Path, default=REPO_ROOT / "docs" / "benchmarks.md", help="Markdown-fil."
     )
     parser.add_argument("--json", type=Path, help="Skriv resultatene som JSON til denne fila.")
-    parser.add_argument("--questions", type=Path, default=Path(__file__).parent / "data" / "dev.jsonl")
+    parser.add_argument("--questions", type=Path, default=Path(__file__).parent / "data" / "tuning.jsonl")
     parser.add_argument(
         "--queries", type=int, default=40, help="Spørsmål per skala for svartid (standard 40)."
     )

@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.models import Turn
 from core.errors import KompetanseError
@@ -27,7 +28,9 @@ ROLES = ("employee", "manager", "union")
 LANGUAGES = ("nb", "nn", "en")
 REQUIRED_KEYS = ("id", "question")
 # "lang" (nb/nn/en) and "note" are optional extras; anything else is most likely a typo.
-KNOWN_KEYS = frozenset({"id", "question", "evidence", "out_of_scope", "role", "history", "lang", "note"})
+KNOWN_KEYS = frozenset(
+    {"id", "topic", "question", "evidence", "out_of_scope", "role", "history", "lang", "note"}
+)
 
 _QUOTES = "«»“”„‟\"'‘’‚‛`´"
 _QUOTE_TABLE = {ord(q): None for q in _QUOTES}
@@ -41,23 +44,35 @@ class DatasetError(KompetanseError):
     """The question file is malformed; the message names the file and line."""
 
 
-@dataclass(frozen=True)
-class EvalItem:
-    """One evaluation question.
+class EvalItem(BaseModel):
+    """One evaluation question: the one dataset schema (tuning, locked and real splits alike).
 
     ``evidence`` holds verbatim corpus spans (any one answers the question);
-    it is empty exactly when ``out_of_scope`` is True. ``line`` is the 1-based
-    line in the source file, for error messages and reports.
+    it is empty exactly when ``out_of_scope`` is True. ``topic`` names what the
+    evidence is about (a provision, a guide section, an out-of-scope subject):
+    a topic lives in one split only. ``line`` is the 1-based line in the source
+    file, for error messages and reports.
     """
 
-    id: str
-    question: str
-    evidence: tuple[str, ...]
-    out_of_scope: bool
-    role: str
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    id: str = Field(min_length=1)
+    question: str = Field(min_length=1)
+    evidence: tuple[str, ...] = ()
+    out_of_scope: bool = False
+    role: Literal["employee", "manager", "union"] = "employee"
     history: tuple[Turn, ...] = ()
     lang: str = ""
     line: int = 0
+    topic: str = ""
+
+    @model_validator(mode="after")
+    def _evidence_matches_scope(self) -> EvalItem:
+        if self.out_of_scope and self.evidence:
+            raise ValueError("et spørsmål utenfor kildene («out_of_scope»: true) skal ikke ha «evidence».")
+        if not self.out_of_scope and not self.evidence:
+            raise ValueError("et spørsmål innenfor kildene trenger minst ett utdrag i «evidence».")
+        return self
 
 
 def normalize(text: str) -> str:
@@ -161,6 +176,7 @@ def parse_item(obj: Any, path: Path, line: int) -> EvalItem:
         history=_history(obj.get("history"), path, line),
         lang=lang or guess_language(item_id, question),
         line=line,
+        topic=str(obj.get("topic") or ""),
     )
 
 
@@ -195,3 +211,67 @@ def load_dataset(path: str | Path) -> list[EvalItem]:
     if not items:
         raise DatasetError(f"Spørsmålsfila {path} inneholder ingen spørsmål.")
     return items
+
+
+# ---------------------------------------------------------------------- spans against the corpus
+
+
+class CorpusText:
+    """The corpus sources normalised for span checks: the whole text and its lines."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        """Read ``paths`` (UTF-8); raises ``OSError`` when one cannot be read."""
+        texts: list[str] = []
+        self.lines: set[str] = set()
+        for path in paths:
+            raw = path.read_text(encoding="utf-8")
+            texts.append(normalize(raw))
+            self.lines.update(line for line in (normalize(x) for x in raw.splitlines()) if line)
+        self.text = "\n".join(texts)
+
+    @classmethod
+    def of_folder(cls, folder: Path) -> CorpusText:
+        """The .txt and .md files of ``folder`` (the bundled corpus/)."""
+        return cls(sorted(p for p in folder.glob("*") if p.suffix.lower() in (".txt", ".md") and p.is_file()))
+
+
+def _on_word_boundaries(norm: str, corpus: str) -> bool:
+    start = corpus.find(norm)
+    while start != -1:
+        end = start + len(norm)
+        before = corpus[start - 1] if start > 0 else " "
+        after = corpus[end] if end < len(corpus) else " "
+        if not (before.isalnum() and norm[0].isalnum()) and not (after.isalnum() and norm[-1].isalnum()):
+            return True
+        start = corpus.find(norm, start + 1)
+    return False
+
+
+def span_problems(span: str, corpus: CorpusText, *, one_line: bool = True) -> list[str]:
+    """What is wrong with one evidence span (empty when it is fine).
+
+    A span must occur in the sources, inside one line (so it survives any
+    chunking; ``one_line=False`` for verbatim real-user spans), start and end on
+    word boundaries and hold no URL.
+    """
+    norm = normalize(span)
+    if norm not in corpus.text:
+        return [f"utdraget finnes ikke i kildene: {span!r}"]
+    problems: list[str] = []
+    if one_line and not any(norm in line for line in corpus.lines):
+        problems.append(f"utdraget krysser et linjeskift i kilden: {span!r}")
+    if not _on_word_boundaries(norm, corpus.text):
+        problems.append(f"utdraget begynner eller slutter midt i et ord: {span!r}")
+    if "http" in norm or "www." in norm:
+        problems.append(f"utdraget inneholder en lenke: {span!r}")
+    return problems
+
+
+def dataset_problems(items: list[EvalItem], corpus: CorpusText, *, one_line: bool = True) -> list[str]:
+    """Every evidence-span problem of ``items``, each prefixed with the item id."""
+    return [
+        f"{item.id}: {p}"
+        for item in items
+        for span in item.evidence
+        for p in span_problems(span, corpus, one_line=one_line)
+    ]

@@ -18,24 +18,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Answer, Passage
+from assistant.refusal import uncovered_sentence
+from core.sentences import ABBREVIATIONS
+from core.text import STOPWORDS
 from evals.dataset import contains_evidence, normalize
 
 TOKEN_COVERAGE = 0.8
 WINDOW_SENTENCES = 3
 MAX_K = 10
 
-_STOPWORD_TEXT = (
-    # Norwegian Bokmål/Nynorsk function words of three letters or more.
-    "alle andre at av bare ble bli blir da de dei deg del dem den denne der dere deres det dette din disse du "
-    "eg ei eit eller en er et etter for fordi fra før gjennom han har hun hva hvem hvis hvor hvordan hvilke "
-    "hvilken hvilket ikke ikkje inn innen ingen jeg kan kun kunne man med men mer meg mellom min mine mot "
-    "når nei noe noen også oss over på samt seg selv sin sine sitt skal skulle slik som så til under uten "
-    "ved vil ville vår våre være vært "
-    # English.
-    "the and for are but not you all any can had has have her was one our out his how its may who with "
-    "that this these those from they them their what when which will would there been into than then"
-)
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 JudgeFn = Callable[[str, str], bool]
 """A support judge: (sentence, passage text) -> supported?"""
@@ -43,12 +34,6 @@ JudgeFn = Callable[[str, str], bool]
 _MARKER = re.compile(r"\[(\d+(?:\s*[-–,;]\s*\d+)*)\]")
 _MARKERS_AFTER_END = re.compile(r"([.!?…:])((?:\s*\[\d+(?:\s*[-–,;]\s*\d+)*\])+)")
 _WORD = re.compile(r"[^\W\d_]{3,}")
-# Abbreviations that end with a full stop without ending the sentence.
-_ABBREVIATION_TEXT = (
-    "jf jfr pkt kap nr bl.a f.eks dvs mv m.v m.m ca osv evt ref tlf m.fl mfl etc e.g i.e vs iht ift mht "
-    "bokst ledd s nov des jan feb aug sep okt"
-)
-_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 # A sentence ends at . ! ? … : or after a marker group "[n]", when what follows starts a new
 # sentence: a capital (optionally after a quote or bracket), "§", a list label "b. " or "(2) ".
 _BOUNDARY = re.compile(r"(?:[.!?…:]|\])(?=\s+(?:[«\"“(\[]?[A-ZÆØÅ]|§|[a-zæøå]\.\s|\(\w{1,3}\)\s))")
@@ -99,7 +84,7 @@ def _split_block(block: str) -> list[str]:
         if block[match.start()] == ".":
             before = block[start : match.start()]
             last_word = before.rsplit(None, 1)[-1].lower().lstrip('(«"') if before.split() else ""
-            if last_word in _ABBREVIATIONS or len(last_word) == 1:
+            if last_word in ABBREVIATIONS or len(last_word) == 1:
                 continue
         parts.append(block[start : match.end()])
         start = match.end()
@@ -194,14 +179,16 @@ def sentence_support(answer: Answer, judge: JudgeFn = supports) -> list[Sentence
     """Judge each sentence of a non-refused answer against the passages it cites.
 
     Sentences without content (no word of three letters, e.g. a lone bullet)
-    are skipped. A marker naming a passage the answer does not hold counts as
+    and the sentence naming what the sources do not cover are skipped. A marker naming a passage the answer does not hold counts as
     an unsupported citation. Refused answers give an empty list.
     """
     if answer.refused:
         return []
+    # "Kildene sier ingenting om x." states what the sources lack; it makes no claim to cite.
+    silence = uncovered_sentence(answer.uncovered) if answer.uncovered else None
     result: list[SentenceSupport] = []
     for sentence in split_sentences(answer.text):
-        if not _WORD.search(strip_markers(sentence)):
+        if not _WORD.search(strip_markers(sentence)) or sentence.strip() == silence:
             continue
         cited = tuple(markers(sentence))
         supporting = []

@@ -9,13 +9,11 @@ records what was retrieved and answered, and scores each answer with
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.models import Answer, Hit, Turn
@@ -23,9 +21,16 @@ from core.errors import KompetanseError
 from core.settings import Settings
 from evals import metrics
 from evals.dataset import EvalItem, contains_evidence
+from evals.gate import (  # re-exported: the gate lives in evals/gate.py
+    GateFailure,
+    check_gate,
+    load_thresholds,
+)
 from evals.metrics import JudgeFn, SentenceSupport
 
 log = logging.getLogger(__name__)
+
+__all__ = ["GateFailure", "check_gate", "load_thresholds", "report_json", "run_eval", "summary"]
 
 RETRIEVE_K = metrics.MAX_K
 PREVIEW_CHARS = 160
@@ -81,6 +86,8 @@ class QuestionRecord:
     lang: str
     out_of_scope: bool
     refused: bool
+    answerability: str
+    uncovered: tuple[str, ...]
     answer: str
     method: str
     cited_chunk_ids: tuple[str, ...]
@@ -135,8 +142,10 @@ def _failures(record_fields: dict[str, Any], n_unsupported: int, n_sentences: in
     if record_fields["error"]:
         reasons.append(f"feil under svar: {record_fields['error']}")
     if record_fields["out_of_scope"]:
-        if not record_fields["refused"]:
-            reasons.append("svarte på et spørsmål utenfor kildene (skulle avvist)")
+        if record_fields["answerability"] == "answer":
+            reasons.append(
+                "svarte på et spørsmål utenfor kildene (skulle avvist eller sagt hva kildene ikke dekker)"
+            )
         return tuple(reasons)
     if record_fields["refused"]:
         reasons.append("avviste et spørsmål som kildene dekker")
@@ -179,6 +188,7 @@ def score_question(
     fields: dict[str, Any] = {
         "out_of_scope": item.out_of_scope,
         "refused": answer.refused,
+        "answerability": answer.answerability,
         "cites_evidence": None if item.out_of_scope else metrics.answer_cites_evidence(answer, item.evidence),
         "first_hit_rank": rank,
         "error": error,
@@ -190,6 +200,7 @@ def score_question(
         role=item.role,
         lang=item.lang,
         answer=answer.text,
+        uncovered=answer.uncovered,
         method=answer.method,
         cited_chunk_ids=tuple(dict.fromkeys(c.chunk_id for c in answer.citations)),
         retrieved=retrieved,
@@ -315,7 +326,11 @@ def system_summary(run: SystemRun) -> dict[str, Any]:
     in_scope = [r for r in recs if not r.out_of_scope]
     ranks = [r.first_hit_rank for r in in_scope]
     sentences = [s for r in recs for s in r.sentences]
-    oos_rate, false_rate = metrics.refusal_rates([r.refused for r in recs], [r.out_of_scope for r in recs])
+    # Out of scope counts as handled when refused or answered in part with the uncovered part named.
+    oos_rate, _ = metrics.refusal_rates(
+        [r.answerability != "answer" for r in recs], [r.out_of_scope for r in recs]
+    )
+    _, false_rate = metrics.refusal_rates([r.refused for r in recs], [r.out_of_scope for r in recs])
     latencies = [r.latency_ms for r in recs]
     llm_sentences = [s for r in recs for s in (r.llm_sentences or ())]
     p50, p95 = metrics.percentile(latencies, 50), metrics.percentile(latencies, 95)
@@ -333,6 +348,7 @@ def system_summary(run: SystemRun) -> dict[str, Any]:
         "citation_precision_llm": _r(metrics.citation_precision(llm_sentences)) if run.llm_judged else None,
         "citation_recall_llm": _r(metrics.citation_recall(llm_sentences)) if run.llm_judged else None,
         "oos_refusal_rate": _r(oos_rate),
+        "partial_rate_in_scope": _r(metrics.rate([r.answerability == "partial" for r in in_scope])),
         "false_refusal_rate": _r(false_rate),
         "latency_ms_p50": _r(p50, 1),
         "latency_ms_p95": _r(p95, 1),
@@ -372,64 +388,3 @@ def report_json(report: EvalReport, gate: list[GateFailure] | None = None) -> di
     if gate is not None:
         data["gate"] = {"passed": not gate, "failures": [asdict(g) for g in gate]}
     return data
-
-
-# ---------------------------------------------------------------------- gate
-
-
-@dataclass(frozen=True)
-class GateFailure:
-    """One gated metric outside its bounds (``value`` None means unmeasured)."""
-
-    metric: str
-    value: float | None
-    bound: str
-    limit: float
-
-    def message(self) -> str:
-        """Norwegian, one line."""
-        shown = "ikke målt" if self.value is None else f"{self.value:g}"
-        word = "minst" if self.bound == "min" else "høyst"
-        return f"{self.metric} = {shown}, skal være {word} {self.limit:g}"
-
-
-def load_thresholds(path: str | Path) -> dict[str, dict[str, float]]:
-    """Read a thresholds file ``{"metric": {"min": x} | {"max": y}, ...}``.
-
-    Raises :class:`KompetanseError` for a missing or malformed file or an unknown bound.
-    """
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise KompetanseError(f"Fant ikke terskelfila {path}.", detail=str(exc)) from exc
-    except json.JSONDecodeError as exc:
-        raise KompetanseError(f"Terskelfila {path} er ikke gyldig JSON: {exc.msg}.", detail=str(exc)) from exc
-    if not isinstance(data, dict):
-        raise KompetanseError(f"Terskelfila {path} må være et JSON-objekt.")
-    for metric, bounds in data.items():
-        if metric.startswith("_"):
-            continue
-        if (
-            not isinstance(bounds, dict)
-            or not bounds
-            or not set(bounds) <= {"min", "max"}
-            or not all(isinstance(v, int | float) for v in bounds.values())
-        ):
-            raise KompetanseError(
-                f'Terskelfila {path}: «{metric}» må være {{"min": tall}} og/eller {{"max": tall}}.'
-            )
-    return {k: v for k, v in data.items() if not k.startswith("_")}
-
-
-def check_gate(summary_: dict[str, Any], thresholds: dict[str, dict[str, float]]) -> list[GateFailure]:
-    """Every gated metric that is unmeasured, below its ``min`` or above its ``max``; empty if all pass."""
-    failures: list[GateFailure] = []
-    for metric_name, bounds in thresholds.items():
-        value = summary_.get(metric_name)
-        for bound, limit in sorted(bounds.items()):
-            if value is None or not isinstance(value, int | float):
-                failures.append(GateFailure(metric_name, None, bound, float(limit)))
-            elif (bound == "min" and value < limit) or (bound == "max" and value > limit):
-                failures.append(GateFailure(metric_name, float(value), bound, float(limit)))
-    return failures

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass
 
 from core.models import Chunk, ChunkType, LoadedDocument, make_chunk_id
+from core.sentences import ABBREVIATIONS
 from ingest.structure import Block, parse_structure
 
 __all__ = ["chunk_document"]
@@ -42,32 +43,6 @@ __all__ = ["chunk_document"]
 _LEDD_RE = re.compile(r"^\(\d{1,2}\)$")
 _SENTENCE_END_RE = re.compile(r"(?P<word>[^\s]*[.?!:])[\"'»”)]*\s+(?=[\"«“(]?[A-ZÆØÅ0-9•§-])")
 _ITEM_START_RE = re.compile(r"\n(?=[•*▪●◦-]\s?)")
-_ABBREVIATIONS = frozenset(
-    [
-        "jf.",
-        "jfr.",
-        "ca.",
-        "bl.a.",
-        "kap.",
-        "pkt.",
-        "nr.",
-        "f.eks.",
-        "m.m.",
-        "iht.",
-        "dvs.",
-        "mv.",
-        "m.v.",
-        "osv.",
-        "evt.",
-        "ev.",
-        "tlf.",
-        "kl.",
-        "s.",
-        "ref.",
-        "pr.",
-        "vedr.",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -168,7 +143,7 @@ def _sentence_cuts(text: str) -> list[int]:
     cuts = []
     for match in _SENTENCE_END_RE.finditer(text):
         word = match.group("word")
-        if word.lower() in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}\.|[A-ZÆØÅa-zæøå]\.", word):
+        if word.lower().rstrip(".") in ABBREVIATIONS or re.fullmatch(r"\d{1,2}\.|[A-ZÆØÅa-zæøå]\.", word):
             continue
         cuts.append(match.end())
     return cuts

@@ -52,7 +52,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "2"  # 2: sentence vectors stored with the chunks
+PIPELINE_VERSION = "3"  # 2: sentence vectors stored with the chunks; 3: one abbreviation list
 # Modules whose code decides what the chunks are; a change in any of them triggers a rebuild.
 _CHUNKING_MODULES = ("models", "manifest", "loaders", "clean", "structure", "provisions", "chunker")
 

@@ -24,9 +24,20 @@ def evals_dir() -> Path:
     return Path(dataset.__file__).parent
 
 
+# The bundled splits: tuning (constants may be fitted to it), locked (gated, never
+# tuned on; whole topics unseen by tuning) and real (real users' questions, verbatim).
+SPLITS = ("tuning", "locked", "real")
+GATED_SPLIT = "locked"
+
+
+def split_path(name: str) -> Path:
+    """The bundled question file of split ``name`` (evals/data/<name>.jsonl)."""
+    return evals_dir() / "data" / f"{name}.jsonl"
+
+
 def default_questions() -> Path:
-    """The bundled development set (evals/data/dev.jsonl)."""
-    return evals_dir() / "data" / "dev.jsonl"
+    """The gated split (evals/data/locked.jsonl)."""
+    return split_path(GATED_SPLIT)
 
 
 def default_thresholds() -> Path:
@@ -43,7 +54,10 @@ def register(sub: Any) -> None:
         "nøkkeltallene og skriver dem som JSON og/eller rapport. Fremdrift skrives til stderr.",
     )
     parser.add_argument(
-        "--questions", type=Path, metavar="FIL", help="Spørsmålsfil i JSONL (standard: evals/data/dev.jsonl)."
+        "--questions",
+        type=Path,
+        metavar="FIL",
+        help="Spørsmålsfil i JSONL (standard: delsettene tuning, locked og real side om side).",
     )
     parser.add_argument(
         "--json", metavar="FIL", help="Skriv resultatet som ett JSON-objekt til FIL ('-' = stdout)."
@@ -52,7 +66,10 @@ def register(sub: Any) -> None:
         "--report", metavar="FIL", help="Skriv rapport; formatet velges av endelsen (.html eller .md)."
     )
     parser.add_argument(
-        "--baseline", action="store_true", help="Kjør også baseline (vanlig opplæringsoppsett)."
+        "--baseline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Kjør også baseline (vanlig opplæringsoppsett); standard på, --no-baseline slår den av.",
     )
     parser.add_argument(
         "--gate", action="store_true", help="Avslutt med kode 1 hvis et mål bryter tersklene i terskelfila."
@@ -71,30 +88,44 @@ def _progress(message: str) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the evaluation; returns 0, or 1 when ``--gate`` finds a metric outside its thresholds."""
+    """Run the evaluation; returns 0, or 1 when ``--gate`` finds a metric outside its thresholds.
+
+    Without ``--questions`` the three bundled splits run one after another and are
+    printed side by side; the gate, the report and the top level of the JSON are
+    the locked split's.
+    """
     from evals.dataset import load_dataset
-    from evals.report import metric_rows, write_report
+    from evals.report import write_report
     from evals.runner import check_gate, load_thresholds, report_json, run_eval, summary
 
     if args.report and Path(args.report).suffix.lower() not in (".html", ".htm", ".md"):
         raise KompetanseError(f"Rapportfila må slutte på .html eller .md, fikk {args.report}.")
     thresholds = load_thresholds(args.thresholds or default_thresholds()) if args.gate else None
-    items = load_dataset(args.questions or default_questions())
-    _progress(f"{len(items)} spørsmål lest fra {args.questions or default_questions()}.")
-
+    files = {"spørsmål": args.questions} if args.questions else {name: split_path(name) for name in SPLITS}
     json_to_stdout = args.json == "-"
     # With --json -, stdout carries exactly one JSON object: anything else printed goes to stderr.
     redirect = contextlib.redirect_stdout(sys.stderr) if json_to_stdout else contextlib.nullcontext()
+    reports = {}
     with redirect:
-        report = run_eval(settings, items, baseline=args.baseline, progress=_progress)
-    summ = summary(report)
+        for name, path in files.items():
+            items = load_dataset(path)
+            _progress(f"{name}: {len(items)} spørsmål lest fra {path}.")
+            reports[name] = run_eval(settings, items, baseline=args.baseline, progress=_progress)
+    main_name = GATED_SPLIT if GATED_SPLIT in reports else next(iter(reports))
+    summaries = {name: summary(rep) for name, rep in reports.items()}
+    summ = summaries[main_name]
     failures = check_gate(summ, thresholds) if thresholds is not None else None
 
     if args.report:
-        path = write_report(report, args.report)
+        path = write_report(reports[main_name], args.report)
         _progress(f"Rapport skrevet til {path}.")
     if args.json:
-        text = json.dumps(report_json(report, failures), ensure_ascii=False, indent=2)
+        data = report_json(reports[main_name], failures)
+        data["split"] = main_name
+        data["splits"] = {
+            name: {k: v for k, v in sm.items() if k != "created"} for name, sm in summaries.items()
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=2)
         if json_to_stdout:
             sys.stdout.write(text + "\n")
         else:
@@ -103,16 +134,30 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             _progress(f"JSON skrevet til {args.json}.")
 
     table_stream = sys.stderr if json_to_stdout else sys.stdout
-    for label, ours, base, ratio in metric_rows(summ):
-        extra = f"   baseline {base} ({ratio})" if summ.get("baseline") else ""
-        print(f"{label:<55} {ours}{extra}", file=table_stream)
-    print(f"Feilede spørsmål: {summ['n_failed']} av {summ['n']}", file=table_stream)
-
+    print_table(summaries, table_stream)
     if failures:
-        print("Kvalitetsterskel ikke nådd (evaluation gate failed):", file=sys.stderr)
+        print(f"Kvalitetsterskel ikke nådd på «{main_name}» (evaluation gate failed):", file=sys.stderr)
         for failure in failures:
             print(f"  - {failure.message()}", file=sys.stderr)
         return 1
     if failures is not None:
-        print("Alle terskler nådd (evaluation gate passed).", file=sys.stderr)
+        print(f"Alle terskler nådd på «{main_name}» (evaluation gate passed).", file=sys.stderr)
     return 0
+
+
+def print_table(summaries: dict[str, dict[str, Any]], stream: Any) -> None:
+    """One row per metric, one column per split: ours, then the baseline in brackets."""
+    from evals.report import metric_rows
+
+    names = list(summaries)
+    rows = {name: metric_rows(sm) for name, sm in summaries.items()}
+    header = f"{'':<52}" + "".join(f"{n + ' (baseline)':>26}" for n in names)
+    print(header, file=stream)
+    for i, (label, *_rest) in enumerate(rows[names[0]]):
+        cells = []
+        for name in names:
+            _, ours, base, _ratio = rows[name][i]
+            cells.append(f"{ours} ({base})" if summaries[name].get("baseline") else ours)
+        print(f"{label[:51]:<52}" + "".join(f"{c:>26}" for c in cells), file=stream)
+    counts = "  ".join(f"{n}: {summaries[n]['n_failed']} av {summaries[n]['n']}" for n in names)
+    print(f"Feilede spørsmål: {counts}", file=stream)

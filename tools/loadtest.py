@@ -1,7 +1,7 @@
 """A bounded load test of ``POST /api/ask`` on this machine.
 
 N concurrent clients (default 32) send questions sampled from the evaluation set
-(``evals/data/dev.jsonl``, follow-ups with their history) to a running app for T seconds
+(``evals/data/tuning.jsonl``, follow-ups with their history) to a running app for T seconds
 (default 60), then the tool reports throughput, latency percentiles and errors as a
 table (or JSON with ``--json``). It only ever talks to a loopback address, every loop is
 bounded by a request count and a deadline, and it stops by itself.
@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_QUESTIONS = REPO_ROOT / "evals" / "data" / "dev.jsonl"
+DEFAULT_QUESTIONS = REPO_ROOT / "evals" / "data" / "tuning.jsonl"
 MAX_CLIENTS = 256
 MAX_DURATION_S = 3600.0
 MAX_ERRORS_KEPT = 10

@@ -23,7 +23,7 @@ from fastapi.security import HTTPBasic
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.models import Turn
+from assistant.models import AnswerJSON, Turn
 from assistant.service import Assistant
 from core.errors import (
     DocumentError,
@@ -246,7 +246,12 @@ def create_api(
     probe = HealthProbe(settings, assistant)
     router = APIRouter(dependencies=[Depends(BasicAuth(settings))])
 
-    @router.post("/ask", summary="Still et spørsmål", response_description="Answer JSON (see README).")
+    @router.post(
+        "/ask",
+        summary="Still et spørsmål",
+        response_description="Answer JSON (see README).",
+        response_model=AnswerJSON,
+    )
     def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question with citations, or refuse when the sources do not cover it."""
         history = [Turn(role=t.role, content=t.content) for t in body.history]

@@ -26,3 +26,17 @@ def test_self_contained_question_is_kept() -> None:
 
 def test_no_history_keeps_question() -> None:
     assert standalone_question("Og hva med lønn?", ()) == "Og hva med lønn?"
+
+
+def test_follow_up_that_names_its_own_topic_decides_what_is_retrieved() -> None:
+    history = [
+        Turn("user", "Hva bør lederen spørre om i den årlige medarbeidersamtalen?"),
+        Turn("assistant", "Veilederen foreslår spørsmål om kompetanse [1]."),
+    ]
+    follow_up = "Og lønnsutviklingen når etterutdanningen er fullført?"
+    assert standalone_question(follow_up, history) == follow_up
+
+
+def test_follow_up_that_leaves_its_topic_implicit_is_completed_from_history() -> None:
+    history = [Turn("user", "Kan jeg ta utdanningspermisjon i ett år?"), Turn("assistant", "Ja [1].")]
+    assert "utdanningspermisjon" in standalone_question("Med lønn?", history)

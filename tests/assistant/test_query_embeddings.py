@@ -31,11 +31,11 @@ class CountingEmbeddings(HashEmbeddings):
 
 @pytest.fixture
 def counted(settings: Settings) -> tuple[Assistant, CountingEmbeddings]:
-    settings.retrieval.min_evidence = 0.1  # the hash embedder's similarities are low
+    settings.answerability.min_dense = 0.1  # the hash embedder's similarities are low
     embedder = CountingEmbeddings()
     # The index's chunk and sentence vectors are made "at ingest" by another embedder instance.
     assistant = Assistant(settings, MemoryIndex(CHUNKS, HashEmbeddings()), embedder)
-    assistant.refresh()  # start-up: loads sentence vectors, embeds the fixed refusal topics
+    assistant.refresh()  # start-up: loads the sentence vectors
     embedder.queries.clear()
     embedder.documents.clear()
     return assistant, embedder
@@ -57,7 +57,7 @@ def test_a_follow_up_embeds_only_its_standalone_question(
         Turn("user", "Har jeg rett på utdanningspermisjon?"),
         Turn("assistant", "Ja, etter arbeidsmiljøloven § 12-11 [1]."),
     )
-    answer = assistant.ask("Må jeg varsle arbeidsgiver skriftlig om utdanningspermisjon?", history)
+    answer = assistant.ask("Og må jeg varsle skriftlig?", history)  # leaves its topic implicit
     assert not answer.refused and answer.citations
     assert answer.standalone_question != answer.question  # it really was treated as a follow-up
     assert embedder.documents == []

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.models import Answer, Turn
-from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT, Evidence, should_refuse
+from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT, Evidence, decide
 from assistant.service import (
     NOTICE_LANGUAGE,
     Assistant,
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.unit
 @pytest.fixture
 def assistant(settings: Settings) -> Assistant:
     # The hash embedder's similarities are far lower than e5's: use a floor that suits it.
-    settings.retrieval.min_evidence = 0.1
+    settings.answerability.min_dense = 0.1
     embedder = HashEmbeddings()
     return Assistant(settings, MemoryIndex(CHUNKS, embedder), embedder)
 
@@ -71,9 +71,9 @@ def test_english_question_gets_language_notice(assistant: Assistant) -> None:
     assert NOTICE_LANGUAGE in answer.notices
 
 
-def test_named_provision_is_never_refused() -> None:
-    assert not should_refuse(Evidence(top_dense=0.1, coverage=0.0, exact=True))
-    assert should_refuse(Evidence(top_dense=0.1, coverage=0.0, exact=False))
+def test_named_provision_is_never_refused(settings: Settings) -> None:
+    assert decide(Evidence(top_dense=0.1, exact=True), settings.answerability) == "answer"
+    assert decide(Evidence(top_dense=0.1, exact=False), settings.answerability) == "refuse"
 
 
 def test_fodselsnummer_masked() -> None:
@@ -115,7 +115,7 @@ def _with_llm(settings: Settings, responses: list[str]) -> Assistant:
 
     from assistant.llm import LLMAnswerer
 
-    settings.retrieval.min_evidence = 0.1
+    settings.answerability.min_dense = 0.1
     embedder = HashEmbeddings()
     llm = LLMAnswerer(FakeListChatModel(responses=responses), "fake-model")
     return Assistant(settings, MemoryIndex(CHUNKS, embedder), embedder, llm)

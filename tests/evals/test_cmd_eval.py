@@ -66,7 +66,7 @@ def questions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_json_to_stdout_is_exactly_one_object(questions: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["eval", "--questions", str(questions), "--json", "-"]) == 0
+    assert main(["eval", "--questions", str(questions), "--no-baseline", "--json", "-"]) == 0
     out, err = capsys.readouterr()
     data = json.loads(out)  # fails on any extra output
     assert (data["n"], data["hit_at_1"], data["answer_evidence_rate"], data["oos_refusal_rate"]) == (

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from core.settings import REPO_ROOT
-from evals.dataset import DatasetError, contains_evidence, guess_language, load_dataset, normalize
+from evals.dataset import (
+    CorpusText,
+    DatasetError,
+    contains_evidence,
+    dataset_problems,
+    guess_language,
+    load_dataset,
+    normalize,
+    span_problems,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -111,11 +120,27 @@ def test_guess_language_from_suffix_or_english_words() -> None:
     assert guess_language("x", "Hva må arbeidsgiver gjøre?") == "nb"
 
 
-def test_bundled_dev_set_loads_and_its_evidence_is_in_the_corpus() -> None:
-    items = load_dataset(REPO_ROOT / "evals" / "data" / "dev.jsonl")
-    corpus = normalize(
-        "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO_ROOT / "corpus").glob("*.*")))
-    )
+@pytest.mark.parametrize("split", ["tuning", "locked", "real"])
+def test_bundled_split_loads_and_its_evidence_spans_are_sound(split: str) -> None:
+    items = load_dataset(REPO_ROOT / "evals" / "data" / f"{split}.jsonl")
     assert any(i.out_of_scope for i in items) and any(not i.out_of_scope for i in items)
-    missing = [(i.id, e) for i in items for e in i.evidence if normalize(e) not in corpus]
-    assert missing == []
+    # Real users' spans are kept verbatim as given, even where they cross a line of the source.
+    corpus = CorpusText.of_folder(REPO_ROOT / "corpus")
+    assert dataset_problems(items, corpus, one_line=split != "real") == []
+
+
+def test_tuning_and_locked_splits_share_no_topic_id_question_or_span() -> None:
+    tuning = load_dataset(REPO_ROOT / "evals" / "data" / "tuning.jsonl")
+    locked = load_dataset(REPO_ROOT / "evals" / "data" / "locked.jsonl")
+    assert all(i.topic for i in [*tuning, *locked])
+    assert not {i.topic for i in tuning} & {i.topic for i in locked}
+    assert not {i.id for i in tuning} & {i.id for i in locked}
+    assert not {normalize(i.question) for i in tuning} & {normalize(i.question) for i in locked}
+    assert not {e for i in tuning for e in i.evidence} & {e for i in locked for e in i.evidence}
+
+
+def test_span_problems_name_what_is_wrong() -> None:
+    corpus = CorpusText.of_folder(REPO_ROOT / "corpus")
+    assert span_problems("har rett til hel eller delvis permisjon", corpus) == []
+    assert "finnes ikke" in span_problems("rett til gratis kaffe", corpus)[0]
+    assert "midt i et ord" in span_problems("ett til hel eller delvis permisjon", corpus)[0]

@@ -43,8 +43,10 @@ def chunk(text: str) -> Chunk:
 
 def run(name: str, refuse: bool) -> SystemRun:
     items = [
-        EvalItem("perm-en", "Do I get leave?", ("etter to år",), False, "union", lang="en"),
-        EvalItem("oos-vaer", "Blir det regn <i morgen>?", (), True, "employee", lang="nb"),
+        EvalItem(
+            id="perm-en", question="Do I get leave?", evidence=("etter to år",), role="union", lang="en"
+        ),
+        EvalItem(id="oos-vaer", question="Blir det regn <i morgen>?", out_of_scope=True, lang="nb"),
     ]
     hits = [Hit(chunk(TEXT), 0.9)]
     records = []

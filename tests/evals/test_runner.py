@@ -87,7 +87,9 @@ class ScriptedAnswerer:
 
 
 def item(item_id: str, question: str, evidence: tuple[str, ...] = (), role: str = "employee") -> EvalItem:
-    return EvalItem(item_id, question, evidence, out_of_scope=not evidence, role=role, lang="nb")
+    return EvalItem(
+        id=item_id, question=question, evidence=evidence, out_of_scope=not evidence, role=role, lang="nb"
+    )
 
 
 ITEMS = [
@@ -126,7 +128,9 @@ def test_evaluate_system_fail_reasons_and_isolated_errors() -> None:
     assert fake.asked[2] == ("Får jeg ny fridag?", (), "manager")
     assert by_id["fridag"].failures == ("avviste et spørsmål som kildene dekker",)
     assert by_id["fridag"].first_hit_rank == 2
-    assert by_id["ferie"].failures == ("svarte på et spørsmål utenfor kildene (skulle avvist)",)
+    assert by_id["ferie"].failures == (
+        "svarte på et spørsmål utenfor kildene (skulle avvist eller sagt hva kildene ikke dekker)",
+    )
     assert by_id["krasj"].error == "modellen krasjet"
     assert by_id["krasj"].failures[0] == "feil under svar: modellen krasjet"
     assert len(run.records) == 4

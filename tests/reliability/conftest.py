@@ -34,7 +34,7 @@ from index.embeddings import IndexEmbeddings, make_embedder
 from tests.embedders import MemoEmbeddings
 
 CORPUS_DIR = REPO_ROOT / "corpus"
-DEV_SET = REPO_ROOT / "evals" / "data" / "dev.jsonl"
+DEV_SET = REPO_ROOT / "evals" / "data" / "tuning.jsonl"
 MARKER_RE = re.compile(r"\[(\d+)\]")
 
 
@@ -91,7 +91,7 @@ def real_assistant(corpus_index: Settings, e5: MemoEmbeddings) -> Assistant:
 
 
 def dev_questions(*, in_scope: bool = True, no_history: bool = True) -> list[str]:
-    """Questions of the development set (evals/data/dev.jsonl)."""
+    """Questions of the development set (evals/data/tuning.jsonl)."""
     out: list[str] = []
     for line in DEV_SET.read_text(encoding="utf-8").splitlines():
         if not line.strip():

@@ -24,8 +24,9 @@ from pydantic import Field
 from assistant.llm import NOTICE_UNVERIFIED, LLMAnswerer
 from assistant.models import Answer, Turn
 from assistant.prompts import SYSTEM_PROMPT
+from assistant.question import NOTICE_TRUNCATED, sanitise_question
 from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT
-from assistant.service import NOTICE_TRUNCATED, Assistant, sanitise_question
+from assistant.service import Assistant
 from tests import pdfs
 from tests.reliability.conftest import (
     MemoEmbeddings,

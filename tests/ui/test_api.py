@@ -18,8 +18,8 @@ from ui.feedback import FeedbackStore
 pytestmark = pytest.mark.unit
 
 ANSWER_KEYS = {
-    "question", "standalone_question", "answer", "lead", "refused", "method",
-    "notices", "citations", "passages", "timings",
+    "question", "standalone_question", "answer", "lead", "refused", "answerability", "uncovered",
+    "method", "notices", "citations", "passages", "timings",
 }  # fmt: skip
 
 
@@ -163,6 +163,13 @@ def test_unexpected_errors_are_logged_and_generic(
 def test_unknown_route_is_404_json(client: TestClient) -> None:
     r = client.get("/nope")
     assert r.status_code == 404 and r.json() == {"error": "Fant ikke det du spurte etter."}
+
+
+def test_openapi_response_schema_shows_answerability_and_uncovered(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    answer = schema["components"]["schemas"]["AnswerJSON"]["properties"]
+    assert answer["answerability"]["enum"] == ["answer", "partial", "refuse"]
+    assert answer["uncovered"]["type"] == "array"
 
 
 def test_openapi_schema_is_local_and_docs_pages_are_off(client: TestClient) -> None:

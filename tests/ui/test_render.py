@@ -109,6 +109,14 @@ def test_refusal_is_visible_and_honest() -> None:
     assert "Sitert direkte fra kildene" not in html
 
 
+def test_partial_answer_says_plainly_what_the_sources_do_not_cover(answer: Answer) -> None:
+    partial = replace(answer, answerability="partial", uncovered=("barnetrygd", "<b>"))
+    html = render.answer_html(partial, 0)
+    assert f"{render.PARTIAL_LABEL}: kildene sier ingenting om barnetrygd og &lt;b&gt;" in html
+    assert "ka-refused" not in html
+    assert "kildene sier ingenting om barnetrygd og <b>" in render.answer_markdown(partial)
+
+
 @pytest.mark.parametrize(
     ("method", "expected"),
     [

@@ -1,0 +1,137 @@
+"""Calibrate the answerability thresholds by leave-topic-out cross-validation on the tuning split.
+
+    python -m evals.calibrate [--questions evals/data/tuning.jsonl]
+
+For every item the retrieval and vocabulary signals are gathered once (one
+embedding per question). Then, for each topic in turn, the thresholds that cost
+least on the other topics are chosen and scored on the held-out topic; the
+printed cross-validated rates are what to expect on unseen topics. The final
+thresholds (fitted on the whole tuning split) are printed for
+``core.settings.AnswerabilitySettings``. The locked and real splits are never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from assistant.refusal import Evidence, decide, evidence_of, general_frequency
+from core.settings import AnswerabilitySettings, load_settings
+from evals.dataset import EvalItem, load_dataset
+
+# What a mistake costs: answering an out-of-scope question as if covered is the worst
+# failure; refusing a covered one is bad; a spurious "Kildene sier ingenting om x" is a blemish.
+COST_ANSWERED_OOS = 1.0
+COST_REFUSED_IN_SCOPE = 2.0
+COST_SPURIOUS_PARTIAL = 0.5
+# An out-of-scope question answered "in part" still shows quotes that do not answer it: a quarter failure.
+COST_OOS_PARTIAL = 0.25
+GRID_ZIPF = tuple(z / 10 for z in range(24, 41, 2))
+GRID_REFUSE_DENSE = tuple(d / 100 for d in range(79, 93, 1))
+GRID_MIN_CHARS = (4, 5, 6, 7)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One item's evidence with every salient-term candidate (frequency below the grid's top)."""
+
+    item: EvalItem
+    evidence: Evidence
+    frequency: dict[str, float]
+
+
+def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
+    """The decision under ``params`` (terms above ``params.max_zipf`` are dropped)."""
+    keep = {t for t, f in sig.frequency.items() if f < params.max_zipf and len(t) >= params.min_term_chars}
+    ev = replace(
+        sig.evidence,
+        covered=tuple(t for t in sig.evidence.covered if t in keep),
+        uncovered=tuple(t for t in sig.evidence.uncovered if t in keep),
+    )
+    return decide(ev, params)
+
+
+def cost(signals: Sequence[Signals], params: AnswerabilitySettings) -> float:
+    """Total cost of the decisions under ``params``."""
+    total = 0.0
+    for sig in signals:
+        o = outcome(sig, params)
+        if sig.item.out_of_scope:
+            total += COST_ANSWERED_OOS * (o == "answer") + COST_OOS_PARTIAL * (o == "partial")
+        else:
+            total += COST_REFUSED_IN_SCOPE * (o == "refuse") + COST_SPURIOUS_PARTIAL * (o == "partial")
+    return total
+
+
+def best(signals: Sequence[Signals], base: AnswerabilitySettings) -> AnswerabilitySettings:
+    """The grid point of least cost (ties: the lowest thresholds)."""
+    grid = [
+        base.model_copy(update={"max_zipf": z, "refuse_dense": d, "min_term_chars": n})
+        for z, d, n in itertools.product(GRID_ZIPF, GRID_REFUSE_DENSE, GRID_MIN_CHARS)
+    ]
+    return min(grid, key=lambda p: (cost(signals, p), p.max_zipf, p.refuse_dense, p.min_term_chars))
+
+
+def rates(pairs: Sequence[tuple[Signals, str]]) -> dict[str, float]:
+    """OOS handled (refused or partial), in-scope refused, in-scope partial."""
+    oos = [o for s, o in pairs if s.item.out_of_scope]
+    ins = [o for s, o in pairs if not s.item.out_of_scope]
+    return {
+        "oos_refused_or_uncovered": sum(o != "answer" for o in oos) / max(1, len(oos)),
+        "in_scope_refused": sum(o == "refuse" for o in ins) / max(1, len(ins)),
+        "in_scope_partial": sum(o == "partial" for o in ins) / max(1, len(ins)),
+    }
+
+
+def leave_topic_out(signals: Sequence[Signals], base: AnswerabilitySettings) -> dict[str, float]:
+    """Cross-validated rates: each topic scored with thresholds fitted on the other topics."""
+    topics = sorted({s.item.topic or s.item.id for s in signals})
+    pairs: list[tuple[Signals, str]] = []
+    for topic in topics:
+        train = [s for s in signals if (s.item.topic or s.item.id) != topic]
+        params = best(train, base)
+        pairs += [(s, outcome(s, params)) for s in signals if (s.item.topic or s.item.id) == topic]
+    return rates(pairs)
+
+
+def gather(items: Sequence[EvalItem]) -> list[Signals]:
+    """Retrieve once per item with the real assistant and record its signals."""
+    from evals.runner import open_assistant
+
+    settings = load_settings()
+    assistant = open_assistant(settings)
+    loose = settings.answerability.model_copy(update={"max_zipf": max(GRID_ZIPF), "min_term_chars": 1})
+    out = []
+    for item in items:
+        hits = assistant.retrieve(item.question)  # type: ignore[attr-defined]
+        ev = evidence_of(item.question, hits, assistant.searcher.bm25, loose)  # type: ignore[attr-defined]
+        freq = {t: general_frequency(t) for t in (*ev.covered, *ev.uncovered)}
+        out.append(Signals(item, ev, freq))
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the cross-validated rates and the thresholds fitted on the whole tuning split."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=Path, default=Path(__file__).parent / "data" / "tuning.jsonl")
+    args = parser.parse_args(argv)
+    signals = gather(load_dataset(args.questions))
+    base = load_settings().answerability
+    cv = leave_topic_out(signals, base)
+    final = best(signals, base)
+    print("leave-topic-out:", {k: round(v, 3) for k, v in cv.items()})
+    fitted = {
+        "max_zipf": final.max_zipf,
+        "refuse_dense": final.refuse_dense,
+        "min_term_chars": final.min_term_chars,
+    }
+    print("fitted on all tuning topics:", fitted)
+    print("in-sample:", {k: round(v, 3) for k, v in rates([(s, outcome(s, final)) for s in signals]).items()})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
