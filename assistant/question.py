@@ -6,7 +6,10 @@ import re
 import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-_ENGLISH = frozenset("the what how do does can my i is are to for of and when who which".split())
+# Common English words that are not also Norwegian words ("i", "for", "to" are both).
+_ENGLISH = frozenset(
+    "the what how do does can my is are of and when who which have has you your should will would if this that with about".split()
+)
 _NYNORSK = frozenset("eg ikkje kva korleis kor kven dykk berre heilt tilsett arbeidsgjevar løn".split())
 
 NOTICE_TRUNCATED = "Spørsmålet var svært langt, så bare de første {n} tegnene ble brukt."

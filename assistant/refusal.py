@@ -11,9 +11,15 @@ The decision uses general evidence only, never a list of topics:
   Only terms in the sentences that ask something count: a narrative's context
   ("jeg jobber på kjøkkenet") is not what the user wants to know.
 
+- the *focus share*: how much of what is asked (words weighted by rarity in general
+  use) the best passages speak of at all; near-domain questions ("får jeg betalt for
+  overtid?") retrieve passages that are close in embedding space yet silent on the
+  words that carry the question.
+
 Outcomes: "refuse" when the text asks nothing (only orders, as prompt injections do:
 on the tuning split every such item was out of scope), when the best passage is far, or when every asked-about rare
-term is uncovered and the best passage is not close (``refuse_dense``); "partial"
+term is uncovered and the best passage is not close (``refuse_dense``), or when the focus share is
+below ``min_focus`` and the best passage is not close (``focus_dense``); "partial"
 when some asked-about rare terms are uncovered (the answer then says "Kildene sier ingenting om <term>."); else "answer".
 Thresholds live in ``core.settings.AnswerabilitySettings``.
 """
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.models import Hit
+from assistant.question import question_language
 from core.settings import AnswerabilitySettings
 from core.text import STOPWORDS, fold, stem
 from index.lexical import BM25Index
@@ -62,6 +69,8 @@ class Evidence:
     covered: tuple[str, ...] = ()
     uncovered: tuple[str, ...] = ()
     asks: bool = True
+    focus: float | None = None
+    """Rarity-weighted share of the asked words that the best passages use (None: not judged)."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -70,6 +79,7 @@ class Evidence:
             "covered": list(self.covered),
             "uncovered": list(self.uncovered),
             "asks": self.asks,
+            "focus": None if self.focus is None else round(self.focus, 4),
         }
 
 
@@ -171,6 +181,52 @@ def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     return out
 
 
+FOCUS_PASSAGES = 3
+"""How many of the best passages the focus share looks at (the answer quotes from the first few)."""
+FOCUS_ZIPF = 6.0
+"""A word's weight in the focus share is ``FOCUS_ZIPF`` minus its Zipf frequency (0 for the commonest
+words: "jeg", "kan", "jobb"). A fixed scale, not tuned: Zipf 6 is roughly one use in a thousand words."""
+
+
+def _asked_words(question: str) -> list[str]:
+    out: list[str] = []
+    for sentence in asking_sentences(question):
+        for word in _WORD.findall(fold(sentence)):
+            if len(word) >= 3 and word not in STOPWORDS and word not in out:
+                out.append(word)
+    return out
+
+
+def focus_share(question: str, hits: Sequence[Hit], bm25: BM25Index) -> float | None:
+    """Rarity-weighted share of the asked words that the best passages use (as a word, lemma or compound part).
+
+    Near-domain questions ("overtid", "streik", "foreldrepermisjon") retrieve passages that
+    are close in embedding space but do not use the words that carry the question. None for
+    English questions (the sources are Norwegian) and for questions with no weighted words.
+    """
+    if question_language(question) == "en" or not hits:
+        return None
+    weights = {w: max(0.0, FOCUS_ZIPF - general_frequency(w)) for w in _asked_words(question)}
+    total = sum(weights.values())
+    if total <= 0:
+        return None
+    terms: set[str] = set()
+    for hit in hits[:FOCUS_PASSAGES]:
+        terms |= bm25.chunk_terms(hit.chunk.chunk_id)
+
+    def used(word: str) -> bool:
+        for form in lemmas(word):
+            s = stem(form)
+            if s in terms or set(bm25.vocab.split(form)[-1:]) & terms:
+                return True
+            # Inflection the stemmer leaves apart ("varsl" for varsle, "varsel"): one edit, 5+ letters.
+            if len(s) >= 5 and any(t[:1] == s[:1] and _within_one_edit(s, t) for t in terms):
+                return True
+        return False
+
+    return sum(weight for word, weight in weights.items() if used(word)) / total
+
+
 def evidence_of(
     question: str, hits: Sequence[Hit], bm25: BM25Index, settings: AnswerabilitySettings
 ) -> Evidence:
@@ -181,7 +237,12 @@ def evidence_of(
     covered = tuple(t for t in terms if is_known(t, bm25))
     uncovered = tuple(t for t in terms if t not in covered)
     return Evidence(
-        top_dense=top_dense, exact=exact, covered=covered, uncovered=uncovered, asks=asks_something(question)
+        top_dense=top_dense,
+        exact=exact,
+        covered=covered,
+        uncovered=uncovered,
+        asks=asks_something(question),
+        focus=focus_share(question, hits, bm25),
     )
 
 
@@ -199,7 +260,8 @@ def decide(
     if evidence.top_dense < settings.min_dense or not evidence.asks:
         return "refuse"
     if not evidence.uncovered:
-        return "answer"
+        off_focus = evidence.focus is not None and evidence.focus < settings.min_focus
+        return "refuse" if off_focus and evidence.top_dense < settings.focus_dense else "answer"
     if not evidence.covered and (completed_from_history or evidence.top_dense < settings.refuse_dense):
         return "refuse"
     return "partial"

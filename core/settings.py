@@ -114,6 +114,21 @@ class AnswerabilitySettings(BaseModel):
         "unless the best passage is at least this close (then it answers in part). From the second "
         "leave-topic-out run on the tuning split (docs/EVALUATION.md).",
     )
+    min_focus: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the asked words (weighted by how rare they are in general use: 6 minus the "
+        "wordfreq Zipf value) that the three best passages must use. Below it, and with the best passage "
+        "below ``focus_dense``, the question is refused: the passages are near the subject but do not speak "
+        "to what is asked. Norwegian questions only; fitted on the tuning split by leave-topic-out "
+        "cross-validation on 2026-12-01 (docs/EVALUATION.md).",
+    )
+    focus_dense: float = Field(
+        0.84,
+        description="The focus rule above applies only when the best passage is less similar than this. "
+        "Fitted together with ``min_focus`` (python -m evals.calibrate --family focus).",
+    )
 
 
 class LLMSettings(BaseModel):

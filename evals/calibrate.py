@@ -32,6 +32,19 @@ COST_OOS_PARTIAL = 0.25
 GRID_ZIPF = tuple(z / 10 for z in range(24, 41, 2))
 GRID_REFUSE_DENSE = tuple(d / 100 for d in range(79, 93, 1))
 GRID_MIN_CHARS = (4, 5, 6, 7)
+GRID_MIN_FOCUS = tuple(f / 10 for f in range(0, 7))
+GRID_FOCUS_DENSE = tuple(d / 100 for d in range(82, 92))
+
+# The two families of thresholds, each fitted with the other held at its settings value.
+GRIDS: dict[str, list[dict[str, float]]] = {
+    "terms": [
+        {"max_zipf": z, "refuse_dense": d, "min_term_chars": n}
+        for z, d, n in itertools.product(GRID_ZIPF, GRID_REFUSE_DENSE, GRID_MIN_CHARS)
+    ],
+    "focus": [
+        {"min_focus": f, "focus_dense": d} for f, d in itertools.product(GRID_MIN_FOCUS, GRID_FOCUS_DENSE)
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -66,13 +79,12 @@ def cost(signals: Sequence[Signals], params: AnswerabilitySettings) -> float:
     return total
 
 
-def best(signals: Sequence[Signals], base: AnswerabilitySettings) -> AnswerabilitySettings:
-    """The grid point of least cost (ties: the lowest thresholds)."""
-    grid = [
-        base.model_copy(update={"max_zipf": z, "refuse_dense": d, "min_term_chars": n})
-        for z, d, n in itertools.product(GRID_ZIPF, GRID_REFUSE_DENSE, GRID_MIN_CHARS)
-    ]
-    return min(grid, key=lambda p: (cost(signals, p), p.max_zipf, p.refuse_dense, p.min_term_chars))
+def best(
+    signals: Sequence[Signals], base: AnswerabilitySettings, grid: Sequence[dict[str, float]]
+) -> AnswerabilitySettings:
+    """The grid point of least cost (ties: the first in grid order, i.e. the lowest thresholds)."""
+    points = [base.model_copy(update=update) for update in grid]
+    return min(points, key=lambda p: cost(signals, p))
 
 
 def rates(pairs: Sequence[tuple[Signals, str]]) -> dict[str, float]:
@@ -86,13 +98,15 @@ def rates(pairs: Sequence[tuple[Signals, str]]) -> dict[str, float]:
     }
 
 
-def leave_topic_out(signals: Sequence[Signals], base: AnswerabilitySettings) -> dict[str, float]:
+def leave_topic_out(
+    signals: Sequence[Signals], base: AnswerabilitySettings, grid: Sequence[dict[str, float]]
+) -> dict[str, float]:
     """Cross-validated rates: each topic scored with thresholds fitted on the other topics."""
     topics = sorted({s.item.topic or s.item.id for s in signals})
     pairs: list[tuple[Signals, str]] = []
     for topic in topics:
         train = [s for s in signals if (s.item.topic or s.item.id) != topic]
-        params = best(train, base)
+        params = best(train, base, grid)
         pairs += [(s, outcome(s, params)) for s in signals if (s.item.topic or s.item.id) == topic]
     return rates(pairs)
 
@@ -117,18 +131,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Print the cross-validated rates and the thresholds fitted on the whole tuning split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, default=Path(__file__).parent / "data" / "tuning.jsonl")
+    parser.add_argument(
+        "--family", choices=sorted(GRIDS), default="focus", help="Which thresholds to fit (the others stay)."
+    )
     args = parser.parse_args(argv)
     signals = gather(load_dataset(args.questions))
     base = load_settings().answerability
-    cv = leave_topic_out(signals, base)
-    final = best(signals, base)
+    grid = GRIDS[args.family]
+    print("settings now:", {k: round(v, 3) for k, v in rates([(s, outcome(s, base)) for s in signals]).items()})
+    cv = leave_topic_out(signals, base, grid)
+    final = best(signals, base, grid)
     print("leave-topic-out:", {k: round(v, 3) for k, v in cv.items()})
-    fitted = {
-        "max_zipf": final.max_zipf,
-        "refuse_dense": final.refuse_dense,
-        "min_term_chars": final.min_term_chars,
-    }
-    print("fitted on all tuning topics:", fitted)
+    print("fitted on all tuning topics:", {k: getattr(final, k) for k in grid[0]})
     print("in-sample:", {k: round(v, 3) for k, v in rates([(s, outcome(s, final)) for s in signals]).items()})
     return 0
 

@@ -81,8 +81,14 @@ class BM25Index:
         self._weights = sparse.csc_matrix(
             (np.asarray(values, dtype=np.float64), (rows, cols)), shape=(len(self.chunks), len(self._column))
         )
+        self._position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._queries: dict[str, list[str]] = {}
         self._lock = threading.Lock()
+
+    def chunk_terms(self, chunk_id: str) -> frozenset[str]:
+        """The analysed stems of one chunk (empty for a chunk this index does not hold)."""
+        i = self._position.get(chunk_id)
+        return frozenset(self._tfs[i]) if i is not None else frozenset()
 
     def query_terms(self, question: str) -> list[str]:
         """Analysed stems of a question (glossary-expanded, compounds split); cached per question."""

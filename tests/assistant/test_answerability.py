@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import Answer
+from assistant.models import Answer, Hit
 from assistant.refusal import (
     Evidence,
     asking_sentences,
@@ -113,3 +113,36 @@ def test_text_that_only_gives_orders_asks_the_sources_nothing_and_is_refused(bm2
     assert not evidence.asks
     assert decide(replace(evidence, top_dense=0.95), AnswerabilitySettings()) == "refuse"
     assert _evidence("Hvem har krav på utdanningspermisjon?", bm25).asks
+
+
+def _hits(bm25: BM25Index, question: str, k: int = 3) -> list[Hit]:
+    return [Hit(bm25.chunks[h.index], h.score, dense=0.83) for h in bm25.search(question, k)]
+
+
+def test_passages_that_do_not_speak_of_what_is_asked_give_a_low_focus_and_a_refusal(bm25: BM25Index) -> None:
+    # Every word of this question is common Norwegian (no rare uncovered term), so only the
+    # focus share shows that the passages retrieved for it speak of something else.
+    question = "Hvor mye ekstra får jeg betalt per time når jeg jobber sent på kvelden?"
+    settings = AnswerabilitySettings()
+    hits = _hits(bm25, "utdanningspermisjon lønn")  # what a near-domain question tends to retrieve
+    evidence = evidence_of(question, hits, bm25, settings)
+    assert hits and evidence.uncovered == ()
+    assert evidence.focus is not None and evidence.focus < settings.min_focus
+    assert decide(replace(evidence, top_dense=settings.focus_dense - 0.01), settings) == "refuse"
+    # A best passage as close as a covered question's is answered on the term rule alone.
+    assert decide(replace(evidence, top_dense=settings.focus_dense + 0.01), settings) == "answer"
+
+
+def test_passages_that_use_the_asked_words_give_a_high_focus(bm25: BM25Index) -> None:
+    question = "Hvor lenge før må jeg varsle arbeidsgiver om utdanningspermisjon?"
+    evidence = evidence_of(question, _hits(bm25, question), bm25, AnswerabilitySettings())
+    assert evidence.focus is not None and evidence.focus >= AnswerabilitySettings().min_focus
+    assert decide(replace(evidence, top_dense=0.83), AnswerabilitySettings()) == "answer"
+
+
+def test_english_questions_are_not_judged_by_focus(bm25: BM25Index) -> None:
+    hits = _hits(bm25, "utdanningspermisjon")
+    assert (
+        evidence_of("How much extra do I get for night shifts?", hits, bm25, AnswerabilitySettings()).focus
+        is None
+    )
