@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from core.settings import REPO_ROOT, load_settings
-from evals.bench_serve import measure_start, measure_workers, render_workers
+from evals.bench_serve import json_keys_note, measure_start, measure_workers, render_workers
 from evals.dataset import EvalItem, load_dataset
 
 PAGE_CHARS = 3000  # a text file counts one page per 3,000 characters
@@ -389,6 +389,7 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     out += render_workers(results["scales"])
+    out += json_keys_note(KEYS)
     return "\n".join(out)
 
 

@@ -335,8 +335,23 @@ def render_workers(scales: Sequence[dict[str, Any]]) -> list[str]:
     out += [
         "",
         "Samme indeks kopiert til en Chroma-server; lasten er `tools/loadtest.py` over HTTP mot `POST /api/ask`. "
+        "1 prosess er vanlig `kompetanse serve` (med nettappen); med flere svarer prosessene bare på API-et. "
         "Start er fra `kompetanse serve` startes til alle prosessene er klare; RSS er toppen for hovedprosessen "
-        "og alle arbeidsprosessene sammen under lasten.",
+        "og alle arbeidsprosessene sammen under lasten. Lastklientene, Chroma-serveren og appen deler maskinens "
+        "kjerner.",
         "",
     ]
     return out
+
+
+def json_keys_note(keys: Sequence[str]) -> list[str]:
+    """Markdown lines naming the ``--json`` keys (so the generated page documents its own data)."""
+    return [
+        'JSON (`--json`): `{"scales": [...], "baseline": [...]}`; per skala '
+        + ", ".join(f"`{k}`" for k in keys)
+        + "; `workers` er en liste med "
+        + ", ".join(f"`{k}`" for k in WORKER_KEYS)
+        + " per antall prosesser (`workers_error` i stedet om målingen feilet). Tider i sekunder (`_s`) "
+        "og millisekunder (`_ms`), minne i MB.",
+        "",
+    ]
