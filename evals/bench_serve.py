@@ -318,7 +318,7 @@ WORKER_COLUMNS = (
 
 def render_workers(scales: Sequence[dict[str, Any]]) -> list[str]:
     """The served app with 1 and N workers as Markdown lines (empty when not measured)."""
-    rows = [(r["scale"], w) for r in scales for w in r.get("workers", [])]
+    rows = [(r["scale"], w) for r in scales if isinstance(r.get("workers"), list) for w in r["workers"]]
     errors = [(r["scale"], r["workers_error"]) for r in scales if r.get("workers_error")]
     if not rows and not errors:
         return []
