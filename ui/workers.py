@@ -181,6 +181,12 @@ def serve_workers(settings: Settings, workers: int) -> None:
         "hver laster sin egen søkemodell …",
         flush=True,
     )
+    if settings.ui.allow_upload:
+        print(
+            "  Merk: opplasting (KOMPETANSE_UI__ALLOW_UPLOAD) hører til nettappen, som ikke kjører med flere "
+            "prosesser. Les inn dokumenter med `kompetanse ingest`.",
+            flush=True,
+        )
     os.environ[SETTINGS_ENV] = settings_to_json(settings)  # inherited by the spawned workers
     try:
         supervisor = Multiprocess(config, sockets=[sock])
