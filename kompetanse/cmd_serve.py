@@ -22,6 +22,7 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--workers",
         type=worker_count,
+        metavar="N",
         help="Antall prosesser som svarer (standard: 1). Flere enn 1 krever en Chroma-server "
         "(KOMPETANSE_CHROMA__HOST), gir bare JSON-API-et (ikke nettappen) og laster søkemodellen én gang "
         "per prosess.",
