@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+from uvicorn.config import STARTUP_FAILURE  # a worker exiting with it stops the supervisor
 
 from core.errors import KompetanseError
 from core.settings import Settings
@@ -38,7 +39,6 @@ WORKER_HEADER = "X-Kompetanse-Worker"
 # uvicorn's supervisor pings each worker and replaces one that does not answer in time.
 # Its 5 s default is too tight for a worker whose threads are all embedding on a busy machine.
 HEALTHCHECK_SECONDS = 60
-STARTUP_FAILURE = 3  # uvicorn.config.STARTUP_FAILURE: the supervisor stops instead of restarting
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
