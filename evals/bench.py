@@ -297,11 +297,11 @@ def measure_scale(
     ours.update(run_worker("ours", settings.data_dir, corpus, questions, queries, load_s))
     _log(f"[{scale}x] kompetanse serve: start til den lytter …")
     ours.update(measure_start(settings, COLD_QUESTION))
-    if workers:
+    if workers and load_s > 0:  # the worker comparison is a load test
         _log(f"[{scale}x] kompetanse serve --workers {','.join(map(str, workers))} med Chroma-server …")
         try:
             ours["workers"] = measure_workers(
-                settings, workdir / f"workers-{scale}", workers, questions, LOAD_CLIENTS, load_s or 10.0
+                settings, workdir / f"workers-{scale}", workers, questions, LOAD_CLIENTS, load_s
             )
         except Exception as exc:  # keep the hour of ingest measured above; report what failed
             _log(f"[{scale}x] flere prosesser kunne ikke måles: {exc!r}")
@@ -415,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--workers",
         default="1,2",
         help="Antall prosesser for `kompetanse serve --workers` med Chroma-server, kommaseparert "
-        "(standard 1,2; 0 = ikke mål).",
+        "(standard 1,2; 0 = ikke mål; måles bare med --load-seconds over 0).",
     )
     parser.add_argument("--note", default="", help="Merknad i tabellen (f.eks. om maskinen var delt).")
     parser.add_argument("--worker", choices=("ours", "baseline"), help=argparse.SUPPRESS)
