@@ -156,6 +156,14 @@ class UISettings(BaseModel):
 
     host: str = Field("127.0.0.1", description="Interface to bind; anything but loopback needs a login.")
     port: int = Field(7860, ge=1, le=65535, description="Port to listen on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Processes answering on the port. More than 1 needs a Chroma server (chroma.host), "
+        "serves the JSON API only (no web app) and costs one embedder per process "
+        "(see docs/DEPLOYMENT.md).",
+    )
     username: str = Field("", description="Login user name (required to bind beyond loopback).")
     password: SecretStr | None = Field(None, description="Login password.")
     allow_upload: bool = Field(False, description="Let the administrator upload documents and re-index.")

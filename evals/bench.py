@@ -4,10 +4,14 @@ Per corpus scale (1 = the bundled corpus; larger scales are generated variants o
 its texts written as .txt and .pdf files into a temporary corpus): ingest time
 without the model load, its chars/s beside the embedder's raw chars/s measured in
 the same run, an unchanged re-ingest; then, in a fresh process on that index,
-start time, novel and warm query latency, peak RSS and an in-process load test
-(32 client threads, ``--load-seconds``). ``--baseline`` measures the naive
-baseline beside it. Writes the table to ``--out`` and the figures to ``--json``
-as ``{"scales": [...], "baseline": [...]}`` with the keys in :data:`KEYS`.
+the assistant's start time, novel and warm query latency, an in-process load test
+(32 client threads, ``--load-seconds``) and the process's peak RSS; then the served
+app (:mod:`evals.bench_serve`): ``kompetanse serve`` on that index from launch to
+listening (``start_s``), and with ``--workers 1,2`` the same index on a Chroma server
+served by 1 and 2 worker processes under an HTTP load of 32 clients. ``--baseline``
+measures the naive baseline beside it. Writes the tables to ``--out`` and the figures
+to ``--json`` as ``{"scales": [...], "baseline": [...]}`` with the keys in :data:`KEYS`;
+each scale has ``"workers": [...]`` with the keys in :data:`evals.bench_serve.WORKER_KEYS`.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from core.settings import REPO_ROOT, load_settings
+from evals.bench_serve import json_keys_note, measure_start, measure_workers, render_workers
 from evals.dataset import EvalItem, load_dataset
 
 PAGE_CHARS = 3000  # a text file counts one page per 3,000 characters
@@ -202,14 +207,14 @@ def worker(
     items = load_dataset(questions)[:queries]
     lat = _latencies(answerer, items)
     out: dict[str, Any] = {
-        "start_s": start_s,
+        "assistant_start_s": start_s,
         "query_ms_p50": lat["p50_ms"],
         "query_ms_p95": lat["p95_ms"],
         "novel_query_ms_p95": lat["novel_p95_ms"],
-        "rss_mb": peak_rss_mb(),
     }
     if load_s > 0:
         out.update(load_test(answerer, load_dataset(questions), LOAD_CLIENTS, load_s))
+    out["rss_mb"] = peak_rss_mb()  # the peak, so after the load test
     if system == "baseline":
         answerer.close()
     return out
@@ -250,9 +255,16 @@ def embedder_chars_per_s(embedder: Any, texts: Sequence[str], seconds: float = 2
 
 
 def measure_scale(
-    scale: int, workdir: Path, questions: Path, baseline: bool, queries: int, load_s: float
+    scale: int,
+    workdir: Path,
+    questions: Path,
+    baseline: bool,
+    queries: int,
+    load_s: float,
+    workers: Sequence[int] = (),
 ) -> dict[str, Any]:
-    """Generate the corpus at ``scale``, ingest it, measure queries and load; the baseline likewise."""
+    """Generate the corpus at ``scale``, ingest it, measure queries and load; the served app with
+    each of ``workers`` processes; the baseline likewise."""
     from index.embeddings import make_embedder
     from index.store import VectorIndex
     from ingest.pipeline import ingest_paths
@@ -283,6 +295,17 @@ def measure_scale(
     }
     _log(f"[{scale}x] innlest på {report.seconds:.0f} s; svartid og last i egen prosess …")
     ours.update(run_worker("ours", settings.data_dir, corpus, questions, queries, load_s))
+    _log(f"[{scale}x] kompetanse serve: start til den lytter …")
+    ours.update(measure_start(settings, COLD_QUESTION))
+    if workers and load_s > 0:  # the worker comparison is a load test
+        _log(f"[{scale}x] kompetanse serve --workers {','.join(map(str, workers))} med Chroma-server …")
+        try:
+            ours["workers"] = measure_workers(
+                settings, workdir / f"workers-{scale}", workers, questions, LOAD_CLIENTS, load_s
+            )
+        except Exception as exc:  # keep the hour of ingest measured above; report what failed
+            _log(f"[{scale}x] flere prosesser kunne ikke måles: {exc!r}")
+            ours["workers_error"] = repr(exc)[:2000]
     base: dict[str, Any] | None = None
     if baseline:
         from evals.baseline import BaselinePipeline
@@ -319,17 +342,19 @@ COLUMNS = (
     ("Innlesing (tegn/s)", "ingest_chars_per_s", 0),
     ("Modellen rått (tegn/s)", "embedder_chars_per_s", 0),
     ("Uendret på nytt (s)", "reingest_unchanged_s", 1),
-    ("Start (s)", "start_s", 1),
+    ("Assistenten klar (s)", "assistant_start_s", 1),
+    ("Start til den lytter (s)", "start_s", 1),
     ("Varm p50 (ms)", "query_ms_p50", 0),
     ("Varm p95 (ms)", "query_ms_p95", 0),
     ("Nytt spørsmål p95 (ms)", "novel_query_ms_p95", 0),
     ("RSS (MB)", "rss_mb", 0),
+    ("RSS kompetanse serve (MB)", "serve_rss_mb", 0),
     ("Last: klienter", "load_clients", 0),
     ("Last: svar/s", "load_answers_per_s", 1),
     ("Last: p95 (ms)", "load_ms_p95", 0),
     ("Last: feil", "load_errors", 0),
 )
-KEYS = ("scale", *(key for _label, key, _digits in COLUMNS))
+KEYS = ("scale", *(key for _label, key, _digits in COLUMNS), "workers")
 
 
 def render(results: dict[str, Any]) -> str:
@@ -357,11 +382,14 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"Sider: PDF-sider, og {PAGE_CHARS} tegn per side for tekstfiler. Innlesingstiden er uten lasting av "
         "modellen; innlesingen bygger både avsnitts- og setningsvektorer. «Nytt spørsmål» er første gang "
-        "prosessen ser spørsmålet, «varm» er andre gang. Start er fra prosessstart til assistenten er klar "
-        "(indeks, BM25 og setningsvektorer lastet). Lasttesten kjører klientene som tråder i samme prosess "
-        "(uten HTTP).",
+        "prosessen ser spørsmålet, «varm» er andre gang. «Assistenten klar» er fra prosessstart til assistenten "
+        "er klar i prosessen (indeks, BM25 og setningsvektorer lastet); «start til den lytter» er fra "
+        "`kompetanse serve` startes på den eksisterende indeksen til den tar imot forespørsler. Lasttesten "
+        "kjører klientene som tråder i samme prosess (uten HTTP); RSS er den prosessens topp etter lasten.",
         "",
     ]
+    out += render_workers(results["scales"])
+    out += json_keys_note(KEYS)
     return "\n".join(out)
 
 
@@ -383,6 +411,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--load-seconds", type=float, default=60.0, help="Varighet av lasttesten (standard 60 s; 0 = ingen)."
     )
+    parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="Antall prosesser for `kompetanse serve --workers` med Chroma-server, kommaseparert "
+        "(standard 1,2; 0 = ikke mål; måles bare med --load-seconds over 0).",
+    )
     parser.add_argument("--note", default="", help="Merknad i tabellen (f.eks. om maskinen var delt).")
     parser.add_argument("--worker", choices=("ours", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
@@ -395,10 +429,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(measured))
         return 0
     scales = [int(s) for s in args.scale.split(",") if s.strip()]
+    workers = [int(w) for w in args.workers.split(",") if w.strip() and int(w) > 0]
     workdir = Path(tempfile.mkdtemp(prefix="kompetanse-bench-"))
     try:
         measured_scales = [
-            measure_scale(s, workdir, args.questions, args.baseline, args.queries, args.load_seconds)
+            measure_scale(s, workdir, args.questions, args.baseline, args.queries, args.load_seconds, workers)
             for s in scales
         ]
     finally:

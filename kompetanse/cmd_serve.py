@@ -19,6 +19,14 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--host", help="Adressen å lytte på (standard: 127.0.0.1, bare denne maskinen).")
     parser.add_argument("--port", type=port_number, help="Porten å lytte på (standard: 7860).")
+    parser.add_argument(
+        "--workers",
+        type=worker_count,
+        metavar="N",
+        help="Antall prosesser som svarer (standard: 1). Flere enn 1 krever en Chroma-server "
+        "(KOMPETANSE_CHROMA__HOST), gir bare JSON-API-et (ikke nettappen) og laster søkemodellen én gang "
+        "per prosess.",
+    )
     parser.set_defaults(func=run)
 
 
@@ -33,19 +41,37 @@ def port_number(text: str) -> int:
     return port
 
 
-def with_overrides(settings: Settings, host: str | None, port: int | None) -> Settings:
-    """``settings`` with the command line's host and port applied (validated like the settings)."""
+def worker_count(text: str) -> int:
+    """Parse a number of worker processes (1–64) for argparse; raises ``ArgumentTypeError`` in Norwegian."""
+    try:
+        workers = int(text)
+    except ValueError:
+        workers = 0
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError(f"ugyldig antall prosesser: {text!r} (må være et tall fra 1 til 64)")
+    return workers
+
+
+def with_overrides(
+    settings: Settings, host: str | None, port: int | None, workers: int | None = None
+) -> Settings:
+    """``settings`` with the command line's host, port and workers applied (validated like the settings)."""
     ui = settings.ui.model_dump()
-    if host is not None:
-        ui["host"] = host
-    if port is not None:
-        ui["port"] = port
+    for key, value in (("host", host), ("port", port), ("workers", workers)):
+        if value is not None:
+            ui[key] = value
     return settings.model_copy(update={"ui": type(settings.ui).model_validate(ui)})
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve until interrupted; returns the exit code."""
+    settings = with_overrides(settings, args.host, args.port, getattr(args, "workers", None))
+    if settings.ui.workers > 1:
+        from ui.workers import serve_workers
+
+        serve_workers(settings, settings.ui.workers)
+        return 0
     from ui.server import serve
 
-    serve(with_overrides(settings, args.host, args.port))
+    serve(settings)
     return 0

@@ -12,7 +12,9 @@ bounded by a request count and a deadline, and it stops by itself.
 
 ``--spawn`` starts ``kompetanse serve`` itself on a free loopback port with a temporary
 data folder (or ``--data-dir``), waits until it is healthy (ingesting the bundled corpus
-first), runs the test and stops the app again.
+first), runs the test and stops the app again. ``--spawn --workers N`` (N > 1) also starts
+a Chroma server (``chroma run`` from this Python's folder) in that data folder, which
+``kompetanse serve --workers`` needs, and waits until all N workers are ready.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ DEFAULT_QUESTIONS = REPO_ROOT / "evals" / "data" / "tuning.jsonl"
 MAX_CLIENTS = 256
 MAX_DURATION_S = 3600.0
 MAX_ERRORS_KEPT = 10
+MAX_WORKERS = 64
+READY_LINE = "Kompetanseassistenten kjører på"
 
 
 class LoadTestError(Exception):
@@ -278,7 +282,9 @@ def free_port() -> int:
 class SpawnedApp:
     """``kompetanse serve`` on a free loopback port with its own data folder; stopped on exit."""
 
-    def __init__(self, data_dir: Path | None, startup_timeout_s: float) -> None:
+    def __init__(self, data_dir: Path | None, startup_timeout_s: float, workers: int = 1) -> None:
+        self.workers = workers
+        self.chroma: subprocess.Popen[bytes] | None = None
         self.own_dir = data_dir is None
         self.data_dir = (
             Path(tempfile.mkdtemp(prefix="kompetanse-loadtest-")) if data_dir is None else data_dir
@@ -307,6 +313,9 @@ class SpawnedApp:
             "--port",
             str(self.port),
         ]
+        if self.workers > 1:
+            env |= self._start_chroma()
+            command += ["--workers", str(self.workers)]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT
@@ -318,13 +327,43 @@ class SpawnedApp:
                     self.stop(keep_files=True)
                     raise LoadTestError(f"Appen stoppet under oppstart; se {self.log_path}.")
                 try:
-                    if client.get("/api/health").status_code == 200:
+                    if client.get("/api/health").status_code == 200 and self._all_workers_ready():
                         return self
                 except httpx.TransportError:
                     pass
                 time.sleep(0.5)
         self.stop(keep_files=True)
         raise LoadTestError(f"Appen ble ikke klar innen {self.startup_timeout_s:.0f} s; se {self.log_path}.")
+
+    def _start_chroma(self) -> dict[str, str]:
+        """Start ``chroma run`` on a free loopback port in the data folder; returns the app's settings for it."""
+        binary = Path(sys.executable).parent / "chroma"
+        if not binary.exists():
+            raise LoadTestError(f"Fant ikke {binary}; --workers trenger chromadb i dette miljøet.")
+        port = free_port()
+        command = [str(binary), "run", "--path", str(self.data_dir / "chroma-server")]
+        command += ["--host", "127.0.0.1", "--port", str(port)]
+        with (self.data_dir / "loadtest-chroma.log").open("wb") as log:
+            self.chroma = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+            )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # the app's own start-up retries too, but fails fast without it
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        return {"KOMPETANSE_CHROMA__HOST": "127.0.0.1", "KOMPETANSE_CHROMA__PORT": str(port)}
+
+    def _all_workers_ready(self) -> bool:
+        if self.workers <= 1:
+            return True
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return sum(line.startswith(READY_LINE) for line in text.splitlines()) >= self.workers
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self.stop(keep_files=exc_type is not None)
@@ -339,6 +378,14 @@ class SpawnedApp:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+        chroma, self.chroma = self.chroma, None
+        if chroma is not None and chroma.poll() is None:
+            chroma.terminate()
+            try:
+                chroma.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                chroma.kill()
+                chroma.wait(timeout=10)
         if self.own_dir and not keep_files:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -355,6 +402,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--data-dir", type=Path, help="Datamappe for --spawn (standard: en midlertidig mappe)."
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="Med --spawn: `kompetanse serve --workers N` mot en Chroma-server som startes også (standard 1).",
     )
     parser.add_argument("--clients", type=int, default=32, help="Samtidige klienter (standard 32).")
     parser.add_argument("--duration", type=float, default=60.0, help="Sekunder å kjøre (standard 60).")
@@ -381,6 +434,12 @@ def _check(args: argparse.Namespace) -> None:
         raise LoadTestError(f"--clients må være mellom 1 og {MAX_CLIENTS}.")
     if not 0 < args.duration <= MAX_DURATION_S:
         raise LoadTestError(f"--duration må være mellom 0 og {MAX_DURATION_S:.0f} sekunder.")
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise LoadTestError(f"--workers må være mellom 1 og {MAX_WORKERS}.")
+    if args.workers > 1 and not args.spawn:
+        raise LoadTestError(
+            "--workers gjelder bare med --spawn; en kjørende app har allerede sine prosesser."
+        )
     if args.max_requests < 1 or args.timeout <= 0 or args.warmup < 0:
         raise LoadTestError("--max-requests og --timeout må være positive, --warmup kan ikke være negativ.")
 
@@ -408,6 +467,7 @@ def _measure(base: str, args: argparse.Namespace) -> dict[str, Any]:
         "max_requests": args.max_requests,
         "questions": str(args.questions),
         "seed": args.seed,
+        "workers": args.workers if args.spawn else None,
     }
     return summarise(results, elapsed, config)
 
@@ -419,7 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check(args)
         if args.spawn:
             print("Starter appen (bygger indeksen først om nødvendig) …", file=sys.stderr, flush=True)
-            with SpawnedApp(args.data_dir, args.startup_timeout) as app:
+            with SpawnedApp(args.data_dir, args.startup_timeout, args.workers) as app:
                 print(
                     f"Appen kjører på {app.url}; måler i {args.duration:.0f} s …", file=sys.stderr, flush=True
                 )

@@ -28,6 +28,14 @@ from ui.writer import IndexWriter, index_lock, remove_state, write_state
 log = logging.getLogger(__name__)
 
 OFFLINE_ENV = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1"}
+READY_LINE = "Kompetanseassistenten kjører på"
+NO_WEB_UI_PAGE = (
+    '<!doctype html><html lang="nb"><meta charset="utf-8"><title>Kompetanseassistenten</title>'
+    "<p>Denne adressen betjener bare JSON-API-et under <code>/api</code> (for eksempel "
+    "<code>POST /api/ask</code>), fordi den kjører med flere arbeidsprosesser. Nettappen trenger "
+    "én prosess: start den med <code>kompetanse serve</code> uten <code>--workers</code>, gjerne på en "
+    "annen port mot den samme Chroma-serveren.</p></html>"
+)
 
 
 def is_loopback(host: str) -> bool:
@@ -71,16 +79,16 @@ def create_app(
     assistant: Assistant,
     feedback: FeedbackStore | None = None,
     writer: IndexWriter | None = None,
+    *,
+    web_ui: bool = True,
 ) -> FastAPI:
     """The FastAPI application: JSON API at ``/api`` (schema ``/api/openapi.json``), Gradio UI at ``/``.
 
     ``writer`` is this process's in-process ingest (the admin endpoint and the upload use it);
-    by default one is made over ``assistant``.
+    by default one is made over ``assistant``. ``web_ui=False`` serves the API only, with a
+    short Norwegian note at ``/`` (the worker processes of ``kompetanse serve --workers``).
     """
-    import gradio as gr
-
     from ui.api import create_api
-    from ui.app import build_ui, mount_options
 
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
@@ -99,6 +107,19 @@ def create_app(
         if path.startswith("/api") and any(ord(ch) < 32 for ch in path):
             return JSONResponse({"error": "Fant ikke det du spurte etter."}, status_code=404)
         return await call_next(request)
+
+    if not web_ui:
+        from fastapi.responses import HTMLResponse
+
+        @app.get("/", include_in_schema=False)
+        def _no_web_ui() -> HTMLResponse:
+            return HTMLResponse(NO_WEB_UI_PAGE)
+
+        return app
+
+    import gradio as gr
+
+    from ui.app import build_ui, mount_options
 
     blocks = build_ui(settings, assistant, store, writer)
     options: dict[str, Any] = mount_options()
@@ -141,6 +162,13 @@ def prepare_assistant(settings: Settings) -> Assistant:
 
     Raises ``KompetanseError`` subclasses from the ingest or when the index cannot be opened.
     """
+    prepare_index(settings)
+    print("Åpner indeksen og laster søkemodellen …", flush=True)
+    return Assistant.from_settings(settings)
+
+
+def prepare_index(settings: Settings) -> None:
+    """Ingest the bundled corpus if the index needs it, printing progress; raises like the ingest."""
     from ingest.pipeline import ensure_index
 
     print("Sjekker indeksen …", flush=True)
@@ -152,8 +180,6 @@ def prepare_assistant(settings: Settings) -> Assistant:
         print(f"  {report.summary()}", flush=True)
         for failed in report.failed:
             print(f"  Advarsel: {failed}", flush=True)
-    print("Åpner indeksen og laster søkemodellen …", flush=True)
-    return Assistant.from_settings(settings)
 
 
 def serve(settings: Settings) -> None:
@@ -205,7 +231,7 @@ def _serve(settings: Settings, token: str) -> None:
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets=sockets)
             if self.started:
-                print(f"Kompetanseassistenten kjører på {url}", flush=True)
+                print(f"{READY_LINE} {url}", flush=True)
 
     config = uvicorn.Config(
         app,
