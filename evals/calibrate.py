@@ -138,7 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signals = gather(load_dataset(args.questions))
     base = load_settings().answerability
     grid = GRIDS[args.family]
-    print("settings now:", {k: round(v, 3) for k, v in rates([(s, outcome(s, base)) for s in signals]).items()})
+    print(
+        "settings now:", {k: round(v, 3) for k, v in rates([(s, outcome(s, base)) for s in signals]).items()}
+    )
     cv = leave_topic_out(signals, base, grid)
     final = best(signals, base, grid)
     print("leave-topic-out:", {k: round(v, 3) for k, v in cv.items()})
