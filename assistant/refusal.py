@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from assistant.models import Hit
 from assistant.question import question_language
+from core.glossary import GLOSSARY
 from core.settings import AnswerabilitySettings
 from core.text import STOPWORDS, fold, stem
 from index.lexical import BM25Index
@@ -103,6 +104,15 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=50_000)
+def forms(word: str) -> tuple[str, ...]:
+    """The word, its lemmas and their glossary equivalents in the sources' Bokmål ("tilsette" -> ansatte)."""
+    out = list(lemmas(word))
+    for form in list(out):
+        out.extend(t for t in GLOSSARY.get(form, ()) if t not in out)
+    return tuple(out)
+
+
 def _question_parts(question: str) -> tuple[list[str], list[str]]:
     parts = [p.strip() for p in _SENTENCE_END.split(question) if p.strip()]
     return parts, [p for p in parts if p.endswith("?") or _INTERROGATIVE.match(p)]
@@ -146,11 +156,11 @@ def _near_known(stem_: str, known: frozenset[str]) -> bool:
 
 
 def is_known(word: str, bm25: BM25Index) -> bool:
-    """True if the sources use ``word``: as itself, a lemma, a stem, a one-edit spelling variant
-    (typos, Nynorsk forms such as "tenestene"), or as the last part of a compound."""
+    """True if the sources use ``word``: as itself, a lemma, a glossary equivalent, a stem, a one-edit
+    spelling variant (typos, Nynorsk forms such as "tenestene"), or as the last part of a compound."""
     vocab = bm25.vocab
     known = frozenset(bm25.idf) | vocab.stems
-    for form in lemmas(word):
+    for form in forms(word):
         s = stem(form)
         if s in known or _near_known(s, known):
             return True
@@ -215,7 +225,7 @@ def focus_share(question: str, hits: Sequence[Hit], bm25: BM25Index) -> float | 
         terms |= bm25.chunk_terms(hit.chunk.chunk_id)
 
     def used(word: str) -> bool:
-        for form in lemmas(word):
+        for form in forms(word):
             s = stem(form)
             if s in terms or set(bm25.vocab.split(form)[-1:]) & terms:
                 return True

@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     sine sitt mot å meget hvorfor dette disse uten hvordan ingen din ditt blir samme hvilken hvilke sånn inni
     mellom vår hver hvem vors hvis både bare enn fordi før mange også slik vært være begge siden dykk dykkar dei
     deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ikkje ingi inkje
-    korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre si sia
+    berre korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre si sia
     sidan so somt somme um upp vere vore verte vort varte vart få får må the a an of to in is are and or for
     on at by with from as be it this that what which who how do does can i my me we our you your have has will
     would should could about into than then there their them they was were been being am not no yes hei står stå

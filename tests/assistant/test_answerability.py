@@ -146,3 +146,9 @@ def test_english_questions_are_not_judged_by_focus(bm25: BM25Index) -> None:
         evidence_of("How much extra do I get for night shifts?", hits, bm25, AnswerabilitySettings()).focus
         is None
     )
+
+
+def test_nynorsk_word_whose_bokmal_equivalent_the_sources_use_is_not_named_uncovered(bm25: BM25Index) -> None:
+    # "tilsette" is Nynorsk for "ansatte" (a general glossary equivalence); "berre" is a function word.
+    evidence = _evidence("Gjeld utdanningspermisjon berre for dei tilsette som har jobba lenge?", bm25)
+    assert "tilsette" not in evidence.uncovered and "berre" not in evidence.uncovered
