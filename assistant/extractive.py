@@ -201,8 +201,14 @@ def candidates(
     ]
 
 
-def select(cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) -> list[Candidate]:
-    """The best sentences: within ``MIN_RELATIVE`` of the best, at most ``MAX_PER_PASSAGE`` each."""
+def select(
+    cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES, asks_right: bool = False
+) -> list[Candidate]:
+    """The best sentences: within ``MIN_RELATIVE`` of the best, at most ``MAX_PER_PASSAGE`` each.
+
+    The deciding rule leads: the best sentence, or for a question whether one has a right,
+    the best chosen sentence that grants it ("har rett til …") when there is one.
+    """
     if not cands:
         return []
     ranked = sorted(cands, key=lambda c: (-c.score, c.order))
@@ -218,8 +224,10 @@ def select(cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) ->
             continue
         chosen.append(c)
         per_passage[c.passage.n] = per_passage.get(c.passage.n, 0) + 1
-    # The deciding rule first: the best sentence leads, the rest follow in reading order.
-    lead, rest = chosen[0], sorted(chosen[1:], key=lambda c: (c.passage.n, c.span.start))
+    # The deciding rule first, the rest follow in reading order.
+    granting = [c for c in chosen if asks_right and grants_a_right(c.span.text)]
+    lead = granting[0] if granting else chosen[0]
+    rest = sorted((c for c in chosen if c is not lead), key=lambda c: (c.passage.n, c.span.start))
     return [lead, *rest]
 
 
@@ -358,7 +366,7 @@ def extractive_answer(
             citations = tuple(c for p in paragraphs for c in p.citations)
             lead = lead_line([c for g in groups for c in g])
             return Extract(text="\n\n".join(p.text for p in paragraphs), lead=lead, citations=citations)
-    chosen = select(cands)
+    chosen = select(cands, asks_right=asks_about_a_right(question))
     if not chosen:
         return None
     return compose(chosen)

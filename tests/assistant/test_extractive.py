@@ -3,8 +3,9 @@
 import pytest
 
 from assistant.citations import strip_markers, validate_answer
-from assistant.extractive import extractive_answer
+from assistant.extractive import Candidate, extractive_answer, select
 from assistant.models import Passage
+from core.sentences import Span
 from index.lexical import BM25Index
 from tests.assistant.fakes import CHUNKS, GUIDE, LAW
 
@@ -78,3 +79,16 @@ def test_exact_provision_is_carried_on_the_passage_not_inferred_from_a_score() -
     loud = (Passage(1, GUIDE[3], 99.0), Passage(2, LAW[1], 0.5, exact_provision=True))
     extract = extractive_answer("Hva står i § 12-11?", loud, BM25Index(CHUNKS))
     assert extract is not None and extract.text.startswith("(4) Arbeidstaker")
+
+
+def test_the_sentence_granting_the_right_leads_an_answer_to_a_rights_question() -> None:
+    pointer = "Retten til permisjon reguleres av loven, og avtalen gir utfyllende regler."
+    granting = "Arbeidstaker som har vært ansatt i to år, har rett til permisjon for å studere."
+    text = f"{pointer} {granting}"
+    passage = Passage(1, CHUNKS[0], 1.0)
+    cands = [
+        Candidate(passage, Span(0, len(pointer), pointer), 2.0, 1),
+        Candidate(passage, Span(len(pointer) + 1, len(text), granting), 1.8, 2),
+    ]
+    assert select(cands, asks_right=True)[0].span.text == granting
+    assert select(cands, asks_right=False)[0].span.text == pointer  # otherwise the best sentence leads
