@@ -27,17 +27,9 @@ from core.settings import RetrievalSettings
 from core.text import analyse, asks_about_a_right, grants_a_right, speaks_of_completion, time_focus
 from index.lexical import BM25Index
 
-# Re-ranking weights, tuned on the development set (see docs/EVALUATION.md).
-W_RRF = 1.0
-W_DENSE = 0.9
-W_LEXICAL = 0.35
-W_TITLE = 0.08
-W_COVER = 0.25
-W_SENTENCE = 0.5
-W_MAIN_RULE = 0.15
 EXACT_BONUS = 10.0
-LEDD_BONUS = 1.0
-QUESTION_LIST_PENALTY = 0.5
+"""Added to a chunk whose provision the question names: a named provision always ranks first (not tuned).
+The re-ranking weights are in :class:`core.settings.RetrievalSettings`."""
 
 # Words that show the user wants questions to ask (then question lists are the answer).
 _WANTS_QUESTIONS = re.compile(
@@ -191,15 +183,16 @@ class HybridSearcher:
         wants_questions = bool(_WANTS_QUESTIONS.search(question))
         focus = time_focus(question)
         right = asks_about_a_right(question)
+        w = self.settings
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
             cand = Candidate(pos, rrf, dense_sim.get(pos, 0.0), lex_score.get(pos, 0.0), pos in exact)
             score = self._score(cand, q_stems, best_dense)
             chunk = chunks[pos]
             if ledd and cand.exact and chunk.section_path and chunk.section_path[-1] == ledd:
-                score += LEDD_BONUS
+                score += w.ledd_bonus
             if not wants_questions and not cand.exact:
-                score -= QUESTION_LIST_PENALTY * self._question_share(pos)
+                score -= w.question_list_penalty * self._question_share(pos)
             if focus and not cand.exact and (focus == "during") == speaks_of_completion(chunk.text):
                 score -= self.settings.time_mismatch_penalty
             if right and grants_a_right(chunk.text):
@@ -213,16 +206,17 @@ class HybridSearcher:
 
     def _score(self, cand: Candidate, q_stems: set[str], best_dense: float) -> float:
         chunk = self.chunks[cand.position]
+        w = self.settings
         # Dense similarities of e5 sit in a narrow band; use the gap to the best one.
         dense_rel = max(0.0, 1.0 - (best_dense - cand.dense) * 10.0) if cand.dense else 0.0
         score = (
-            W_RRF * cand.rrf * 60.0
-            + W_DENSE * dense_rel
-            + W_LEXICAL * cand.lexical
-            + W_TITLE * title_overlap(q_stems, chunk, self._titles)
-            + W_COVER * self._coverage(q_stems, chunk)
-            + W_SENTENCE * self._best_sentence(q_stems, cand.position)
-            + W_MAIN_RULE * self._is_main_rule(cand.position)
+            w.w_rrf * cand.rrf * 60.0
+            + w.w_dense * dense_rel
+            + w.w_lexical * cand.lexical
+            + w.w_title * title_overlap(q_stems, chunk, self._titles)
+            + w.w_cover * self._coverage(q_stems, chunk)
+            + w.w_sentence * self._best_sentence(q_stems, cand.position)
+            + w.w_main_rule * self._is_main_rule(cand.position)
         )
         if cand.exact:
             score += EXACT_BONUS

@@ -66,6 +66,27 @@ class RetrievalSettings(BaseModel):
         30, ge=1, le=500, description="Candidates fetched from each retriever before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    # Re-ranking weights (assistant/retriever.py). Hand-set on the former development set, then checked by
+    # topic-grouped 5-fold cross-validation on the tuning split (python -m evals.calibrate_retrieval).
+    w_rrf: float = Field(1.0, ge=0, description="Weight of the reciprocal-rank-fusion score (x60).")
+    w_dense: float = Field(0.9, ge=0, description="Weight of the dense similarity relative to the best hit.")
+    w_lexical: float = Field(0.35, ge=0, description="Weight of the BM25 score relative to the best hit.")
+    w_title: float = Field(
+        0.08, ge=0, description="Weight of the question's overlap with the section titles."
+    )
+    w_cover: float = Field(
+        0.25, ge=0, description="Weight of the idf share of the question's stems in the chunk."
+    )
+    w_sentence: float = Field(
+        0.5, ge=0, description="Weight of the idf share of the question's stems in the chunk's best sentence."
+    )
+    w_main_rule: float = Field(
+        0.15, ge=0, description="Bonus for the first chunk of a provision (its main rule)."
+    )
+    ledd_bonus: float = Field(1.0, ge=0, description="Bonus for the ledd a question names ('§ 12-11 (3)').")
+    question_list_penalty: float = Field(
+        0.5, ge=0, description="Penalty times the share of question lines, unless questions are asked for."
+    )
     time_mismatch_penalty: float = Field(
         0.3,
         ge=0,

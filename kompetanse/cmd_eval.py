@@ -151,13 +151,17 @@ def print_table(summaries: dict[str, dict[str, Any]], stream: Any) -> None:
 
     names = list(summaries)
     rows = {name: metric_rows(sm) for name, sm in summaries.items()}
-    header = f"{'':<52}" + "".join(f"{n + ' (baseline)':>26}" for n in names)
-    print(header, file=stream)
+    table: list[tuple[str, list[str]]] = []
     for i, (label, *_rest) in enumerate(rows[names[0]]):
         cells = []
         for name in names:
             _, ours, base, _ratio = rows[name][i]
             cells.append(f"{ours} ({base})" if summaries[name].get("baseline") else ours)
-        print(f"{label[:51]:<52}" + "".join(f"{c:>26}" for c in cells), file=stream)
+        table.append((label[:51], cells))
+    heads = [f"{n} (baseline)" for n in names]
+    width = 2 + max(len(c) for c in [*heads, *(c for _, cells in table for c in cells)])
+    print(f"{'':<52}" + "".join(f"{h:>{width}}" for h in heads), file=stream)
+    for label, cells in table:
+        print(f"{label:<52}" + "".join(f"{c:>{width}}" for c in cells), file=stream)
     counts = "  ".join(f"{n}: {summaries[n]['n_failed']} av {summaries[n]['n']}" for n in names)
     print(f"Feilede spørsmål: {counts}", file=stream)
