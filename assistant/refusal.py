@@ -55,6 +55,13 @@ _INTERROGATIVE = re.compile(
     re.IGNORECASE,
 )
 
+# A comma, perhaps "og"/"eller", then a question word or an inverted verb: a new question in the sentence.
+_CLAUSE_QUESTION = re.compile(
+    r",\s*(?:og\s+|eller\s+|and\s+|or\s+)?(?=(?:hva|hvem|hvor|hvordan|hvorfor|hvilke|hvilken|kva|kven|kor|"
+    r"korleis|kan|har|er|får|må|skal|bør|vil|what|who|how|why|which|can|do|does|will)\s)",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -127,11 +134,12 @@ def asks_something(question: str) -> bool:
 
 
 def asking_sentences(question: str) -> list[str]:
-    """The sentences of ``question`` that ask something (end in "?" or open with a question word).
-
-    A question with no such sentence is taken whole.
+    """The questions in ``question``: its sentences that ask something (end in "?" or open with a
+    question word), each split where a comma starts a new question ("Hvordan søker jeg, kan de si nei,
+    og får jeg lønn?" is three). A question with no such sentence is taken whole.
     """
-    return _question_parts(question)[1] or [question]
+    asked = [part for sentence in _question_parts(question)[1] for part in _CLAUSE_QUESTION.split(sentence)]
+    return [part.strip() for part in asked if part.strip()] or [question]
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -171,8 +179,12 @@ def is_known(word: str, bm25: BM25Index) -> bool:
 
 
 def general_frequency(word: str) -> float:
-    """The word's highest Zipf frequency over its lemmas, in Bokmål and in English (0 = unseen)."""
-    return max(_zipf(form, lang) for form in lemmas(word) for lang in ("nb", "en"))
+    """The word's highest Zipf frequency over its lemmas, in Bokmål and in English (0 = unseen).
+
+    A hyphenated lemma ("natt-tillegg" for "nattillegg") is left out: wordfreq reads it as two
+    words and reports a phrase estimate, not the frequency of the word.
+    """
+    return max(_zipf(form, lang) for form in lemmas(word) if "-" not in form for lang in ("nb", "en"))
 
 
 def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from assistant import refusal
 from assistant.models import Answer, Hit
 from assistant.refusal import (
     Evidence,
     asking_sentences,
     decide,
     evidence_of,
+    general_frequency,
     salient_terms,
     uncovered_sentence,
 )
@@ -152,3 +154,23 @@ def test_nynorsk_word_whose_bokmal_equivalent_the_sources_use_is_not_named_uncov
     # "tilsette" is Nynorsk for "ansatte" (a general glossary equivalence); "berre" is a function word.
     evidence = _evidence("Gjeld utdanningspermisjon berre for dei tilsette som har jobba lenge?", bm25)
     assert "tilsette" not in evidence.uncovered and "berre" not in evidence.uncovered
+
+
+def test_questions_joined_by_commas_are_separate_parts() -> None:
+    post = "Vi har flyttet hit i fjor. Hvordan melder jeg meg på, kan lederen nekte, og hvem betaler kursavgiften?"
+    assert asking_sentences(post) == [
+        "Hvordan melder jeg meg på",
+        "kan lederen nekte",
+        "hvem betaler kursavgiften?",
+    ]
+    # A comma before a subordinate clause does not start a new question.
+    assert asking_sentences("Hva gjør jeg, når kurset kolliderer med vakta?") == [
+        "Hva gjør jeg, når kurset kolliderer med vakta?"
+    ]
+
+
+def test_a_hyphenated_lemma_does_not_make_a_rare_compound_common(monkeypatch: pytest.MonkeyPatch) -> None:
+    # simplemma writes some compounds with a hyphen ("natt-tillegg"); wordfreq reads that as two
+    # common words and reports a phrase estimate, which must not count as the word's frequency.
+    monkeypatch.setattr(refusal, "lemmas", lambda word: (word, "kveld-vakt"))
+    assert general_frequency("kveldvakt") == 0.0
