@@ -136,7 +136,7 @@ class AnswerabilitySettings(BaseModel):
         "leave-topic-out run on the tuning split (docs/EVALUATION.md).",
     )
     min_focus: float = Field(
-        0.5,
+        0.4,
         ge=0,
         le=1,
         description="Share of the asked words (weighted by how rare they are in general use: 6 minus the "
@@ -146,7 +146,7 @@ class AnswerabilitySettings(BaseModel):
         "cross-validation on 2026-12-01 (docs/EVALUATION.md).",
     )
     focus_dense: float = Field(
-        0.84,
+        0.86,
         description="The focus rule above applies only when the best passage is less similar than this. "
         "Fitted together with ``min_focus`` (python -m evals.calibrate --family focus).",
     )
