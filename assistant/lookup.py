@@ -103,7 +103,34 @@ def lookup(ref: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
         view = provision_view(label, chunks)
         if view is not None:
             return view
+    named = _named_law_provision(ref, chunks)
+    if named is not None:
+        return provision_view(named, chunks)
     return section_view(ref, chunks)
+
+
+_NAMED_NUMBER = re.compile(r"(?<![\w.\-])(\d{1,2})\s?[-‐–]\s?(\d{1,2})(?![\w\-])")
+
+
+def _named_law_provision(ref: str, chunks: Sequence[Chunk]) -> str | None:
+    """The label of a "§ 3-5"-style provision in a document the reference names ("HA 3-5",
+    "Hovedavtalen § 3-5"); None when no document or more than one matches (never a guess)."""
+    match = _NAMED_NUMBER.search(ref)
+    if match is None:
+        return None
+    suffix = f"§ {match.group(1)}-{match.group(2)}"
+    words = set(re.findall(r"\w+", fold(ref)))
+    found: set[str] = set()
+    for c in chunks:
+        label = c.provision
+        if not label or not label.endswith(suffix):
+            continue
+        prefix = fold(label[: -len(suffix)].strip().rstrip("."))
+        names = {prefix, *re.findall(r"\w+", fold(c.document))}
+        shared = {w for w in words & names if not w.isdigit() and len(w) > 2}
+        if prefix and (prefix in words or shared):
+            found.add(label)
+    return found.pop() if len(found) == 1 else None
 
 
 def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:

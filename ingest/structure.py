@@ -175,7 +175,10 @@ def document_context(doc: LoadedDocument) -> Context:
     if kind == "guide":
         return "guide"
     if kind == "agreement":
-        return "hta" if _names_hta(doc) else "other"
+        if _names_hta(doc):
+            return "hta"
+        # Hovedavtalen and similar agreements number their provisions like a law ("§ 3-5").
+        return "law" if _LAW_HEADING_LINE_RE.search(doc.text) else "other"
     if kind == "law":
         return "law"
     text = doc.text
