@@ -142,6 +142,11 @@ _LAW_REF_RE = re.compile(
     rf"(?P<rest>(?:{_SEP}{_LAWNUM}(?:\s[a-h](?![\wæøå]))?)*)"
 )
 _HTA_PARA_RE = re.compile(r"(?<![\w§])§\s*(?P<num>\d{1,2})(?![\d\-‐–])")
+# Hovedavtalen, named ("Hovedavtalen del B § 3-5", "HA § 3-5", "HA 3-5"): its labels are "HA § n-m".
+_HA_REF_RE = re.compile(
+    rf"(?:\bHA\b|\b[Hh]ovedavtalens?\b)\s*,?\s*(?:del\s+[A-E]\s*,?\s*)?(?:{_PARA_WORD}\s*)?"
+    rf"(?P<num>{_LAWNUM}){_LETTER.format(name='letter')}",
+)
 _ITEM_SPLIT_RE = re.compile(rf"(?P<kap>{_KAP}\s*)?(?P<pkt>{_PKT}\s*)?(?P<num>{_POINT}|{_INT})")
 _LAW_ITEM_RE = re.compile(rf"(?P<num>{_LAWNUM})(?:\s(?P<letter>[a-h])(?![\wæøå]))?")
 
@@ -200,6 +205,11 @@ def find_references(text: str, *, context: Context = "guide") -> list[RefMatch]:
         taken.append((start, end))
         found.append(RefMatch(label=label, start=start, end=end, raw=text[start:end]))
 
+    for match in _HA_REF_RE.finditer(text):
+        label = _ha_label(match)
+        if label:
+            add(label, match.start(), match.end())
+
     for match in _HTA_REF_RE.finditer(text):
         if match.group("para"):
             add(f"HTA kap. 1 § {int(match.group('para'))}", match.start(), match.end())
@@ -238,6 +248,14 @@ def find_references(text: str, *, context: Context = "guide") -> list[RefMatch]:
 
     found.sort(key=lambda ref: ref.start)
     return found
+
+
+def _ha_label(match: re.Match[str]) -> str | None:
+    """ "HA § 3-5" for a named Hovedavtalen reference, None for a number that is no paragraph."""
+    num = re.sub(r"\s", "", re.sub(r"[‐–]", "-", match.group("num")))
+    if not _valid_law(num):
+        return None
+    return f"HA § {num} {match.group('letter')}" if match.group("letter") else f"HA § {num}"
 
 
 def _law(number: str, letter: str | None) -> str:
@@ -298,6 +316,8 @@ def parse_query_references(question: str) -> list[str]:
             taken.append((pos, end))
             found.append((pos, label))
 
+    for match in _HA_REF_RE.finditer(question):
+        add(match.start(), match.end(), _ha_label(match))
     for match in _Q_HTA_PARA_RE.finditer(question):
         add(match.start(), match.end(), f"HTA kap. 1 § {int(match.group('num'))}")
     for match in _Q_HTA_EXPLICIT_RE.finditer(question):

@@ -50,11 +50,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from core.doc_names import label_prefix
 from core.models import LoadedDocument
 from core.provisions import Context, find_references, heading_provision
+from ingest.headings import (
+    LocalHeading,
+    division_heading,
+    heading_text,
+    is_generic_heading,
+    local_heading_flags,
+    local_references,
+    norm_title,
+)
 
 __all__ = ["Block", "BlockKind", "document_context", "is_generic_heading", "parse_structure"]
 
@@ -66,8 +76,6 @@ _LEDD_RE = re.compile(r"^\((\d{1,2})\)\s")
 _MERKNAD_RE = re.compile(
     r"^(?:Merknad(?:er)?|Fellesmerknad|Protokolltilførsel)(?:\s+\d{1,2})?\s*(?::|(?=\s*$))", re.IGNORECASE
 )
-_COMPANY_RE = re.compile(r"\b(?:AS|ASA|SA|BA|DA|ANS|NUF|KF|IKS)$")
-_URL_RE = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 _VOICE_RE = re.compile(r"\b(?:vi|oss|vår|våre|vårt)\b", re.IGNORECASE)
 _OPENER_RE = re.compile(
     r"^(?:Også\b|Det er også\b|Det finnes også\b|Veilederen\b|Denne veilederen\b|Se også\b|Les mer\b)"
@@ -115,8 +123,10 @@ class _Open:
     label: str
     heading: str
     key: tuple[int, ...]
-    quoted: bool
-    law: bool = False  # quoted inside guide text (ends when the guide's voice resumes)
+    quoted: bool  # quoted inside guide text (ends when the guide's voice resumes)
+    law: bool = False
+    local: bool = False  # the document's own numbered section ("Kompetanseplan pkt. 3")
+    md_level: int = 0  # markdown level of a local section's heading (0: a plain line)
 
 
 # --------------------------------------------------------------------------- units
@@ -178,7 +188,10 @@ def document_context(doc: LoadedDocument) -> Context:
         if _names_hta(doc):
             return "hta"
         # Hovedavtalen and similar agreements number their provisions like a law ("§ 3-5").
-        return "law" if _LAW_HEADING_LINE_RE.search(doc.text) else "other"
+        if _LAW_HEADING_LINE_RE.search(doc.text):
+            return "law"
+        named_ha = label_prefix(doc.info.short_name, doc.info.title) == "HA"
+        return "hta" if not named_ha and "hovedtariffavtal" in doc.text[:3000].lower() else "other"
     if kind == "law":
         return "law"
     text = doc.text
@@ -193,11 +206,7 @@ def document_context(doc: LoadedDocument) -> Context:
 def _names_hta(doc: LoadedDocument) -> bool:
     """True when the agreement is the Hovedtariffavtale (not Hovedavtalen or a særavtale)."""
     names = f"{doc.info.title} {doc.info.short_name}".lower()
-    return (
-        "hta" in re.findall(r"\w+", names)
-        or "hovedtariff" in names
-        or "hovedtariffavtal" in doc.text[:3000].lower()
-    )
+    return "hta" in re.findall(r"\w+", names) or "hovedtariff" in names
 
 
 def _law_prefix(doc: LoadedDocument) -> str | None:
@@ -209,46 +218,13 @@ def _law_prefix(doc: LoadedDocument) -> str | None:
         or "arbeidsmiljølov" in _first_line(doc.text)
     ):
         return None
-    return doc.info.short_name or doc.info.title or "Loven"
+    prefix = label_prefix(doc.info.short_name, doc.info.title or "Loven")
+    return None if prefix == "aml." else prefix
 
 
 def _first_line(text: str) -> str:
     stripped = text.lstrip()
     return stripped.split("\n", 1)[0].lower() if stripped else ""
-
-
-def is_generic_heading(line: str) -> bool:
-    """True for a short standalone line that reads as a section heading (see module docs)."""
-    text = line.strip()
-    if not text or "\n" in text or len(text) > 90:
-        return False
-    words = text.split()
-    if len(words) > 12:
-        return False
-    first = text[0]
-    if not (first.isupper() or first.isdigit() or first == "§"):
-        return False
-    if text.endswith((".", "?", "!", ",", ";", "-", "–", "/", "(", "…")):
-        return False
-    if text.endswith(":") and len(words) > 3:
-        return False
-    if " | " in text or _URL_RE.search(text) or _COMPANY_RE.search(text.rstrip(":")):
-        return False
-    if not re.search(r"[A-Za-zÆØÅæøå]{3,}", text):
-        return False
-    if re.match(r"(?:jf|se|ref)\b", text, re.IGNORECASE):
-        return False
-    return not (_LEDD_RE.match(text) or _BULLET_RE.match(text) or re.match(r"^[a-zæøå]\.\s", text))
-
-
-def _norm_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().rstrip(":").strip()).lower()
-
-
-def _heading_text(text: str) -> str:
-    md = _MD_RE.match(text)
-    body = md.group(2) if md else text
-    return re.sub(r"\s+", " ", body.strip()).rstrip(":").strip()
 
 
 def _provision_key(label: str, chapter: int | None) -> tuple[int, ...]:
@@ -294,8 +270,22 @@ class _Parser:
             u.kind == "para" and i + 1 < len(units) and is_generic_heading(u.text)
             for i, u in enumerate(units)
         ]
+        # A document of its own (a kompetanseplan, a local agreement) numbers its own sections.
+        self.local_prefix = (
+            label_prefix(doc.info.short_name, doc.info.title) if self.context == "other" else None
+        )
+        self.local_flags: list[LocalHeading | None] = [None] * len(units)
+        if self.local_prefix is not None:
+            self.local_flags, listed = local_heading_flags(
+                [
+                    u.text if u.kind != "item" and "\n" not in u.text and i + 1 < len(units) else None
+                    for i, u in enumerate(units)
+                ]
+            )
+            for i in listed:  # list numbering is body text
+                self.heading_flags[i] = False
         self.counts = Counter(
-            _norm_title(u.text) for u, flag in zip(units, self.heading_flags, strict=True) if flag
+            norm_title(u.text) for u, flag in zip(units, self.heading_flags, strict=True) if flag
         )
         self.blocks: list[Block] = []
         self.guide_path: list[tuple[int, str]] = []  # (level, heading) of generic headings
@@ -313,18 +303,25 @@ class _Parser:
         return self.provisions[-1].label if self.provisions else None
 
     def ref_context(self) -> Context:
-        if not self.provisions:
+        if not self.provisions or self.provisions[-1].local:
             return self.context
         return "law" if self.provisions[-1].law else "hta"
 
     def refs(self, body: str, own: str | None) -> tuple[str, ...]:
         labels: list[str] = []
-        for ref in find_references(body, context=self.ref_context()):
+        found = find_references(body, context=self.ref_context())
+        for ref in found:
             label = ref.label
             if self.law_prefix and label.startswith("aml. ") and not _AML_NAMED_RE.search(ref.raw):
                 label = f"{self.law_prefix} {label[5:]}"  # a bare "§ 17-2" in another law is that law's
             if label != own and label not in labels:
                 labels.append(label)
+        if self.local_prefix is not None:  # "jf. pkt. 3": the document's own section
+            taken = [(ref.start, ref.end) for ref in found]
+            for kind, number, _ in local_references(body, taken):
+                label = LocalHeading(number, kind, "").label(self.local_prefix)
+                if label != own and label not in labels:
+                    labels.append(label)
         return tuple(labels)
 
     def close_provisions(self) -> None:
@@ -352,7 +349,7 @@ class _Parser:
     # -- handlers
 
     def open_provision(self, label: str, unit: _Unit) -> None:
-        title = _heading_text(unit.text)
+        title = heading_text(unit.text)
         law = label.startswith("aml. ")
         if law and self.law_prefix:
             label = f"{self.law_prefix} {label[5:]}"
@@ -372,9 +369,37 @@ class _Parser:
         self.ledd_block = None
         self.emit("provision_heading", unit.start, unit.end, self.path(), label)
 
+    def open_local(self, heading: LocalHeading, unit: _Unit) -> None:
+        assert self.local_prefix is not None
+        md = _MD_RE.match(unit.text)
+        level = len(md.group(1)) if md else 0
+        key = heading.key
+        while self.provisions and not (
+            self.provisions[-1].local and _is_parent(self.provisions[-1].key, key)
+        ):
+            self.provisions.pop()
+        if not self.provisions:
+            while level and self.guide_path and self.guide_path[-1][0] >= level:
+                self.guide_path.pop()
+        label = heading.label(self.local_prefix)
+        title = heading_text(unit.text)
+        self.provisions.append(_Open(label, title, key, quoted=False, local=True, md_level=level))
+        self.in_merknad = False
+        self.ledd_block = None
+        self.emit("provision_heading", unit.start, unit.end, self.path(), label)
+
+    def stays_inside(self, unit: _Unit, level: int) -> bool:
+        """A sub-heading that belongs to the open provision (not a new section of the document)."""
+        if not self.provisions:
+            return False
+        md = _MD_RE.match(unit.text)
+        if self.provisions[-1].local:
+            return level > self.provisions[-1].md_level if md else not division_heading(unit.text)
+        return self.context in ("hta", "law") and not md and not division_heading(unit.text)
+
     def open_heading(self, unit: _Unit, level: int) -> None:
-        title = _heading_text(unit.text)
-        if self.context in ("hta", "law") and self.provisions and not _MD_RE.match(unit.text):
+        title = heading_text(unit.text)
+        if self.stays_inside(unit, level):
             # A plain sub-heading inside the agreement or the law stays inside the provision.
             self.ledd_block = None
             self.emit("heading", unit.start, unit.end, (*self.path(), title), self.label())
@@ -433,14 +458,31 @@ class _Parser:
                 self.in_merknad = True
                 self.ledd_block = None
                 self.emit("merknad", unit.start, unit.end, (*self.path(), "Merknad"), self.label())
+            elif self.local_flags[index] is not None:
+                local = self.local_flags[index]
+                assert local is not None
+                self.open_local(local, unit)
             elif md is not None:
                 self.open_heading(unit, len(md.group(1)))
+            elif self.heading_flags[index] and self.context != "hta" and division_heading(unit.text):
+                self.open_heading(unit, 1)
             elif self.heading_flags[index]:
-                self.open_heading(unit, 2 if self.counts[_norm_title(unit.text)] >= 2 else 1)
+                self.open_heading(unit, 2 if self.counts[norm_title(unit.text)] >= 2 else 1)
             else:
                 self.body(unit)
             index += 1
-        return self.blocks
+        return self._known_local_references()
+
+    def _known_local_references(self) -> list[Block]:
+        """Drop references to own sections the document does not have ("pkt. 9" in a plan of 5)."""
+        if self.local_prefix is None:
+            return self.blocks
+        own = f"{self.local_prefix} "
+        known = {b.provision for b in self.blocks if b.provision}
+        return [
+            replace(b, references=tuple(r for r in b.references if not r.startswith(own) or r in known))
+            for b in self.blocks
+        ]
 
 
 def _is_parent(parent: tuple[int, ...], child: tuple[int, ...]) -> bool:

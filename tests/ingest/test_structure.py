@@ -257,8 +257,12 @@ def test_other_documents_do_not_invent_hta_labels() -> None:
     doc = make_doc([(None, text)], "other", "Plan")
     assert document_context(doc) == "other"
     blocks = parse_structure(doc)
-    assert all(b.provision is None for b in blocks)
-    assert [b.kind for b in blocks] == ["heading", "heading", "paragraph"]
+    # Its own numbered section, labelled with its own name: never an HTA point.
+    assert [(b.kind, b.provision) for b in blocks] == [
+        ("heading", None),
+        ("provision_heading", "Plan pkt. 3.2"),
+        ("paragraph", "Plan pkt. 3.2"),
+    ]
 
 
 def test_other_documents_are_sniffed() -> None:
