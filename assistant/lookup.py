@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.models import ProvisionView
+from assistant.resolve import resolve
+from core.errors import AmbiguousReferenceError
 from core.models import Chunk
 from core.provisions import parse_query_references
 from core.text import fold
@@ -93,44 +95,22 @@ def section_view(title: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
 
 
 def lookup(ref: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
-    """Resolve ``ref`` in any common form ("HTA 14.2", "pkt. 4.2.4", "§ 12-11", an exact label,
-    or a guide section title) to its view; None when nothing matches."""
+    """Resolve ``ref`` in any common form to its view: "HTA 14.2", "pkt. 4.2.4", "§ 12-11", an exact
+    label, a document's own name and number ("Hovedavtalen § 3-5", "HA 3-5", "hovedavtalen del B
+    § 3-5", "kompetanseplanen punkt 3"), or a guide section title. Returns None when nothing matches.
+
+    Raises :class:`AmbiguousReferenceError` (listing the candidates) when the reference matches
+    provisions in more than one document and names none of them.
+    """
     ref = ref.strip()
     if not ref:
         return None
-    labels = [ref, *parse_query_references(ref)]
-    for label in labels:
-        view = provision_view(label, chunks)
-        if view is not None:
-            return view
-    named = _named_law_provision(ref, chunks)
-    if named is not None:
-        return provision_view(named, chunks)
+    labels = resolve(ref, chunks)
+    if len(labels) > 1:
+        raise AmbiguousReferenceError(ref, labels)
+    if labels:
+        return provision_view(labels[0], chunks)
     return section_view(ref, chunks)
-
-
-_NAMED_NUMBER = re.compile(r"(?<![\w.\-])(\d{1,2})\s?[-‐–]\s?(\d{1,2})(?![\w\-])")
-
-
-def _named_law_provision(ref: str, chunks: Sequence[Chunk]) -> str | None:
-    """The label of a "§ 3-5"-style provision in a document the reference names ("HA 3-5",
-    "Hovedavtalen § 3-5"); None when no document or more than one matches (never a guess)."""
-    match = _NAMED_NUMBER.search(ref)
-    if match is None:
-        return None
-    suffix = f"§ {match.group(1)}-{match.group(2)}"
-    words = set(re.findall(r"\w+", fold(ref)))
-    found: set[str] = set()
-    for c in chunks:
-        label = c.provision
-        if not label or not label.endswith(suffix):
-            continue
-        prefix = fold(label[: -len(suffix)].strip().rstrip("."))
-        names = {prefix, *re.findall(r"\w+", fold(c.document))}
-        shared = {w for w in words & names if not w.isdigit() and len(w) > 2}
-        if prefix and (prefix in words or shared):
-            found.add(label)
-    return found.pop() if len(found) == 1 else None
 
 
 def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:

@@ -145,7 +145,7 @@ _HTA_PARA_RE = re.compile(r"(?<![\w§])§\s*(?P<num>\d{1,2})(?![\d\-‐–])")
 # Hovedavtalen, named ("Hovedavtalen del B § 3-5", "HA § 3-5", "HA 3-5"): its labels are "HA § n-m".
 _HA_REF_RE = re.compile(
     rf"(?:\bHA\b|\b[Hh]ovedavtalens?\b)\s*,?\s*(?:del\s+[A-E]\s*,?\s*)?(?:{_PARA_WORD}\s*)?"
-    rf"(?P<num>{_LAWNUM}){_LETTER.format(name='letter')}",
+    rf"(?P<num>{_LAWNUM})(?![-‐–]){_LETTER.format(name='letter')}",
 )
 _ITEM_SPLIT_RE = re.compile(rf"(?P<kap>{_KAP}\s*)?(?P<pkt>{_PKT}\s*)?(?P<num>{_POINT}|{_INT})")
 _LAW_ITEM_RE = re.compile(rf"(?P<num>{_LAWNUM})(?:\s(?P<letter>[a-h])(?![\wæøå]))?")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from assistant.lookup import lookup
+from core.errors import AmbiguousReferenceError
 from core.models import Chunk
 
 pytestmark = pytest.mark.unit
 
 
-def chunk(label: str, document: str, short: str, text: str, pos: int) -> Chunk:
+def chunk(
+    label: str | None, document: str, short: str, text: str, pos: int, path: tuple[str, ...] = ()
+) -> Chunk:
     return Chunk(
         chunk_id=f"c{pos}",
         doc_id=short.lower(),
@@ -18,7 +21,7 @@ def chunk(label: str, document: str, short: str, text: str, pos: int) -> Chunk:
         short_name=short,
         kind="agreement",
         text=text,
-        section_path=(short,),
+        section_path=path or (short,),
         provision=label,
         heading=None,
         chunk_type="provision",
@@ -32,16 +35,56 @@ def chunk(label: str, document: str, short: str, text: str, pos: int) -> Chunk:
 
 
 CHUNKS = [
-    chunk("HA § 3-5", "Hovedavtalen", "HA", "Tillitsvalgte får fri med lønn.", 0),
-    chunk("Særavtalen § 3-5", "Særavtale om reiser", "Særavtalen", "Reiseutgifter dekkes.", 1),
+    chunk(
+        "HA § 3-5", "Hovedavtalen", "HA", "Tillitsvalgte får fri med lønn.", 0, ("HA", "Del B Tillitsvalgte")
+    ),
+    chunk("HA § 1-3", "Hovedavtalen", "HA", "Formålet er samarbeid.", 1, ("HA", "Del A Alminnelig")),
+    chunk("Særavtalen § 3-5", "Særavtale om reiser", "Særavtalen", "Reiseutgifter dekkes.", 2),
+    chunk("Kompetanseplan pkt. 3", "Kompetanseplan for Ørsta", "Kompetanseplan", "Stipend på inntil.", 3),
+    chunk("Kompetanseplan pkt. 3.1", "Kompetanseplan for Ørsta", "Kompetanseplan", "Søknad om stipend.", 4),
+    chunk("HTA kap. 1 pkt. 14.1", "Hovedtariffavtalen", "HTA", "Velferdspermisjon.", 5),
+    chunk("Lønnspolitikk pkt. 14.1", "Lønnspolitikk for Ørsta", "Lønnspolitikk", "Lønnsprinsipper.", 6),
 ]
 
 
-@pytest.mark.parametrize("ref", ["Hovedavtalen § 3-5", "HA 3-5", "hovedavtalen del B § 3-5", "HA § 3-5"])
-def test_named_forms_find_the_provision(ref: str) -> None:
+@pytest.mark.parametrize(
+    ("ref", "label"),
+    [
+        ("Hovedavtalen § 3-5", "HA § 3-5"),
+        ("HA 3-5", "HA § 3-5"),
+        ("hovedavtalen del B § 3-5", "HA § 3-5"),
+        ("HA § 3-5", "HA § 3-5"),
+        ("ha § 3-5", "HA § 3-5"),
+        ("hovedavtalens § 1-3", "HA § 1-3"),
+        ("særavtalen 3-5", "Særavtalen § 3-5"),
+        ("kompetanseplanen punkt 3", "Kompetanseplan pkt. 3"),
+        ("Kompetanseplan pkt. 3.1", "Kompetanseplan pkt. 3.1"),
+        ("kompetanseplan 3.1", "Kompetanseplan pkt. 3.1"),
+        ("HTA 14.1", "HTA kap. 1 pkt. 14.1"),
+        ("hovedtariffavtalen pkt. 14.1", "HTA kap. 1 pkt. 14.1"),
+        ("lønnspolitikken punkt 14.1", "Lønnspolitikk pkt. 14.1"),
+    ],
+)
+def test_named_forms_find_the_provision(ref: str, label: str) -> None:
     view = lookup(ref, CHUNKS)
-    assert view is not None and view.label == "HA § 3-5"
+    assert view is not None and view.label == label
 
 
-def test_an_unnamed_number_in_two_documents_is_not_guessed() -> None:
-    assert lookup("3-5", CHUNKS) is None
+@pytest.mark.parametrize(
+    ("ref", "candidates"),
+    [
+        ("3-5", ("HA § 3-5", "Særavtalen § 3-5")),
+        ("§ 3-5", ("HA § 3-5", "Særavtalen § 3-5")),
+        ("14.1", ("HTA kap. 1 pkt. 14.1", "Lønnspolitikk pkt. 14.1")),
+    ],
+)
+def test_a_number_in_two_documents_lists_the_candidates(ref: str, candidates: tuple[str, ...]) -> None:
+    with pytest.raises(AmbiguousReferenceError) as raised:
+        lookup(ref, CHUNKS)
+    assert raised.value.candidates == candidates
+    assert all(f"«{c}»" in raised.value.message for c in candidates)
+
+
+@pytest.mark.parametrize("ref", ["Hovedavtalen § 4-1", "kompetanseplanen punkt 7", "HA 3-5-7"])
+def test_a_named_document_without_that_number_finds_nothing(ref: str) -> None:
+    assert lookup(ref, CHUNKS) is None
