@@ -67,16 +67,12 @@ def make_ha_pdf(path: Path) -> Path:
 
 
 FULL_HTA_TITLE = "Hovedtariffavtalen i KS 2024–2026 (syntetisk fullversjon)"
-# label -> first page
+# label -> first page ("Kapittel 1" and "§ 14" have no body: their headings open 14.1's chunk)
 FULL_HTA_PROVISIONS = {
-    "HTA kap. 1": 1,
-    "HTA kap. 1 § 14": 1,
     "HTA kap. 1 pkt. 14.1": 1,
     "HTA kap. 1 pkt. 14.2": 1,
     "HTA kap. 1 pkt. 14.3": 2,
-    "HTA kap. 3": 2,
     "HTA kap. 3 pkt. 3.3": 2,
-    "HTA kap. 4": 3,
     "HTA kap. 4 pkt. 4.2": 3,
 }
 
