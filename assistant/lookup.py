@@ -116,7 +116,8 @@ def lookup(ref: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
 def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:
     """Every provision, then every guide section, optionally filtered by ``query``.
 
-    The filter matches a provision named in ``query`` exactly, or the words of
+    The filter matches a provision named in ``query`` (any form :func:`lookup` takes; an ambiguous
+    number lists every candidate), or the words of
     ``query`` in the label, title or text (case-insensitive).
     """
     labels: list[str] = []
@@ -132,7 +133,7 @@ def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:
     q = fold(query).strip()
     if not q:
         return views
-    named = set(parse_query_references(query))
+    named = set(parse_query_references(query)) | set(resolve(query, chunks))
     terms = q.split()
     return [
         v for v in views if v.label in named or all(t in fold(f"{v.label} {v.title} {v.text}") for t in terms)

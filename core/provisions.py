@@ -7,6 +7,9 @@ Labels (the one spelling used everywhere: chunk metadata, exact lookup, citation
 - HTA kap. 1 paragraph (``§ 14 Permisjoner`` in the agreement): ``"HTA kap. 1 § 14"``
 - Law (arbeidsmiljøloven): ``"aml. § 12-11"``, ``"aml. § 14-4 a"`` (a ledd is never part of a label;
   see :func:`ledd_in_query`).
+- Hovedavtalen: ``"HA § 3-5"``, also when named "Hovedavtalen (del B) § 3-5" or "HA 3-5".
+- Other documents (labelled at ingest, see ``ingest/structure.py``): their label prefix and number,
+  ``"Opplæringslova § 12-1"``, ``"Kompetanseplan pkt. 3"``.
 
 Chapter inference for an HTA point without an explicit chapter: first number 1
 and 3..7 -> that chapter; first number >= 8 (14.2, 10.2) -> kap. 1 (whose
@@ -305,7 +308,8 @@ def parse_query_references(question: str) -> list[str]:
     Takes any common form: "HTA 14.2", "pkt. 4.2.4", "punkt 3.3", "kap 3.2",
     "hva står i 4.2.4", "§ 12-11", "§12-11", "aml 12-11", "paragraf 12-11",
     "arbeidsmiljøloven 12-11", "12-11" (a bare hyphenated number is the law),
-    "HTA kap. 1 pkt. 14.2", "HTA kap. 5". Years, dates, money, percentages and
+    "HTA kap. 1 pkt. 14.2", "HTA kap. 5", "Hovedavtalen § 3-5" / "HA 3-5" ("HA § 3-5").
+    Years, dates, money, percentages and
     "10-faktor" give nothing. Never raises.
     """
     found: list[tuple[int, str]] = []

@@ -9,16 +9,20 @@ bullet line ("• ", "- ", "* "), a ledd "(2)" and a provision heading line alwa
 start a unit of their own. Consecutive bullet units form one list block.
 
 Document context. ``guide`` for the KS guide, ``hta`` for an agreement that is
-the Hovedtariffavtale (named so in title/short name or near the start; another
-agreement such as Hovedavtalen is ``other``), ``law`` for a law. Provisions of a
-law other than arbeidsmiljøloven are labelled with its short name
-("Opplæringslova § 12-1"), never "aml."; so are its bare "§ N-N" references. A
+the Hovedtariffavtale (named so in title/short name, or near the start when it has
+no "§ N-N" headings), ``law`` for a law and for an agreement numbered like one
+(Hovedavtalen, "§ 3-5"). Provisions of a law-like document other than
+arbeidsmiljøloven are labelled with its label prefix (:func:`core.doc_names.label_prefix`:
+"HA § 3-5", "Opplæringslova § 12-1"), never "aml."; so are its bare "§ N-N" references. A
 document of kind ``other`` is sniffed: "Hovedtariffavtalen" near
 the start plus two "Kapittel N" lines and three numbered headings ("3.4.2 ...",
 "§ 14 ...") make it ``hta``, two "§ N-N" heading lines ``law``,
-anything else stays ``other`` (where only explicitly anchored headings such as
-"HTA kap. 3.2 Lokal lønnspolitikk" are provisions, so a municipality's "3.2 Mål"
-never becomes an HTA label).
+anything else stays ``other``: there explicitly anchored headings such as
+"HTA kap. 3.2 Lokal lønnspolitikk" are HTA provisions, and the document's own
+numbered sections ("3 Stipend", "3.2 Mål", "§ 2 Virkeområde"; see
+:mod:`ingest.headings`) are its own provisions ("Kompetanseplan pkt. 3.2"), never
+HTA labels. Their bare references ("jf. pkt. 3", "se § 2") point to the document's
+own sections and are kept when the section exists.
 
 Headings. A provision heading is what :func:`core.provisions.heading_provision`
 accepts (in a guide with its own numbered outline - a "1 ..."/"2.1 ..." heading -
@@ -31,7 +35,9 @@ count; otherwise 1, or 2 for a title that recurs in the document ("Til
 refleksjon"), which then nests under the current level-1 heading.
 
 Provisions. In ``hta``/``law`` text a provision runs until the next provision
-heading or markdown heading; HTA provisions nest by number (Kapittel 1 > § 14 >
+heading, markdown heading or division ("Del B", "Kapittel 2" outside the HTA);
+an own numbered section nests by number ("2" > "2.1") and keeps unnumbered
+sub-headings of a deeper markdown level; HTA provisions nest by number (Kapittel 1 > § 14 >
 14.2), law ledd "(1)".."(n)" become sub-blocks (path ``(..., "§ 12-11. ...",
 "(3)")``) that keep their letter items "a."/"b." and "[...]" lines. A
 "Merknad" line and the text after it belong to the provision (kind

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lookup import lookup
+from assistant.lookup import all_views, lookup
 from core.errors import AmbiguousReferenceError
 from core.models import Chunk
 
@@ -88,3 +88,8 @@ def test_a_number_in_two_documents_lists_the_candidates(ref: str, candidates: tu
 @pytest.mark.parametrize("ref", ["Hovedavtalen § 4-1", "kompetanseplanen punkt 7", "HA 3-5-7"])
 def test_a_named_document_without_that_number_finds_nothing(ref: str) -> None:
     assert lookup(ref, CHUNKS) is None
+
+
+def test_the_provision_search_takes_the_same_forms() -> None:
+    assert [v.label for v in all_views(CHUNKS, "kompetanseplanen punkt 3")] == ["Kompetanseplan pkt. 3"]
+    assert {v.label for v in all_views(CHUNKS, "3-5")} == {"HA § 3-5", "Særavtalen § 3-5"}
