@@ -1,5 +1,6 @@
-"""Heading lines: generic section headings, divisions ("Del B", "Kapittel 2") and a document's own
-numbered sections ("3 Stipend", "1.2 Mål", "§ 2 Virkeområde").
+"""Units and heading lines: a document text cut into paragraphs, items and markdown headings
+(:func:`split_units`); generic section headings, divisions ("Del B", "Kapittel 2") and a
+document's own numbered sections ("3 Stipend", "1.2 Mål", "§ 2 Virkeområde").
 
 Used by :mod:`ingest.structure`. The HTA's and the laws' provision headings are recognised by
 :func:`core.provisions.heading_provision`; this module covers what the documents users add bring
@@ -17,9 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
+
+from core.provisions import heading_provision
 
 __all__ = [
     "LocalHeading",
+    "Unit",
     "division_heading",
     "heading_text",
     "is_generic_heading",
@@ -27,6 +32,7 @@ __all__ = [
     "local_heading_flags",
     "local_references",
     "norm_title",
+    "split_units",
 ]
 
 _MD_RE = re.compile(r"^(#{1,6})\s+(\S.*)$")
@@ -44,6 +50,62 @@ _LOCAL_RE = re.compile(
 _LOCAL_REF_RE = re.compile(
     r"(?:\b(?:pkt\.?|punkt(?:ene|et)?)\s*|§\s*)(?P<num>[1-9]\d?(?:\.[1-9]\d?){0,3})(?![\d\-‐–]|\.\d)"
 )
+
+
+@dataclass
+class Unit:
+    """A paragraph, list item or markdown heading line: ``text[start:end]`` of the document."""
+
+    kind: Literal["para", "item", "md"]
+    start: int
+    end: int
+    text: str = ""
+
+
+def split_units(text: str) -> list[Unit]:
+    """Cut a document text into units: a paragraph is a run of non-empty lines; a markdown heading,
+    a bullet line, a ledd "(2)" and a provision heading line always start a unit of their own."""
+    units: list[Unit] = []
+    current: Unit | None = None
+    prev_end = 0
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group(0)
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(line) - len(line.lstrip()))
+        end = start + len(stripped)
+        new_segment = text.count("\n", prev_end, start) >= 2  # a blank line between
+        prev_end = end
+        if _MD_RE.match(stripped):
+            if current:
+                units.append(current)
+            units.append(Unit("md", start, end))
+            current = None
+            continue
+        if _BULLET_RE.match(stripped):
+            if current:
+                units.append(current)
+            current = Unit("item", start, end)
+            continue
+        starts_unit = (
+            new_segment
+            or current is None
+            or bool(_LEDD_RE.match(stripped))
+            or heading_provision(stripped, "hta") is not None
+        )
+        if starts_unit:
+            if current:
+                units.append(current)
+            current = Unit("para", start, end)
+        else:
+            assert current is not None
+            current.end = end
+    if current:
+        units.append(current)
+    for unit in units:
+        unit.text = text[unit.start : unit.end]
+    return units
 
 
 def is_generic_heading(line: str) -> bool:

@@ -8,21 +8,13 @@ Units. A paragraph is a run of non-empty lines; a markdown heading line, a
 bullet line ("• ", "- ", "* "), a ledd "(2)" and a provision heading line always
 start a unit of their own. Consecutive bullet units form one list block.
 
-Document context. ``guide`` for the KS guide, ``hta`` for an agreement that is
-the Hovedtariffavtale (named so in title/short name, or near the start when it has
-no "§ N-N" headings), ``law`` for a law and for an agreement numbered like one
-(Hovedavtalen, "§ 3-5"). Provisions of a law-like document other than
-arbeidsmiljøloven are labelled with its label prefix (:func:`core.doc_names.label_prefix`:
-"HA § 3-5", "Opplæringslova § 12-1"), never "aml."; so are its bare "§ N-N" references. A
-document of kind ``other`` is sniffed: "Hovedtariffavtalen" near
-the start plus two "Kapittel N" lines and three numbered headings ("3.4.2 ...",
-"§ 14 ...") make it ``hta``, two "§ N-N" heading lines ``law``,
-anything else stays ``other``: there explicitly anchored headings such as
-"HTA kap. 3.2 Lokal lønnspolitikk" are HTA provisions, and the document's own
-numbered sections ("3 Stipend", "3.2 Mål", "§ 2 Virkeområde"; see
-:mod:`ingest.headings`) are its own provisions ("Kompetanseplan pkt. 3.2"), never
-HTA labels. Their bare references ("jf. pkt. 3", "se § 2") point to the document's
-own sections and are kept when the section exists.
+Document context: see :mod:`ingest.doc_context` (``guide``, ``hta``, ``law``,
+``other``). In ``other`` documents explicitly anchored headings such as "HTA kap.
+3.2 Lokal lønnspolitikk" are HTA provisions, and the document's own numbered
+sections ("3 Stipend", "3.2 Mål", "§ 2 Virkeområde"; see :mod:`ingest.headings`)
+are its own provisions ("Kompetanseplan pkt. 3.2"), never HTA labels. Their bare
+references ("jf. pkt. 3", "se § 2") point to the document's own sections and are
+kept when the section exists.
 
 Headings. A provision heading is what :func:`core.provisions.heading_provision`
 accepts (in a guide with its own numbered outline - a "1 ..."/"2.1 ..." heading -
@@ -62,21 +54,23 @@ from typing import Literal
 from core.doc_names import label_prefix
 from core.models import LoadedDocument
 from core.provisions import Context, find_references, heading_provision
+from ingest.doc_context import document_context, law_prefix
 from ingest.headings import (
     LocalHeading,
+    Unit,
     division_heading,
     heading_text,
     is_generic_heading,
     local_heading_flags,
     local_references,
     norm_title,
+    split_units,
 )
 
 __all__ = ["Block", "BlockKind", "document_context", "is_generic_heading", "parse_structure"]
 
 BlockKind = Literal["heading", "provision_heading", "paragraph", "list", "merknad"]
 
-_BULLET_RE = re.compile(r"^(?:[•*▪●◦]|-(?=\s))\s*\S")
 _MD_RE = re.compile(r"^(#{1,6})\s+(\S.*)$")
 _LEDD_RE = re.compile(r"^\((\d{1,2})\)\s")
 _MERKNAD_RE = re.compile(
@@ -87,13 +81,8 @@ _OPENER_RE = re.compile(
     r"^(?:Også\b|Det er også\b|Det finnes også\b|Veilederen\b|Denne veilederen\b|Se også\b|Les mer\b)"
 )
 _ANCHORED_HTA_RE = re.compile(r"^(?:HTA|[Hh]ove[dr]tariffavtal)")
-_CHAPTER_LINE_RE = re.compile(r"^(?:#{1,6}\s+)?Kapittel\s+\d{1,2}\b", re.MULTILINE)
-_POINT_HEADING_LINE_RE = re.compile(
-    r"^(?:#{1,6}\s+)?(?:§\s*\d{1,2}|\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+[A-ZÆØÅ]", re.MULTILINE
-)
 _OWN_OUTLINE_RE = re.compile(r"^(?:#{1,6}\s+)?[12](?:\.\d{1,2}){0,3}\.?\s+[A-ZÆØÅ][^\n]{0,80}$", re.MULTILINE)
 _AML_NAMED_RE = re.compile(r"aml|arbeidsmiljø", re.IGNORECASE)
-_LAW_HEADING_LINE_RE = re.compile(r"^(?:#{1,6}\s+)?§\s*\d{1,2}\s?-\s?\d{1,2}", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -115,14 +104,6 @@ class Block:
 
 
 @dataclass
-class _Unit:
-    kind: Literal["para", "item", "md"]
-    start: int
-    end: int
-    text: str = ""
-
-
-@dataclass
 class _Open:
     """An open provision: its label, heading text, nesting key and reference context."""
 
@@ -135,102 +116,7 @@ class _Open:
     md_level: int = 0  # markdown level of a local section's heading (0: a plain line)
 
 
-# --------------------------------------------------------------------------- units
-
-
-def _units(text: str) -> list[_Unit]:
-    units: list[_Unit] = []
-    current: _Unit | None = None
-    prev_end = 0
-    for match in re.finditer(r"[^\n]+", text):
-        line = match.group(0)
-        stripped = line.strip()
-        if not stripped:
-            continue
-        start = match.start() + (len(line) - len(line.lstrip()))
-        end = start + len(stripped)
-        new_segment = text.count("\n", prev_end, start) >= 2  # a blank line between
-        prev_end = end
-        if _MD_RE.match(stripped):
-            if current:
-                units.append(current)
-            units.append(_Unit("md", start, end))
-            current = None
-            continue
-        if _BULLET_RE.match(stripped):
-            if current:
-                units.append(current)
-            current = _Unit("item", start, end)
-            continue
-        starts_unit = (
-            new_segment
-            or current is None
-            or bool(_LEDD_RE.match(stripped))
-            or heading_provision(stripped, "hta") is not None
-        )
-        if starts_unit:
-            if current:
-                units.append(current)
-            current = _Unit("para", start, end)
-        else:
-            assert current is not None
-            current.end = end
-    if current:
-        units.append(current)
-    for unit in units:
-        unit.text = text[unit.start : unit.end]
-    return units
-
-
 # --------------------------------------------------------------------------- classification
-
-
-def document_context(doc: LoadedDocument) -> Context:
-    """The reference context of a document: from its kind, or sniffed for kind "other"."""
-    kind = doc.info.kind
-    if kind == "guide":
-        return "guide"
-    if kind == "agreement":
-        if _names_hta(doc):
-            return "hta"
-        # Hovedavtalen and similar agreements number their provisions like a law ("§ 3-5").
-        if _LAW_HEADING_LINE_RE.search(doc.text):
-            return "law"
-        named_ha = label_prefix(doc.info.short_name, doc.info.title) == "HA"
-        return "hta" if not named_ha and "hovedtariffavtal" in doc.text[:3000].lower() else "other"
-    if kind == "law":
-        return "law"
-    text = doc.text
-    points = len(_POINT_HEADING_LINE_RE.findall(text))
-    if len(_CHAPTER_LINE_RE.findall(text)) >= 2 and points >= 3 and "hovedtariffavtal" in text[:3000].lower():
-        return "hta"
-    if len(_LAW_HEADING_LINE_RE.findall(text)) >= 2:
-        return "law"
-    return "other"
-
-
-def _names_hta(doc: LoadedDocument) -> bool:
-    """True when the agreement is the Hovedtariffavtale (not Hovedavtalen or a særavtale)."""
-    names = f"{doc.info.title} {doc.info.short_name}".lower()
-    return "hta" in re.findall(r"\w+", names) or "hovedtariff" in names
-
-
-def _law_prefix(doc: LoadedDocument) -> str | None:
-    """None for arbeidsmiljøloven (labels "aml. § ..."), else the law's name for its labels."""
-    names = f"{doc.info.title} {doc.info.short_name}".lower()
-    if (
-        "arbeidsmiljø" in names
-        or "aml" in re.findall(r"\w+", names)
-        or "arbeidsmiljølov" in _first_line(doc.text)
-    ):
-        return None
-    prefix = label_prefix(doc.info.short_name, doc.info.title or "Loven")
-    return None if prefix == "aml." else prefix
-
-
-def _first_line(text: str) -> str:
-    stripped = text.lstrip()
-    return stripped.split("\n", 1)[0].lower() if stripped else ""
 
 
 def _provision_key(label: str, chapter: int | None) -> tuple[int, ...]:
@@ -263,9 +149,9 @@ class _Parser:
     def __init__(self, doc: LoadedDocument) -> None:
         self.text = doc.text
         self.context = document_context(doc)
-        self.units = _units(self.text)
+        self.units = split_units(self.text)
         name = doc.info.short_name or doc.info.title or "Lov"
-        self.law_prefix = _law_prefix(doc) if self.context == "law" else None
+        self.law_prefix = law_prefix(doc) if self.context == "law" else None
         # A guide with its own numbered outline ("1 Innledning", "2.1 Mål") keeps its numbers;
         # only explicitly anchored headings ("HTA kap. 3.2 ...") are HTA provisions there.
         own_outline = self.context == "guide" and bool(_OWN_OUTLINE_RE.search(self.text))
@@ -354,7 +240,7 @@ class _Parser:
 
     # -- handlers
 
-    def open_provision(self, label: str, unit: _Unit) -> None:
+    def open_provision(self, label: str, unit: Unit) -> None:
         title = heading_text(unit.text)
         law = label.startswith("aml. ")
         if law and self.law_prefix:
@@ -375,7 +261,7 @@ class _Parser:
         self.ledd_block = None
         self.emit("provision_heading", unit.start, unit.end, self.path(), label)
 
-    def open_local(self, heading: LocalHeading, unit: _Unit) -> None:
+    def open_local(self, heading: LocalHeading, unit: Unit) -> None:
         assert self.local_prefix is not None
         md = _MD_RE.match(unit.text)
         level = len(md.group(1)) if md else 0
@@ -394,7 +280,7 @@ class _Parser:
         self.ledd_block = None
         self.emit("provision_heading", unit.start, unit.end, self.path(), label)
 
-    def stays_inside(self, unit: _Unit, level: int) -> bool:
+    def stays_inside(self, unit: Unit, level: int) -> bool:
         """A sub-heading that belongs to the open provision (not a new section of the document)."""
         if not self.provisions:
             return False
@@ -403,7 +289,7 @@ class _Parser:
             return level > self.provisions[-1].md_level if md else not division_heading(unit.text)
         return self.context in ("hta", "law") and not md and not division_heading(unit.text)
 
-    def open_heading(self, unit: _Unit, level: int) -> None:
+    def open_heading(self, unit: Unit, level: int) -> None:
         title = heading_text(unit.text)
         if self.stays_inside(unit, level):
             # A plain sub-heading inside the agreement or the law stays inside the provision.
@@ -419,7 +305,7 @@ class _Parser:
         self.guide_path.append((level, title))
         self.emit("heading", unit.start, unit.end, self.path(), None)
 
-    def body(self, unit: _Unit) -> None:
+    def body(self, unit: Unit) -> None:
         self.maybe_end_quote(unit.text)
         label = self.label()
         if label is not None and self.provisions[-1].law:
