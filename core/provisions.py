@@ -1,5 +1,7 @@
 """Provision references in any common form -> normalised labels.
 
+(Over 400 lines on purpose: references, questions and headings share one label grammar, kept together.)
+
 Labels (the one spelling used everywhere: chunk metadata, exact lookup, citations):
 
 - HTA point: ``"HTA kap. 3 pkt. 3.2"``, ``"HTA kap. 1 pkt. 14.2"``, ``"HTA kap. 4 pkt. 4.2.4"``

@@ -61,6 +61,7 @@ from ingest.headings import (
     division_heading,
     heading_text,
     is_generic_heading,
+    local_heading,
     local_heading_flags,
     local_references,
     norm_title,
@@ -343,6 +344,8 @@ class _Parser:
                 continue
             single_line = "\n" not in unit.text
             prov = heading_provision(unit.text, self.heading_context, self.chapter) if single_line else None
+            if prov is None and single_line and self.context == "law":
+                prov = _plain_paragraph(unit.text)
             md = _MD_RE.match(unit.text) if unit.kind == "md" else None
             if prov is not None:
                 self.open_provision(prov[0], unit)
@@ -375,6 +378,14 @@ class _Parser:
             replace(b, references=tuple(r for r in b.references if not r.startswith(own) or r in known))
             for b in self.blocks
         ]
+
+
+def _plain_paragraph(line: str) -> tuple[str, str] | None:
+    """A "§ 11 Tittel" heading in a law-like document (labelled with its prefix like "§ 11-1")."""
+    heading = local_heading(line)
+    if heading is None or heading.kind != "§":
+        return None
+    return f"aml. § {heading.number}", heading.title
 
 
 def _is_parent(parent: tuple[int, ...], child: tuple[int, ...]) -> bool:

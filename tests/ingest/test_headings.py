@@ -126,3 +126,18 @@ def test_a_plan_keeps_unnumbered_sub_headings_inside_its_sections() -> None:
     by_text = {b.text: b.provision for b in blocks}
     assert by_text["Søk i tide."] == "Kompetanseplan pkt. 1"
     assert by_text["Skjema."] is None
+
+
+def test_plain_paragraphs_in_a_law_like_document() -> None:
+    text = (
+        "Forvaltningsloven\n\n§ 11 Veiledningsplikt\n\nForvaltningsorganene har veiledningsplikt.\n\n"
+        "§ 11-1 Særregel\n\nTekst om særregelen.\n\n§ 12 Klage\n\nVedtak kan påklages.\n"
+    )
+    doc = make_doc(text, "law", "Forvaltningsloven")
+    blocks = parse_structure(doc)
+    labels = {b.text: b.provision for b in blocks if b.kind == "paragraph"}
+    assert labels == {
+        "Forvaltningsorganene har veiledningsplikt.": "Forvaltningsloven § 11",
+        "Tekst om særregelen.": "Forvaltningsloven § 11-1",
+        "Vedtak kan påklages.": "Forvaltningsloven § 12",
+    }
