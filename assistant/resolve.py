@@ -24,7 +24,7 @@ from core.models import Chunk
 from core.provisions import parse_query_references
 from core.text import fold
 
-__all__ = ["resolve"]
+__all__ = ["named_in_question", "question_labels", "resolve"]
 
 _PREFIX_RE = re.compile(r"^(?P<prefix>.+?)\s(?:kap\.|pkt\.|§)\s")
 _LAW_NUM_RE = re.compile(r"(?<![\w.\-])(\d{1,2})\s?[-‐–]\s?(\d{1,2})(?:\s?([a-h]))?(?![\w\-])")
@@ -32,6 +32,8 @@ _PARA_RE = re.compile(r"§\s*(\d{1,2})(?![\d\-‐–])")
 _POINT_RE = re.compile(r"(?<![\w.\-/])(\d{1,2}(?:\.\d{1,2}){0,3})(?![\w\-]|[.,]\d)")
 _KAP_RE = re.compile(r"\b(?:kapittel|kap\.?)\s*(\d{1,2})(?![.\d\-])", re.IGNORECASE)
 _PART_RE = re.compile(r"\bdel\s+([a-e])\b", re.IGNORECASE)
+_TAIL_RE = re.compile(r"(?:pkt\.|§) \S.*$|kap\. \d+$")
+_MARKED_RE = re.compile(r"§\s*\d|\b(?:pkt\.?|punkt)\s*\d|\d\.\d|\d\s?[-‐–]\s?\d", re.IGNORECASE)
 
 
 @dataclass
@@ -43,7 +45,20 @@ class _Provision:
     paths: set[str]
 
 
+# The last index's provisions: a searcher keeps one chunk list per index generation.
+_last: list[tuple[Sequence[Chunk], int, dict[str, _Provision]]] = []
+
+
 def _provisions(chunks: Sequence[Chunk]) -> dict[str, _Provision]:
+    last = _last[0] if _last else None
+    if last is not None and last[0] is chunks and last[1] == len(chunks):
+        return last[2]
+    out = _collect(chunks)
+    _last[:] = [(chunks, len(chunks), out)]
+    return out
+
+
+def _collect(chunks: Sequence[Chunk]) -> dict[str, _Provision]:
     out: dict[str, _Provision] = {}
     for chunk in chunks:
         label = chunk.provision
@@ -89,14 +104,49 @@ def _tails(ref: str) -> list[str]:
 def resolve(ref: str, chunks: Sequence[Chunk]) -> list[str]:
     """The labels ``ref`` may mean, in index order: [] for none, one for a match, several when the
     reference is ambiguous (see the module docstring). Never raises."""
-    ref = " ".join(ref.split())
-    if not ref:
+    return _resolve(" ".join(ref.split()), chunks)[0]
+
+
+def named_in_question(question: str, chunks: Sequence[Chunk]) -> list[str]:
+    """The provisions a question names together with their document ("Hva sier kompetanseplanen
+    punkt 3?", "HA § 3-5 og HTA 14.2"); [] when it names no document or no marked number
+    ("§ 3", "punkt 3", "3.1", "3-5"), so that a bare "2 år" never picks a provision."""
+    question = " ".join(question.split())
+    if not _MARKED_RE.search(question):
         return []
+    labels, named = _resolve(question, chunks)
+    return labels if named else []
+
+
+def question_labels(question: str, chunks: Sequence[Chunk]) -> list[str]:
+    """Every provision label a question names: those named with their document first
+    (:func:`named_in_question`), then the common forms (:func:`core.provisions.parse_query_references`)
+    except a reading of the same number in another document ("kompetanseplanen punkt 3.1" is not
+    HTA 3.1)."""
+    named = named_in_question(question, chunks)
+    taken = {_tail(label) for label in named}
+    return named + [
+        label
+        for label in parse_query_references(question)
+        if label not in named and _tail(label) not in taken
+    ]
+
+
+def _tail(label: str) -> str:
+    """The number part of a label: "HTA kap. 3 pkt. 3.1" -> "pkt. 3.1", "HA § 3-5" -> "§ 3-5"."""
+    match = _TAIL_RE.search(label)
+    return match.group(0) if match else label
+
+
+def _resolve(ref: str, chunks: Sequence[Chunk]) -> tuple[list[str], bool]:
+    """:func:`resolve`, and whether the labels were narrowed to documents the reference names."""
+    if not ref:
+        return [], False
     provisions = _provisions(chunks)
     folded = fold(ref)
     exact = [label for label in provisions if fold(label) == folded]
     if exact:
-        return exact[:1]
+        return exact[:1], True
     parsed = [label for label in parse_query_references(ref) if label in provisions]
     tails = _tails(ref)
     candidates = [
@@ -109,7 +159,7 @@ def resolve(ref: str, chunks: Sequence[Chunk]) -> list[str]:
     if named:
         candidates = named
     elif words and any(names_document(words, frozenset(p.aliases)) for p in provisions.values()):
-        return []  # the reference names a document that has no such provision
+        return [], False  # the reference names a document that has no such provision
     part = _PART_RE.search(ref)
     if part and len(candidates) > 1:
         key = f"del {part.group(1).lower()}"
@@ -119,5 +169,5 @@ def resolve(ref: str, chunks: Sequence[Chunk]) -> list[str]:
         # "14.2" alone: the HTA reading wins only when no other document has that number.
         others = [label for label in candidates if label not in parsed]
         if not others:
-            return parsed[:1]
-    return candidates
+            return parsed[:1], False
+    return candidates, bool(named)

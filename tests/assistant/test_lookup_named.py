@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.lookup import all_views, lookup
+from assistant.resolve import named_in_question, question_labels
 from core.errors import AmbiguousReferenceError
 from core.models import Chunk
 
@@ -93,3 +94,33 @@ def test_a_named_document_without_that_number_finds_nothing(ref: str) -> None:
 def test_the_provision_search_takes_the_same_forms() -> None:
     assert [v.label for v in all_views(CHUNKS, "kompetanseplanen punkt 3")] == ["Kompetanseplan pkt. 3"]
     assert {v.label for v in all_views(CHUNKS, "3-5")} == {"HA § 3-5", "Særavtalen § 3-5"}
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        ("Hva sier kompetanseplanen punkt 3 om stipend?", ["Kompetanseplan pkt. 3"]),
+        ("Hva står i Hovedavtalen § 3-5?", ["HA § 3-5"]),
+        ("Gjelder HA § 3-5 og HTA 14.1 for meg?", ["HA § 3-5", "HTA kap. 1 pkt. 14.1"]),
+        ("Kompetanseplan pkt. 3.1", ["Kompetanseplan pkt. 3.1"]),
+        ("Kan jeg få stipend etter kompetanseplanen når jeg har jobbet 3 år?", []),  # no marked number
+        ("Hva sier punkt 3?", []),  # no document named
+    ],
+)
+def test_provisions_named_in_a_question(question: str, labels: list[str]) -> None:
+    assert named_in_question(question, CHUNKS) == labels
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        ("Hva sier kompetanseplanen punkt 3.1?", ["Kompetanseplan pkt. 3.1"]),  # not "HTA kap. 3 pkt. 3.1"
+        (
+            "Hva sier aml § 12-11 og HTA 14.2?",
+            ["aml. § 12-11", "HTA kap. 1 pkt. 14.2"],
+        ),  # no document in CHUNKS
+        ("Gjelder Hovedavtalen § 3-5 sammen med 14.2?", ["HA § 3-5", "HTA kap. 1 pkt. 14.2"]),
+    ],
+)
+def test_question_labels_combine_named_and_common_forms(question: str, labels: list[str]) -> None:
+    assert question_labels(question, CHUNKS) == labels

@@ -144,6 +144,7 @@ def test_an_agreement_without_provisions_is_warned_about(ingested: tuple[Assista
     [
         ("Hva sier Hovedavtalen § 3-5 om permisjon for tillitsvalgte?", "HA § 3-5", 2),
         ("Kan jeg få permisjon ved opptak til annen stilling i en annen kommune?", "HTA kap. 1 pkt. 14.3", 2),
+        ("Hva står i kompetanseplanen punkt 2.1?", "Kompetanseplan pkt. 2.1", None),
         (
             "Hvor mye kan jeg få i stipend til videreutdanning etter kompetanseplanen?",
             "Kompetanseplan pkt. 3",
