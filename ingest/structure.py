@@ -67,6 +67,7 @@ from ingest.headings import (
     norm_title,
     split_units,
 )
+from ingest.parts import qualify_repeated_labels
 
 __all__ = ["Block", "BlockKind", "document_context", "is_generic_heading", "parse_structure"]
 
@@ -399,4 +400,4 @@ def parse_structure(doc: LoadedDocument) -> list[Block]:
     cover all non-whitespace text (``doc.text[b.start:b.end] == b.text``).
     Never raises on odd text.
     """
-    return _Parser(doc).run()
+    return qualify_repeated_labels(_Parser(doc).run())

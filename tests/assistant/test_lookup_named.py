@@ -44,6 +44,22 @@ CHUNKS = [
     chunk("Kompetanseplan pkt. 3", "Kompetanseplan for Ørsta", "Kompetanseplan", "Stipend på inntil.", 3),
     chunk("Kompetanseplan pkt. 3.1", "Kompetanseplan for Ørsta", "Kompetanseplan", "Søknad om stipend.", 4),
     chunk("HTA kap. 1 pkt. 14.1", "Hovedtariffavtalen", "HTA", "Velferdspermisjon.", 5),
+    chunk(
+        "HA del A § 1-1",
+        "Hovedavtalen",
+        "HA",
+        "Formål, del A.",
+        7,
+        ("HA", "Del A Alminnelig", "§ 1-1 Formål"),
+    ),
+    chunk(
+        "HA del B § 1-1",
+        "Hovedavtalen",
+        "HA",
+        "Formål, del B.",
+        8,
+        ("HA", "Del B Tillitsvalgte", "§ 1-1 Formål"),
+    ),
     chunk("Lønnspolitikk pkt. 14.1", "Lønnspolitikk for Ørsta", "Lønnspolitikk", "Lønnsprinsipper.", 6),
 ]
 
@@ -64,6 +80,8 @@ CHUNKS = [
         ("HTA 14.1", "HTA kap. 1 pkt. 14.1"),
         ("hovedtariffavtalen pkt. 14.1", "HTA kap. 1 pkt. 14.1"),
         ("lønnspolitikken punkt 14.1", "Lønnspolitikk pkt. 14.1"),
+        ("hovedavtalen del B § 1-1", "HA del B § 1-1"),
+        ("HA del A 1-1", "HA del A § 1-1"),
     ],
 )
 def test_named_forms_find_the_provision(ref: str, label: str) -> None:
@@ -77,6 +95,7 @@ def test_named_forms_find_the_provision(ref: str, label: str) -> None:
         ("3-5", ("HA § 3-5", "Særavtalen § 3-5")),
         ("§ 3-5", ("HA § 3-5", "Særavtalen § 3-5")),
         ("14.1", ("HTA kap. 1 pkt. 14.1", "Lønnspolitikk pkt. 14.1")),
+        ("Hovedavtalen § 1-1", ("HA del A § 1-1", "HA del B § 1-1")),  # in two parts, none named
     ],
 )
 def test_a_number_in_two_documents_lists_the_candidates(ref: str, candidates: tuple[str, ...]) -> None:

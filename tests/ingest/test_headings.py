@@ -141,3 +141,20 @@ def test_plain_paragraphs_in_a_law_like_document() -> None:
         "Tekst om særregelen.": "Forvaltningsloven § 11-1",
         "Vedtak kan påklages.": "Forvaltningsloven § 12",
     }
+
+
+def test_a_number_repeated_in_two_parts_is_qualified_by_part() -> None:
+    text = (
+        "Hovedavtalen\n\nDel A Alminnelige bestemmelser\n\n§ 1-1 Formål\n\nSamarbeid.\n\n"
+        "§ 2 Virkeområde\n\nGjelder alle, jf. § 1-1.\n\n"
+        "Del B Tillitsvalgte\n\n§ 1-1 Formål\n\nTillitsvalgte representerer, jf. § 1-1 og § 3-1.\n\n"
+        "§ 3-1 Drøfting\n\nDrøft tidlig.\n"
+    )
+    blocks = parse_structure(make_doc(text, "agreement", "Hovedavtalen"))
+    body = {b.text: (b.provision, b.references) for b in blocks if b.kind == "paragraph"}
+    assert body == {
+        "Samarbeid.": ("HA del A § 1-1", ()),
+        "Gjelder alle, jf. § 1-1.": ("HA § 2", ("HA del A § 1-1",)),  # unique numbers stay unqualified
+        "Tillitsvalgte representerer, jf. § 1-1 og § 3-1.": ("HA del B § 1-1", ("HA § 3-1",)),
+        "Drøft tidlig.": ("HA § 3-1", ()),
+    }
