@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.models import ProvisionView
+from assistant.resolve import resolve
+from core.errors import AmbiguousReferenceError
 from core.models import Chunk
 from core.provisions import parse_query_references
 from core.text import fold
@@ -93,23 +95,29 @@ def section_view(title: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
 
 
 def lookup(ref: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
-    """Resolve ``ref`` in any common form ("HTA 14.2", "pkt. 4.2.4", "§ 12-11", an exact label,
-    or a guide section title) to its view; None when nothing matches."""
+    """Resolve ``ref`` in any common form to its view: "HTA 14.2", "pkt. 4.2.4", "§ 12-11", an exact
+    label, a document's own name and number ("Hovedavtalen § 3-5", "HA 3-5", "hovedavtalen del B
+    § 3-5", "kompetanseplanen punkt 3"), or a guide section title. Returns None when nothing matches.
+
+    Raises :class:`AmbiguousReferenceError` (listing the candidates) when the reference matches
+    provisions in more than one document and names none of them.
+    """
     ref = ref.strip()
     if not ref:
         return None
-    labels = [ref, *parse_query_references(ref)]
-    for label in labels:
-        view = provision_view(label, chunks)
-        if view is not None:
-            return view
+    labels = resolve(ref, chunks)
+    if len(labels) > 1:
+        raise AmbiguousReferenceError(ref, labels)
+    if labels:
+        return provision_view(labels[0], chunks)
     return section_view(ref, chunks)
 
 
 def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:
     """Every provision, then every guide section, optionally filtered by ``query``.
 
-    The filter matches a provision named in ``query`` exactly, or the words of
+    The filter matches a provision named in ``query`` (any form :func:`lookup` takes; an ambiguous
+    number lists every candidate), or the words of
     ``query`` in the label, title or text (case-insensitive).
     """
     labels: list[str] = []
@@ -125,7 +133,7 @@ def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:
     q = fold(query).strip()
     if not q:
         return views
-    named = set(parse_query_references(query))
+    named = set(parse_query_references(query)) | set(resolve(query, chunks))
     terms = q.split()
     return [
         v for v in views if v.label in named or all(t in fold(f"{v.label} {v.title} {v.text}") for t in terms)

@@ -20,8 +20,9 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.models import Hit
+from assistant.resolve import question_labels
 from core.models import Chunk
-from core.provisions import ledd_in_query, parse_query_references
+from core.provisions import ledd_in_query
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
 from core.text import analyse, asks_about_a_right, grants_a_right, speaks_of_completion, time_focus
@@ -147,8 +148,12 @@ class HybridSearcher:
 
     # -- search --------------------------------------------------------------
     def exact_matches(self, question: str) -> list[int]:
-        """Positions of chunks whose provision label the question names, in document order."""
-        labels = parse_query_references(question)
+        """Positions of chunks whose provision label the question names, in document order.
+
+        A provision named with its document ("kompetanseplanen punkt 3", "Hovedavtalen § 3-5") is
+        resolved among the indexed documents; otherwise the common forms ("HTA 14.2", "§ 12-11").
+        """
+        labels = question_labels(question, self.chunks)
         if not labels:
             return []
         return [i for i, c in enumerate(self.chunks) if c.provision in labels]

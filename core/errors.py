@@ -42,3 +42,17 @@ class IndexUnavailableError(KompetanseError):
 
 class EmptyIndexError(KompetanseError):
     """The index holds no documents yet."""
+
+
+class AmbiguousReferenceError(KompetanseError):
+    """A provision reference matches provisions in several documents; ``candidates`` lists their labels."""
+
+    def __init__(self, ref: str, candidates: list[str]) -> None:
+        shown = ", ".join(f"«{label}»" for label in candidates)
+        super().__init__(
+            f"«{ref}» finnes i flere dokumenter: {shown}. Skriv hvilket dokument du mener, "
+            f"for eksempel «{candidates[0]}».",
+            f"ambiguous provision reference {ref!r}: {candidates}",
+        )
+        self.ref = ref
+        self.candidates = tuple(candidates)

@@ -1,5 +1,7 @@
 """Provision references in any common form -> normalised labels.
 
+(Over 400 lines on purpose: references, questions and headings share one label grammar, kept together.)
+
 Labels (the one spelling used everywhere: chunk metadata, exact lookup, citations):
 
 - HTA point: ``"HTA kap. 3 pkt. 3.2"``, ``"HTA kap. 1 pkt. 14.2"``, ``"HTA kap. 4 pkt. 4.2.4"``
@@ -7,6 +9,9 @@ Labels (the one spelling used everywhere: chunk metadata, exact lookup, citation
 - HTA kap. 1 paragraph (``§ 14 Permisjoner`` in the agreement): ``"HTA kap. 1 § 14"``
 - Law (arbeidsmiljøloven): ``"aml. § 12-11"``, ``"aml. § 14-4 a"`` (a ledd is never part of a label;
   see :func:`ledd_in_query`).
+- Hovedavtalen: ``"HA § 3-5"``, also when named "Hovedavtalen (del B) § 3-5" or "HA 3-5".
+- Other documents (labelled at ingest, see ``ingest/structure.py``): their label prefix and number,
+  ``"Opplæringslova § 12-1"``, ``"Kompetanseplan pkt. 3"``.
 
 Chapter inference for an HTA point without an explicit chapter: first number 1
 and 3..7 -> that chapter; first number >= 8 (14.2, 10.2) -> kap. 1 (whose
@@ -142,6 +147,11 @@ _LAW_REF_RE = re.compile(
     rf"(?P<rest>(?:{_SEP}{_LAWNUM}(?:\s[a-h](?![\wæøå]))?)*)"
 )
 _HTA_PARA_RE = re.compile(r"(?<![\w§])§\s*(?P<num>\d{1,2})(?![\d\-‐–])")
+# Hovedavtalen, named ("Hovedavtalen del B § 3-5", "HA § 3-5", "HA 3-5"): its labels are "HA § n-m".
+_HA_REF_RE = re.compile(
+    rf"(?:\bHA\b|\b[Hh]ovedavtalens?\b)\s*,?\s*(?:del\s+[A-E]\s*,?\s*)?(?:{_PARA_WORD}\s*)?"
+    rf"(?P<num>{_LAWNUM})(?![-‐–]){_LETTER.format(name='letter')}",
+)
 _ITEM_SPLIT_RE = re.compile(rf"(?P<kap>{_KAP}\s*)?(?P<pkt>{_PKT}\s*)?(?P<num>{_POINT}|{_INT})")
 _LAW_ITEM_RE = re.compile(rf"(?P<num>{_LAWNUM})(?:\s(?P<letter>[a-h])(?![\wæøå]))?")
 
@@ -200,6 +210,11 @@ def find_references(text: str, *, context: Context = "guide") -> list[RefMatch]:
         taken.append((start, end))
         found.append(RefMatch(label=label, start=start, end=end, raw=text[start:end]))
 
+    for match in _HA_REF_RE.finditer(text):
+        label = _ha_label(match)
+        if label:
+            add(label, match.start(), match.end())
+
     for match in _HTA_REF_RE.finditer(text):
         if match.group("para"):
             add(f"HTA kap. 1 § {int(match.group('para'))}", match.start(), match.end())
@@ -238,6 +253,14 @@ def find_references(text: str, *, context: Context = "guide") -> list[RefMatch]:
 
     found.sort(key=lambda ref: ref.start)
     return found
+
+
+def _ha_label(match: re.Match[str]) -> str | None:
+    """ "HA § 3-5" for a named Hovedavtalen reference, None for a number that is no paragraph."""
+    num = re.sub(r"\s", "", re.sub(r"[‐–]", "-", match.group("num")))
+    if not _valid_law(num):
+        return None
+    return f"HA § {num} {match.group('letter')}" if match.group("letter") else f"HA § {num}"
 
 
 def _law(number: str, letter: str | None) -> str:
@@ -287,7 +310,8 @@ def parse_query_references(question: str) -> list[str]:
     Takes any common form: "HTA 14.2", "pkt. 4.2.4", "punkt 3.3", "kap 3.2",
     "hva står i 4.2.4", "§ 12-11", "§12-11", "aml 12-11", "paragraf 12-11",
     "arbeidsmiljøloven 12-11", "12-11" (a bare hyphenated number is the law),
-    "HTA kap. 1 pkt. 14.2", "HTA kap. 5". Years, dates, money, percentages and
+    "HTA kap. 1 pkt. 14.2", "HTA kap. 5", "Hovedavtalen § 3-5" / "HA 3-5" ("HA § 3-5").
+    Years, dates, money, percentages and
     "10-faktor" give nothing. Never raises.
     """
     found: list[tuple[int, str]] = []
@@ -298,6 +322,8 @@ def parse_query_references(question: str) -> list[str]:
             taken.append((pos, end))
             found.append((pos, label))
 
+    for match in _HA_REF_RE.finditer(question):
+        add(match.start(), match.end(), _ha_label(match))
     for match in _Q_HTA_PARA_RE.finditer(question):
         add(match.start(), match.end(), f"HTA kap. 1 § {int(match.group('num'))}")
     for match in _Q_HTA_EXPLICIT_RE.finditer(question):

@@ -36,7 +36,15 @@ from core.settings import Settings
 from index.embeddings import IndexEmbeddings, make_embedder
 from index.sentences import SentenceRecord, sentence_key, sentence_records
 from index.store import DocRecord, VectorIndex
-from ingest.report import STATUS_LABELS, FileOutcome, IngestReport, Progress, ProgressEvent, Status
+from ingest.report import (
+    STATUS_LABELS,
+    FileOutcome,
+    IngestReport,
+    Progress,
+    ProgressEvent,
+    Status,
+    provision_warnings,
+)
 
 __all__ = [
     "STATUS_LABELS",
@@ -314,7 +322,7 @@ def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOut
         record.chunks,
         record.provisions,
         record.pages,
-        doc.warnings,
+        doc.warnings + provision_warnings(doc.info.kind, record.provisions),
         title=record.title,
         embedded=embedded,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -15,6 +15,23 @@ STATUS_LABELS: dict[Status, str] = {
     "removed": "fjernet",
     "failed": "feilet",
 }
+
+
+NO_PROVISIONS_WARNING = (
+    "Fant ingen bestemmelser i dokumentet, så de kan ikke slås opp. Sjekk formatet: overskriftene bør "
+    "ha formen «§ 3-4 Tittel», «§ 14 Tittel», «14.1 Tittel» eller «Kapittel 1 Tittel», hver på egen linje."
+)
+
+
+def provision_warnings(kind: str, provisions: Sequence[str]) -> tuple[str, ...]:
+    """Warnings about a document's provisions: an agreement or a law without any gets one.
+
+    Takes the document's kind and the provision labels found in it; returns Norwegian warnings for
+    the ingest summary (CLI table, upload log, API report) so the user can check the format.
+    """
+    if kind in ("agreement", "law") and not provisions:
+        return (NO_PROVISIONS_WARNING,)
+    return ()
 
 
 @dataclass(frozen=True)
@@ -39,13 +56,15 @@ class FileOutcome:
         return self.title or Path(self.path).name
 
     def __str__(self) -> str:
-        """One Norwegian line: "Tittel: lagt til (13 avsnitt, 4 bestemmelser)" or the failure reason."""
+        """One Norwegian line: "Tittel: lagt til (13 avsnitt, 4 bestemmelser)" or the failure reason,
+        then one indented "Merknad: ..." line per warning."""
         label = STATUS_LABELS[self.status]
         if self.status == "failed":
             return f"{Path(self.path).name}: {label} – {self.error}"
         if self.status == "removed":
             return f"{self.name}: {label}"
-        return f"{self.name}: {label} ({self.chunks} avsnitt, {len(self.provisions)} bestemmelser)"
+        line = f"{self.name}: {label} ({self.chunks} avsnitt, {len(self.provisions)} bestemmelser)"
+        return "\n".join([line, *(f"  Merknad: {warning}" for warning in self.warnings)])
 
 
 @dataclass(frozen=True)

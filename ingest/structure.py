@@ -8,17 +8,13 @@ Units. A paragraph is a run of non-empty lines; a markdown heading line, a
 bullet line ("• ", "- ", "* "), a ledd "(2)" and a provision heading line always
 start a unit of their own. Consecutive bullet units form one list block.
 
-Document context. ``guide`` for the KS guide, ``hta`` for an agreement that is
-the Hovedtariffavtale (named so in title/short name or near the start; another
-agreement such as Hovedavtalen is ``other``), ``law`` for a law. Provisions of a
-law other than arbeidsmiljøloven are labelled with its short name
-("Opplæringslova § 12-1"), never "aml."; so are its bare "§ N-N" references. A
-document of kind ``other`` is sniffed: "Hovedtariffavtalen" near
-the start plus two "Kapittel N" lines and three numbered headings ("3.4.2 ...",
-"§ 14 ...") make it ``hta``, two "§ N-N" heading lines ``law``,
-anything else stays ``other`` (where only explicitly anchored headings such as
-"HTA kap. 3.2 Lokal lønnspolitikk" are provisions, so a municipality's "3.2 Mål"
-never becomes an HTA label).
+Document context: see :mod:`ingest.doc_context` (``guide``, ``hta``, ``law``,
+``other``). In ``other`` documents explicitly anchored headings such as "HTA kap.
+3.2 Lokal lønnspolitikk" are HTA provisions, and the document's own numbered
+sections ("3 Stipend", "3.2 Mål", "§ 2 Virkeområde"; see :mod:`ingest.headings`)
+are its own provisions ("Kompetanseplan pkt. 3.2"), never HTA labels. Their bare
+references ("jf. pkt. 3", "se § 2") point to the document's own sections and are
+kept when the section exists.
 
 Headings. A provision heading is what :func:`core.provisions.heading_provision`
 accepts (in a guide with its own numbered outline - a "1 ..."/"2.1 ..." heading -
@@ -31,7 +27,9 @@ count; otherwise 1, or 2 for a title that recurs in the document ("Til
 refleksjon"), which then nests under the current level-1 heading.
 
 Provisions. In ``hta``/``law`` text a provision runs until the next provision
-heading or markdown heading; HTA provisions nest by number (Kapittel 1 > § 14 >
+heading, markdown heading or division ("Del B", "Kapittel 2" outside the HTA);
+an own numbered section nests by number ("2" > "2.1") and keeps unnumbered
+sub-headings of a deeper markdown level; HTA provisions nest by number (Kapittel 1 > § 14 >
 14.2), law ledd "(1)".."(n)" become sub-blocks (path ``(..., "§ 12-11. ...",
 "(3)")``) that keep their letter items "a."/"b." and "[...]" lines. A
 "Merknad" line and the text after it belong to the provision (kind
@@ -50,36 +48,43 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from core.doc_names import label_prefix
 from core.models import LoadedDocument
 from core.provisions import Context, find_references, heading_provision
+from ingest.doc_context import document_context, law_prefix
+from ingest.headings import (
+    LocalHeading,
+    Unit,
+    division_heading,
+    heading_text,
+    is_generic_heading,
+    local_heading,
+    local_heading_flags,
+    local_references,
+    norm_title,
+    split_units,
+)
+from ingest.parts import qualify_repeated_labels
 
 __all__ = ["Block", "BlockKind", "document_context", "is_generic_heading", "parse_structure"]
 
 BlockKind = Literal["heading", "provision_heading", "paragraph", "list", "merknad"]
 
-_BULLET_RE = re.compile(r"^(?:[•*▪●◦]|-(?=\s))\s*\S")
 _MD_RE = re.compile(r"^(#{1,6})\s+(\S.*)$")
 _LEDD_RE = re.compile(r"^\((\d{1,2})\)\s")
 _MERKNAD_RE = re.compile(
     r"^(?:Merknad(?:er)?|Fellesmerknad|Protokolltilførsel)(?:\s+\d{1,2})?\s*(?::|(?=\s*$))", re.IGNORECASE
 )
-_COMPANY_RE = re.compile(r"\b(?:AS|ASA|SA|BA|DA|ANS|NUF|KF|IKS)$")
-_URL_RE = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 _VOICE_RE = re.compile(r"\b(?:vi|oss|vår|våre|vårt)\b", re.IGNORECASE)
 _OPENER_RE = re.compile(
     r"^(?:Også\b|Det er også\b|Det finnes også\b|Veilederen\b|Denne veilederen\b|Se også\b|Les mer\b)"
 )
 _ANCHORED_HTA_RE = re.compile(r"^(?:HTA|[Hh]ove[dr]tariffavtal)")
-_CHAPTER_LINE_RE = re.compile(r"^(?:#{1,6}\s+)?Kapittel\s+\d{1,2}\b", re.MULTILINE)
-_POINT_HEADING_LINE_RE = re.compile(
-    r"^(?:#{1,6}\s+)?(?:§\s*\d{1,2}|\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+[A-ZÆØÅ]", re.MULTILINE
-)
 _OWN_OUTLINE_RE = re.compile(r"^(?:#{1,6}\s+)?[12](?:\.\d{1,2}){0,3}\.?\s+[A-ZÆØÅ][^\n]{0,80}$", re.MULTILINE)
 _AML_NAMED_RE = re.compile(r"aml|arbeidsmiljø", re.IGNORECASE)
-_LAW_HEADING_LINE_RE = re.compile(r"^(?:#{1,6}\s+)?§\s*\d{1,2}\s?-\s?\d{1,2}", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -101,151 +106,19 @@ class Block:
 
 
 @dataclass
-class _Unit:
-    kind: Literal["para", "item", "md"]
-    start: int
-    end: int
-    text: str = ""
-
-
-@dataclass
 class _Open:
     """An open provision: its label, heading text, nesting key and reference context."""
 
     label: str
     heading: str
     key: tuple[int, ...]
-    quoted: bool
-    law: bool = False  # quoted inside guide text (ends when the guide's voice resumes)
-
-
-# --------------------------------------------------------------------------- units
-
-
-def _units(text: str) -> list[_Unit]:
-    units: list[_Unit] = []
-    current: _Unit | None = None
-    prev_end = 0
-    for match in re.finditer(r"[^\n]+", text):
-        line = match.group(0)
-        stripped = line.strip()
-        if not stripped:
-            continue
-        start = match.start() + (len(line) - len(line.lstrip()))
-        end = start + len(stripped)
-        new_segment = text.count("\n", prev_end, start) >= 2  # a blank line between
-        prev_end = end
-        if _MD_RE.match(stripped):
-            if current:
-                units.append(current)
-            units.append(_Unit("md", start, end))
-            current = None
-            continue
-        if _BULLET_RE.match(stripped):
-            if current:
-                units.append(current)
-            current = _Unit("item", start, end)
-            continue
-        starts_unit = (
-            new_segment
-            or current is None
-            or bool(_LEDD_RE.match(stripped))
-            or heading_provision(stripped, "hta") is not None
-        )
-        if starts_unit:
-            if current:
-                units.append(current)
-            current = _Unit("para", start, end)
-        else:
-            assert current is not None
-            current.end = end
-    if current:
-        units.append(current)
-    for unit in units:
-        unit.text = text[unit.start : unit.end]
-    return units
+    quoted: bool  # quoted inside guide text (ends when the guide's voice resumes)
+    law: bool = False
+    local: bool = False  # the document's own numbered section ("Kompetanseplan pkt. 3")
+    md_level: int = 0  # markdown level of a local section's heading (0: a plain line)
 
 
 # --------------------------------------------------------------------------- classification
-
-
-def document_context(doc: LoadedDocument) -> Context:
-    """The reference context of a document: from its kind, or sniffed for kind "other"."""
-    kind = doc.info.kind
-    if kind == "guide":
-        return "guide"
-    if kind == "agreement":
-        return "hta" if _names_hta(doc) else "other"
-    if kind == "law":
-        return "law"
-    text = doc.text
-    points = len(_POINT_HEADING_LINE_RE.findall(text))
-    if len(_CHAPTER_LINE_RE.findall(text)) >= 2 and points >= 3 and "hovedtariffavtal" in text[:3000].lower():
-        return "hta"
-    if len(_LAW_HEADING_LINE_RE.findall(text)) >= 2:
-        return "law"
-    return "other"
-
-
-def _names_hta(doc: LoadedDocument) -> bool:
-    """True when the agreement is the Hovedtariffavtale (not Hovedavtalen or a særavtale)."""
-    names = f"{doc.info.title} {doc.info.short_name}".lower()
-    return (
-        "hta" in re.findall(r"\w+", names)
-        or "hovedtariff" in names
-        or "hovedtariffavtal" in doc.text[:3000].lower()
-    )
-
-
-def _law_prefix(doc: LoadedDocument) -> str | None:
-    """None for arbeidsmiljøloven (labels "aml. § ..."), else the law's name for its labels."""
-    names = f"{doc.info.title} {doc.info.short_name}".lower()
-    if (
-        "arbeidsmiljø" in names
-        or "aml" in re.findall(r"\w+", names)
-        or "arbeidsmiljølov" in _first_line(doc.text)
-    ):
-        return None
-    return doc.info.short_name or doc.info.title or "Loven"
-
-
-def _first_line(text: str) -> str:
-    stripped = text.lstrip()
-    return stripped.split("\n", 1)[0].lower() if stripped else ""
-
-
-def is_generic_heading(line: str) -> bool:
-    """True for a short standalone line that reads as a section heading (see module docs)."""
-    text = line.strip()
-    if not text or "\n" in text or len(text) > 90:
-        return False
-    words = text.split()
-    if len(words) > 12:
-        return False
-    first = text[0]
-    if not (first.isupper() or first.isdigit() or first == "§"):
-        return False
-    if text.endswith((".", "?", "!", ",", ";", "-", "–", "/", "(", "…")):
-        return False
-    if text.endswith(":") and len(words) > 3:
-        return False
-    if " | " in text or _URL_RE.search(text) or _COMPANY_RE.search(text.rstrip(":")):
-        return False
-    if not re.search(r"[A-Za-zÆØÅæøå]{3,}", text):
-        return False
-    if re.match(r"(?:jf|se|ref)\b", text, re.IGNORECASE):
-        return False
-    return not (_LEDD_RE.match(text) or _BULLET_RE.match(text) or re.match(r"^[a-zæøå]\.\s", text))
-
-
-def _norm_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().rstrip(":").strip()).lower()
-
-
-def _heading_text(text: str) -> str:
-    md = _MD_RE.match(text)
-    body = md.group(2) if md else text
-    return re.sub(r"\s+", " ", body.strip()).rstrip(":").strip()
 
 
 def _provision_key(label: str, chapter: int | None) -> tuple[int, ...]:
@@ -278,9 +151,9 @@ class _Parser:
     def __init__(self, doc: LoadedDocument) -> None:
         self.text = doc.text
         self.context = document_context(doc)
-        self.units = _units(self.text)
+        self.units = split_units(self.text)
         name = doc.info.short_name or doc.info.title or "Lov"
-        self.law_prefix = _law_prefix(doc) if self.context == "law" else None
+        self.law_prefix = law_prefix(doc) if self.context == "law" else None
         # A guide with its own numbered outline ("1 Innledning", "2.1 Mål") keeps its numbers;
         # only explicitly anchored headings ("HTA kap. 3.2 ...") are HTA provisions there.
         own_outline = self.context == "guide" and bool(_OWN_OUTLINE_RE.search(self.text))
@@ -291,8 +164,22 @@ class _Parser:
             u.kind == "para" and i + 1 < len(units) and is_generic_heading(u.text)
             for i, u in enumerate(units)
         ]
+        # A document of its own (a kompetanseplan, a local agreement) numbers its own sections.
+        self.local_prefix = (
+            label_prefix(doc.info.short_name, doc.info.title) if self.context == "other" else None
+        )
+        self.local_flags: list[LocalHeading | None] = [None] * len(units)
+        if self.local_prefix is not None:
+            self.local_flags, listed = local_heading_flags(
+                [
+                    u.text if u.kind != "item" and "\n" not in u.text and i + 1 < len(units) else None
+                    for i, u in enumerate(units)
+                ]
+            )
+            for i in listed:  # list numbering is body text
+                self.heading_flags[i] = False
         self.counts = Counter(
-            _norm_title(u.text) for u, flag in zip(units, self.heading_flags, strict=True) if flag
+            norm_title(u.text) for u, flag in zip(units, self.heading_flags, strict=True) if flag
         )
         self.blocks: list[Block] = []
         self.guide_path: list[tuple[int, str]] = []  # (level, heading) of generic headings
@@ -310,18 +197,25 @@ class _Parser:
         return self.provisions[-1].label if self.provisions else None
 
     def ref_context(self) -> Context:
-        if not self.provisions:
+        if not self.provisions or self.provisions[-1].local:
             return self.context
         return "law" if self.provisions[-1].law else "hta"
 
     def refs(self, body: str, own: str | None) -> tuple[str, ...]:
         labels: list[str] = []
-        for ref in find_references(body, context=self.ref_context()):
+        found = find_references(body, context=self.ref_context())
+        for ref in found:
             label = ref.label
             if self.law_prefix and label.startswith("aml. ") and not _AML_NAMED_RE.search(ref.raw):
                 label = f"{self.law_prefix} {label[5:]}"  # a bare "§ 17-2" in another law is that law's
             if label != own and label not in labels:
                 labels.append(label)
+        if self.local_prefix is not None:  # "jf. pkt. 3": the document's own section
+            taken = [(ref.start, ref.end) for ref in found]
+            for kind, number, _ in local_references(body, taken):
+                label = LocalHeading(number, kind, "").label(self.local_prefix)
+                if label != own and label not in labels:
+                    labels.append(label)
         return tuple(labels)
 
     def close_provisions(self) -> None:
@@ -348,8 +242,8 @@ class _Parser:
 
     # -- handlers
 
-    def open_provision(self, label: str, unit: _Unit) -> None:
-        title = _heading_text(unit.text)
+    def open_provision(self, label: str, unit: Unit) -> None:
+        title = heading_text(unit.text)
         law = label.startswith("aml. ")
         if law and self.law_prefix:
             label = f"{self.law_prefix} {label[5:]}"
@@ -369,9 +263,37 @@ class _Parser:
         self.ledd_block = None
         self.emit("provision_heading", unit.start, unit.end, self.path(), label)
 
-    def open_heading(self, unit: _Unit, level: int) -> None:
-        title = _heading_text(unit.text)
-        if self.context in ("hta", "law") and self.provisions and not _MD_RE.match(unit.text):
+    def open_local(self, heading: LocalHeading, unit: Unit) -> None:
+        assert self.local_prefix is not None
+        md = _MD_RE.match(unit.text)
+        level = len(md.group(1)) if md else 0
+        key = heading.key
+        while self.provisions and not (
+            self.provisions[-1].local and _is_parent(self.provisions[-1].key, key)
+        ):
+            self.provisions.pop()
+        if not self.provisions:
+            while level and self.guide_path and self.guide_path[-1][0] >= level:
+                self.guide_path.pop()
+        label = heading.label(self.local_prefix)
+        title = heading_text(unit.text)
+        self.provisions.append(_Open(label, title, key, quoted=False, local=True, md_level=level))
+        self.in_merknad = False
+        self.ledd_block = None
+        self.emit("provision_heading", unit.start, unit.end, self.path(), label)
+
+    def stays_inside(self, unit: Unit, level: int) -> bool:
+        """A sub-heading that belongs to the open provision (not a new section of the document)."""
+        if not self.provisions:
+            return False
+        md = _MD_RE.match(unit.text)
+        if self.provisions[-1].local:
+            return level > self.provisions[-1].md_level if md else not division_heading(unit.text)
+        return self.context in ("hta", "law") and not md and not division_heading(unit.text)
+
+    def open_heading(self, unit: Unit, level: int) -> None:
+        title = heading_text(unit.text)
+        if self.stays_inside(unit, level):
             # A plain sub-heading inside the agreement or the law stays inside the provision.
             self.ledd_block = None
             self.emit("heading", unit.start, unit.end, (*self.path(), title), self.label())
@@ -385,7 +307,7 @@ class _Parser:
         self.guide_path.append((level, title))
         self.emit("heading", unit.start, unit.end, self.path(), None)
 
-    def body(self, unit: _Unit) -> None:
+    def body(self, unit: Unit) -> None:
         self.maybe_end_quote(unit.text)
         label = self.label()
         if label is not None and self.provisions[-1].law:
@@ -423,6 +345,8 @@ class _Parser:
                 continue
             single_line = "\n" not in unit.text
             prov = heading_provision(unit.text, self.heading_context, self.chapter) if single_line else None
+            if prov is None and single_line and self.context == "law":
+                prov = _plain_paragraph(unit.text)
             md = _MD_RE.match(unit.text) if unit.kind == "md" else None
             if prov is not None:
                 self.open_provision(prov[0], unit)
@@ -430,14 +354,39 @@ class _Parser:
                 self.in_merknad = True
                 self.ledd_block = None
                 self.emit("merknad", unit.start, unit.end, (*self.path(), "Merknad"), self.label())
+            elif self.local_flags[index] is not None:
+                local = self.local_flags[index]
+                assert local is not None
+                self.open_local(local, unit)
             elif md is not None:
                 self.open_heading(unit, len(md.group(1)))
+            elif self.heading_flags[index] and self.context != "hta" and division_heading(unit.text):
+                self.open_heading(unit, 1)
             elif self.heading_flags[index]:
-                self.open_heading(unit, 2 if self.counts[_norm_title(unit.text)] >= 2 else 1)
+                self.open_heading(unit, 2 if self.counts[norm_title(unit.text)] >= 2 else 1)
             else:
                 self.body(unit)
             index += 1
-        return self.blocks
+        return self._known_local_references()
+
+    def _known_local_references(self) -> list[Block]:
+        """Drop references to own sections the document does not have ("pkt. 9" in a plan of 5)."""
+        if self.local_prefix is None:
+            return self.blocks
+        own = f"{self.local_prefix} "
+        known = {b.provision for b in self.blocks if b.provision}
+        return [
+            replace(b, references=tuple(r for r in b.references if not r.startswith(own) or r in known))
+            for b in self.blocks
+        ]
+
+
+def _plain_paragraph(line: str) -> tuple[str, str] | None:
+    """A "§ 11 Tittel" heading in a law-like document (labelled with its prefix like "§ 11-1")."""
+    heading = local_heading(line)
+    if heading is None or heading.kind != "§":
+        return None
+    return f"aml. § {heading.number}", heading.title
 
 
 def _is_parent(parent: tuple[int, ...], child: tuple[int, ...]) -> bool:
@@ -451,4 +400,4 @@ def parse_structure(doc: LoadedDocument) -> list[Block]:
     cover all non-whitespace text (``doc.text[b.start:b.end] == b.text``).
     Never raises on odd text.
     """
-    return _Parser(doc).run()
+    return qualify_repeated_labels(_Parser(doc).run())

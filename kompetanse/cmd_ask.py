@@ -113,7 +113,7 @@ def run_lookup(args: argparse.Namespace, settings: Settings) -> int:
     view = _assistant(settings).lookup(args.ref)
     if view is None:
         print(
-            f"Fant ingen bestemmelse som heter «{args.ref}». Prøv f.eks. «HTA 14.2» eller «§ 12-11».",
+            f"Fant ingen bestemmelse som heter «{args.ref}». Prøv f.eks. «HTA 14.2», «§ 12-11» eller «Hovedavtalen § 3-5».",
             file=sys.stderr,
         )
         return 1

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.models import AnswerJSON, Turn
 from assistant.service import Assistant
 from core.errors import (
+    AmbiguousReferenceError,
     DocumentError,
     EmptyIndexError,
     IndexMismatchError,
@@ -119,11 +120,14 @@ class FeedbackRequest(BaseModel):
 
 
 def error_status(exc: KompetanseError) -> int:
-    """The HTTP status for a ``KompetanseError``: 503 when the index cannot serve, 400 for bad input files."""
+    """The HTTP status for a ``KompetanseError``: 503 when the index cannot serve, 400 for bad input files,
+    409 for a provision reference that matches several documents (the body lists the candidates)."""
     if isinstance(exc, IndexUnavailableError | EmptyIndexError | IndexMismatchError):
         return status.HTTP_503_SERVICE_UNAVAILABLE
     if isinstance(exc, DocumentError):
         return status.HTTP_400_BAD_REQUEST
+    if isinstance(exc, AmbiguousReferenceError):
+        return status.HTTP_409_CONFLICT
     return status.HTTP_500_INTERNAL_SERVER_ERROR
 
 
@@ -181,7 +185,10 @@ def _install_error_handlers(api: FastAPI) -> None:
     @api.exception_handler(KompetanseError)
     async def _kompetanse_error(request: Request, exc: KompetanseError) -> JSONResponse:
         log.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc.detail or exc.message)
-        return JSONResponse({"error": str(exc)}, status_code=error_status(exc))
+        body: dict[str, Any] = {"error": str(exc)}
+        if isinstance(exc, AmbiguousReferenceError):
+            body["candidates"] = list(exc.candidates)
+        return JSONResponse(body, status_code=error_status(exc))
 
     @api.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -265,7 +272,8 @@ def create_api(
 
     @router.get("/provisions/{ref:path}", summary="Hent én bestemmelse")
     def provision(ref: str) -> dict[str, Any]:
-        """One provision by any common reference form ("HTA 14.2", "aml. § 12-11"); 404 if unknown."""
+        """One provision by any common reference form ("HTA 14.2", "aml. § 12-11", "Hovedavtalen § 3-5");
+        404 if unknown, 409 with the ``candidates`` when the number is in several documents."""
         view = assistant.lookup(ref[:200])
         if view is None:
             raise HTTPException(

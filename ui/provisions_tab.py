@@ -6,8 +6,9 @@ import logging
 
 import gradio as gr
 
+from assistant.models import ProvisionView
 from assistant.service import Assistant
-from core.errors import KompetanseError
+from core.errors import AmbiguousReferenceError, KompetanseError
 from ui import render
 from ui.theme import GENERIC_ERROR
 
@@ -18,6 +19,9 @@ def provision_view_html(assistant: Assistant, ref: str) -> str:
     """The full provision for ``ref`` as HTML, or a Norwegian message when it is unknown or fails."""
     try:
         view = assistant.lookup(ref)
+    except AmbiguousReferenceError as exc:  # the same number in several documents: let the user choose
+        views = [v for v in (_candidate(assistant, label) for label in exc.candidates) if v is not None]
+        return render.panel_message_html(str(exc)) + render.provision_list_html(views)
     except KompetanseError as exc:
         return render.panel_message_html(str(exc))
     except Exception:
@@ -26,6 +30,13 @@ def provision_view_html(assistant: Assistant, ref: str) -> str:
     if view is None:
         return render.panel_message_html(f"Fant ingen bestemmelse for «{ref}».")
     return render.provision_html(view)
+
+
+def _candidate(assistant: Assistant, label: str) -> ProvisionView | None:
+    try:
+        return assistant.lookup(label)
+    except KompetanseError:
+        return None
 
 
 class ProvisionHandlers:

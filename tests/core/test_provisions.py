@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.provisions import (
+    Context,
     find_references,
     heading_provision,
     hta_label,
@@ -268,3 +269,25 @@ def test_parsers_never_crash_on_any_text(text: str) -> None:
     parse_query_references(text)
     ledd_in_query(text)
     heading_provision(text, "hta")
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("Tillitsvalgte får fri etter Hovedavtalen § 3-5.", "other"),
+        ("jf. hovedavtalen del B § 3-5", "guide"),
+        ("se HA § 3-5 om permisjon", "hta"),
+        ("etter Hovedavtalens § 3-5", "law"),
+    ],
+)
+def test_named_hovedavtalen_references(text: str, context: Context) -> None:
+    assert [r.label for r in find_references(text, context=context)] == ["HA § 3-5"]
+
+
+@pytest.mark.parametrize("question", ["HA 3-5", "Hva sier Hovedavtalen § 3-5?", "hovedavtalen del B § 3-5"])
+def test_questions_naming_hovedavtalen(question: str) -> None:
+    assert parse_query_references(question) == ["HA § 3-5"]
+
+
+def test_the_verb_ha_is_no_hovedavtalen() -> None:
+    assert parse_query_references("kan jeg ha 3-5 dager fri?") == []

@@ -257,8 +257,12 @@ def test_other_documents_do_not_invent_hta_labels() -> None:
     doc = make_doc([(None, text)], "other", "Plan")
     assert document_context(doc) == "other"
     blocks = parse_structure(doc)
-    assert all(b.provision is None for b in blocks)
-    assert [b.kind for b in blocks] == ["heading", "heading", "paragraph"]
+    # Its own numbered section, labelled with its own name: never an HTA point.
+    assert [(b.kind, b.provision) for b in blocks] == [
+        ("heading", None),
+        ("provision_heading", "Plan pkt. 3.2"),
+        ("paragraph", "Plan pkt. 3.2"),
+    ]
 
 
 def test_other_documents_are_sniffed() -> None:
@@ -319,14 +323,12 @@ def test_a_sub_heading_closes_the_open_ledd() -> None:
 def test_other_agreements_and_laws_get_no_foreign_labels() -> None:
     hovedavtalen = "Hovedavtalen\n\n§ 3-3 Drøftinger\n\nPartene drøfter saker, jf. § 3-1.\n\n3.1 Generelt\n\nTekst om dette."
     doc = make_doc([(None, hovedavtalen)], "agreement", "HA")
-    assert document_context(doc) == "other"
+    assert document_context(doc) == "law"  # numbered like a law; labelled with its own short name
     blocks = parse_structure(doc)
-    assert all(b.provision is None for b in blocks)
-    assert [b.text for b in blocks if b.kind == "heading"] == [
-        "Hovedavtalen",
-        "§ 3-3 Drøftinger",
-        "3.1 Generelt",
-    ]
+    assert {b.provision for b in blocks} == {None, "HA § 3-3"}
+    assert [b.text for b in blocks if b.kind == "provision_heading"] == ["§ 3-3 Drøftinger"]
+    drofting = next(b for b in blocks if b.text.startswith("Partene"))
+    assert drofting.references == ("HA § 3-1",)
 
     law = (
         "## § 12-1. Rett til opplæring\n\n(1) Elevar har rett til opplæring, jf. § 12-3 og "
@@ -361,3 +363,21 @@ def test_a_guide_with_its_own_numbering_keeps_its_numbers() -> None:
         ("3.3 Kartlegging av kompetanse", None),
         ("HTA kap. 3.3 Kompetanse – læring og utvikling", "HTA kap. 3 pkt. 3.3"),
     ]
+
+
+def test_hovedavtalen_style_paragraphs_are_provisions() -> None:
+    text = (
+        "Hovedavtalen\n\nDel B\n\n§ 3-4 Opplæring av tillitsvalgte\n\n"
+        "Tillitsvalgte skal gis nødvendig opplæring, jf. § 3-5.\n\n"
+        "§ 3-5. Permisjon for tillitsvalgte\n\nTillitsvalgte får fri med lønn for møter i særlige forhold.\n"
+    )
+    doc = make_doc([(None, text)], "agreement", "HA")
+    assert document_context(doc) == "law"
+    blocks = parse_structure(doc)
+    assert_blocks_cover(doc, blocks)
+    first = next(b for b in blocks if b.text.startswith("Tillitsvalgte skal"))
+    second = next(b for b in blocks if b.text.startswith("Tillitsvalgte får"))
+    assert first.provision == "HA § 3-4"
+    assert second.provision == "HA § 3-5"
+    assert "HA § 3-5" in first.references
+    assert all(b.provision is None or b.provision.startswith("HA § ") for b in blocks)

@@ -22,6 +22,7 @@ from assistant.models import (
     Turn,
 )
 from assistant.service import Assistant
+from core.errors import AmbiguousReferenceError
 from core.models import Chunk, make_chunk_id
 from core.settings import Settings, load_settings
 
@@ -177,7 +178,10 @@ class FakeAssistant(Assistant):
     def lookup(self, ref: str) -> ProvisionView | None:
         self._check()
         aliases = {"aml.§12-11": AML, "§12-11": AML, "12-11": AML, "htakap.1pkt.14.2": HTA, "hta14.2": HTA}
-        chunk = aliases.get(ref.lower().replace(" ", ""))
+        key = ref.lower().replace(" ", "")
+        if key == "14.2":  # as if a user's document had a point 14.2 too
+            raise AmbiguousReferenceError(ref, ["HTA kap. 1 pkt. 14.2", "Lønnspolitikk pkt. 14.2"])
+        chunk = aliases.get(key)
         return self._view(chunk) if chunk else None
 
     def provisions(self, query: str = "") -> list[ProvisionView]:

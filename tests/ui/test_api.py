@@ -101,6 +101,13 @@ def test_provision_lookup_and_404(client: TestClient) -> None:
     assert missing.json()["error"].startswith("Fant ingen bestemmelse for «§ 99-99»")
 
 
+def test_an_ambiguous_provision_lists_the_candidates(client: TestClient) -> None:
+    r = client.get("/provisions/14.2")
+    assert r.status_code == 409
+    assert r.json()["candidates"] == ["HTA kap. 1 pkt. 14.2", "Lønnspolitikk pkt. 14.2"]
+    assert "finnes i flere dokumenter" in r.json()["error"]
+
+
 def test_provision_search(client: TestClient) -> None:
     body = client.get("/provisions", params={"q": "lønn"}).json()
     assert body["count"] == 1 and body["provisions"][0]["provision"] == "HTA kap. 1 pkt. 14.2"

@@ -14,6 +14,7 @@ from tests.ui.fake_assistant import AML_QUOTE, FakeAssistant, with_ui
 from ui import app
 from ui.app import ChatHandlers, DocumentsHandlers, ProvisionHandlers, SamtaleHandlers, safe_filename
 from ui.feedback import FeedbackStore
+from ui.provisions_tab import provision_view_html
 from ui.render import ChatEntry
 
 pytestmark = pytest.mark.unit
@@ -143,6 +144,12 @@ def test_provision_search(fake: FakeAssistant) -> None:
     assert handlers.search("lønn").count('data-ka-action="ref"') == 1
     fake.fail_with = IndexUnavailableError("Utilgjengelig.")
     assert "Utilgjengelig." in handlers.search("")
+
+
+def test_an_ambiguous_provision_offers_the_candidates(fake: FakeAssistant) -> None:
+    html = provision_view_html(fake, "14.2")
+    assert "finnes i flere dokumenter" in html
+    assert 'data-ref="HTA kap. 1 pkt. 14.2"' in html  # the candidate that exists, as a button
 
 
 def test_samtale_checklist_and_markdown_download(fake: FakeAssistant) -> None:
