@@ -50,6 +50,15 @@ class ChromaSettings(BaseModel):
     ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
     token: SecretStr | None = Field(None, description="Optional bearer token for the Chroma server.")
     collection: str = Field("kompetanse", description="Collection name holding the chunks.")
+    attempts: int = Field(
+        2,
+        ge=1,
+        le=10,
+        description="Tries per index operation; the client reconnects between tries, with no pause. "
+        "Calibrated on the reliability tests (tests/reliability, tests/ingest/test_faults.py): one "
+        "reconnect covers a restarted Chroma server or a collection swapped by a rebuild; a server "
+        "that is down fails the next try as well, so more tries only delay the error.",
+    )
     check_seconds: float = Field(
         3.0,
         ge=0,
