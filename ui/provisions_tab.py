@@ -8,7 +8,7 @@ import gradio as gr
 
 from assistant.service import Assistant
 from core.errors import KompetanseError
-from ui import render
+from ui import render, render_tabs
 from ui.theme import GENERIC_ERROR
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def provision_view_html(assistant: Assistant, ref: str) -> str:
         return render.panel_message_html(GENERIC_ERROR)
     if view is None:
         return render.panel_message_html(f"Fant ingen bestemmelse for «{ref}».")
-    return render.provision_html(view)
+    return render_tabs.provision_html(view)
 
 
 class ProvisionHandlers:
@@ -38,7 +38,7 @@ class ProvisionHandlers:
         """The list of provisions matching ``query`` as HTML."""
         q = (query or "").strip()[:500]
         try:
-            return render.provision_list_html(self.assistant.provisions(q), q)
+            return render_tabs.provision_list_html(self.assistant.provisions(q), q)
         except KompetanseError as exc:
             return render.panel_message_html(str(exc))
         except Exception:

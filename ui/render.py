@@ -1,10 +1,12 @@
-"""Answers, passages and provisions rendered as safe HTML (for the web app) and Markdown (for downloads).
+"""Answers and their sources rendered as safe HTML (for the web app) and Markdown (for downloads).
 
 Everything that comes from a user, a document or a model is escaped here: ``<``, ``>``,
 ``&``, quotes, and also ``{``, ``}`` and ``$`` (the web app's HTML component uses a
 template engine, and user text must never become template syntax). Interactive
 elements are plain ``<button>`` elements carrying ``data-ka-action``; the web app
-turns a click on one into a server event (see ``ui/static/app.js``).
+turns a click on one into a server event (see ``ui/static/app.js``). The other tabs
+(provisions, checklist, documents) are rendered by :mod:`ui.render_tabs` with the same
+helpers.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.models import Answer, Checklist, Citation, DocumentSummary, Passage, ProvisionView
-from core.models import Chunk
+from assistant.models import Answer, Citation, Passage
 
 _EXTRA_ESCAPES = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
 _MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -276,12 +277,14 @@ def highlight_many(text: str, quotes: Sequence[tuple[str, int]]) -> str:
     return "".join(out)
 
 
-def _meta(rows: Sequence[tuple[str, str | None]]) -> str:
+def meta_html(rows: Sequence[tuple[str, str | None]]) -> str:
+    """A definition list of the rows whose value is not empty."""
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)
     return f'<dl class="ka-meta">{items}</dl>'
 
 
-def _ref_button(ref: str, text: str | None = None) -> str:
+def ref_button(ref: str, text: str | None = None) -> str:
+    """A button that opens provision ``ref`` (labelled ``text``, default the reference itself)."""
     return (
         f'<button type="button" class="ka-ref" data-ka-action="ref" data-ref="{esc(ref)}">'
         f"{esc(text or ref)}</button>"
@@ -315,11 +318,11 @@ def passage_panel_html(answer: Answer, n: int, index: int | None = None) -> str:
         body = " … ".join(f'<mark class="ka-quote">{esc(c.quote)}</mark>' for c in marked)
     parts = [
         f'<section class="ka-panel" tabindex="-1" aria-label="Kilde {n}"><h3>Kilde [{n}]</h3>',
-        _meta(rows),
+        meta_html(rows),
         f'<blockquote class="ka-passage">{body}</blockquote>',
     ]
     if citation.provision:
-        parts.append(f'<p class="ka-actions">{_ref_button(citation.provision, "Vis hele bestemmelsen")}</p>')
+        parts.append(f'<p class="ka-actions">{ref_button(citation.provision, "Vis hele bestemmelsen")}</p>')
     parts.append("</section>")
     return "".join(parts)
 
@@ -327,112 +330,6 @@ def passage_panel_html(answer: Answer, n: int, index: int | None = None) -> str:
 def panel_message_html(message: str) -> str:
     """A short message in the side panel (nothing chosen, not found, error)."""
     return f'<section class="ka-panel ka-panel-empty" tabindex="-1"><p>{esc(message)}</p></section>'
-
-
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-
-
-def _line_html(line: str) -> str:
-    # Markdown sources keep their "## " heading marks in the text; show those lines as headings.
-    if _MD_HEADING.match(line):
-        return f"<strong>{esc(_MD_HEADING.sub('', line))}</strong>"
-    return esc(line)
-
-
-def _paragraphs(text: str) -> str:
-    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join("<p>" + "<br>".join(_line_html(ln) for ln in p.splitlines()) + "</p>" for p in paras)
-
-
-def provision_title(view: ProvisionView) -> str:
-    """ "label – title" without repeating the label ("aml. § 12-14 – Tvisteløsning", "Innledning")."""
-    label, title = view.label.strip(), view.title.strip()
-    if not title or title.lower() == label.lower() or re.fullmatch(r"\(\d+\)", title):
-        return label
-    if label.lower() in title.lower():
-        return title
-    number = label.split()[-1] if label else ""
-    rest = re.sub(rf"^(?:§\s*)?(?:HTA\s+kap\.\s*)?{re.escape(number)}\.?\s*", "", title).strip(" –-")
-    return f"{label} – {rest}" if rest else label
-
-
-def provision_html(view: ProvisionView) -> str:
-    """A provision's full text, where the guide discusses it and clickable cross-references."""
-    page = view.chunks[0].page_label if view.chunks else ""
-    parts = [
-        f'<section class="ka-provision" tabindex="-1" aria-label="{esc(view.label)}">',
-        f"<h3>{esc(provision_title(view))}</h3>",
-        _meta([("Dokument", view.document), ("Side", page)]),
-        f'<div class="ka-provision-text">{_paragraphs(view.text)}</div>',
-    ]
-    if view.discussed_in:
-        parts.append('<h4>Omtalt i</h4><ul class="ka-discussed">')
-        for c in view.discussed_in:
-            text = " ".join(_MD_HEADING.sub("", ln) for ln in c.text.splitlines())
-            snippet = text if len(text) <= 280 else text[:277].rstrip() + " …"
-            where = " › ".join(p for p in (c.short_name, c.section) if p)
-            parts.append(f"<li><strong>{esc(where)}</strong>{_page_suffix(c)}<br>{esc(snippet)}</li>")
-        parts.append("</ul>")
-    if view.references:
-        parts.append(
-            '<h4>Henviser til</h4><p class="ka-refs">'
-            + " ".join(_ref_button(r) for r in view.references)
-            + "</p>"
-        )
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _page_suffix(chunk: Chunk) -> str:
-    return f" ({esc(chunk.page_label)})" if chunk.page_label else ""
-
-
-def provision_list_html(views: Sequence[ProvisionView], query: str = "") -> str:
-    """Search results in the Bestemmelser tab: one button per provision."""
-    if not views:
-        hint = f"Ingen bestemmelser passet til «{query}»." if query else "Ingen bestemmelser i indeksen."
-        return f'<p class="ka-empty">{esc(hint)}</p>'
-    items = []
-    for v in views:
-        items.append(
-            f'<li>{_ref_button(v.label, provision_title(v))}<span class="ka-doc">{esc(v.document)}</span></li>'
-        )
-    return (
-        f'<p class="ka-count">{len(views)} treff</p><ul class="ka-provision-list">' + "".join(items) + "</ul>"
-    )
-
-
-def checklist_html(checklist: Checklist) -> str:
-    """The medarbeidersamtale checklist with numbered sources."""
-    if not checklist.items:
-        return '<p class="ka-empty">Fant ingen spørsmål i kildene for dette fokuset.</p>'
-    sources: list[Chunk] = []
-    rows = []
-    for item in checklist.items:
-        if item.chunk not in sources:
-            sources.append(item.chunk)
-        n = sources.index(item.chunk) + 1
-        rows.append(
-            f'<li><span class="ka-check" aria-hidden="true">☐</span> {esc(item.question)} <sup>[{n}]</sup></li>'
-        )
-    src = "".join(
-        f"<li>{esc(' › '.join(p for p in (c.short_name, c.section) if p))}{_page_suffix(c)}</li>"
-        for c in sources
-    )
-    focus = f"<p>Fokus: {esc(checklist.focus)}</p>" if checklist.focus else ""
-    return (
-        f'<section class="ka-checklist"><h3>Forberedelse til medarbeidersamtalen</h3>{focus}'
-        f'<ul class="ka-checklist-items">{"".join(rows)}</ul><h4>Kilder</h4><ol>{src}</ol></section>'
-    )
-
-
-def documents_rows(docs: Sequence[DocumentSummary]) -> list[list[object]]:
-    """Rows for the Dokumenter table: title, short name, kind, chunks, provisions, pages."""
-    kinds = {"guide": "Veileder", "agreement": "Tariffavtale", "law": "Lov", "other": "Annet"}
-    return [
-        [d.title, d.short_name, kinds.get(d.kind, d.kind), d.chunks, d.provisions, d.pages or ""]
-        for d in docs
-    ]
 
 
 def answer_markdown(answer: Answer) -> str:

@@ -243,7 +243,7 @@ def test_lone_surrogate_in_history_does_not_break_a_follow_up(real_assistant: As
 def test_markup_in_a_question_never_reaches_the_page_unescaped(
     client: Any, real_assistant: Assistant
 ) -> None:
-    from ui import render
+    from ui import render, render_tabs
 
     question = f"{XSS} Har jeg rett på utdanningspermisjon? <img src=x onerror=alert(2)> {{{{7*7}}}} ${{x}}"
     r = client.post("/api/ask", json={"question": question})
@@ -258,7 +258,7 @@ def test_markup_in_a_question_never_reaches_the_page_unescaped(
         render.conversation_html([render.ChatEntry(question, answer)]),
         render.conversation_html([render.ChatEntry(question, None, partial=XSS)]),
         render.conversation_html([render.ChatEntry(question, None, error=XSS)]),
-        render.provision_list_html([], XSS),
+        render_tabs.provision_list_html([], XSS),
         *(render.passage_panel_html(answer, c.n) for c in answer.citations),
     ]
     for html in pages:
