@@ -13,11 +13,11 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 import numpy as np
 
 from assistant.condense import standalone_question
+from assistant.contracts import ChatAnswerer
 from assistant.extractive import extractive_answer, lead_for
 from assistant.lookup import all_views, lookup
 from assistant.models import (
@@ -126,7 +126,9 @@ class Assistant:
     does not ingest). Thread-safe: the app calls it from many requests at once.
     """
 
-    def __init__(self, settings: Settings, index: ChunkIndex, embedder: Embedder, llm: Any = None) -> None:
+    def __init__(
+        self, settings: Settings, index: ChunkIndex, embedder: Embedder, llm: ChatAnswerer | None = None
+    ) -> None:
         self.settings = settings
         self.index = index
         self.embedder = embedder
@@ -364,6 +366,9 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         from assistant.llm import LLMUnavailableError, answer_from_draft
 
+        llm = self.llm
+        assert llm is not None, "only called when a chat model is configured"
+
         def fallback(extra: tuple[str, ...] = ()) -> Answer:
             return self._extractive(question, standalone, passages, (*notices, *extra), timings, searcher)
 
@@ -371,12 +376,12 @@ class Assistant:
         try:
             if stream:
                 parts: list[str] = []
-                for delta in self.llm.stream(standalone, passages, history):
+                for delta in llm.stream(standalone, passages, history):
                     parts.append(delta)
                     yield delta
-                draft = self.llm.draft_from_text("".join(parts), passages)
+                draft = llm.draft_from_text("".join(parts), passages)
             else:
-                draft = self.llm.generate(standalone, passages, history)
+                draft = llm.generate(standalone, passages, history)
         except LLMUnavailableError as exc:
             log.warning("LLM unavailable: %s", exc.detail or exc)
             yield fallback((exc.message,))
