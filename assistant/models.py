@@ -6,6 +6,7 @@ The JSON form of :class:`Answer` (``Answer.to_dict``) is the contract shared by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -91,7 +92,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """A complete answer: text with ``[n]`` markers, citations, passages used, timings.
+    """A complete answer: text with ``[n]`` markers, citations, passages used, timings (milliseconds).
 
     ``refused`` is True when the sources do not cover the question; ``method``
     says how the text was made ("extractive" or "llm:<model>"). ``lead`` is a
@@ -108,7 +109,12 @@ class Answer:
     lead: str = ""
     standalone_question: str = ""
     notices: tuple[str, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Frozen means frozen: the answer keeps its own copy of the timings, so the caller's dict
+        # cannot change it later. Add a timing with ``dataclasses.replace`` (see ``Assistant.ask``).
+        object.__setattr__(self, "timings", dict(self.timings))
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON object (see README, "Answer JSON")."""
