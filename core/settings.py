@@ -83,8 +83,10 @@ class RetrievalSettings(BaseModel):
     max_question_chars: int = Field(
         2000,
         ge=50,
-        description="Longer questions are truncated to this many characters, with a notice. The HTTP API "
-        "accepts up to 100 000 characters and leaves the truncation to the assistant.",
+        description="The longest question, in characters: the HTTP API refuses longer ones (422; its schema "
+        "says the limit), the web app's question box stops there, and the assistant truncates longer text "
+        "from other callers (CLI, evals, conversation history) to it, with a notice. The longest "
+        "question in evals/data is about 200 characters; 2 000 leaves room for pasted context.",
     )
 
 

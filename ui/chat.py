@@ -215,7 +215,7 @@ def build_chat_tab(chat: ChatHandlers, js: str) -> None:
                 placeholder="Skriv spørsmålet ditt og trykk Enter (Shift+Enter gir ny linje)",
                 lines=1,
                 max_lines=8,
-                max_length=100_000,
+                max_length=chat.settings.retrieval.max_question_chars,
                 elem_id="ka-question",
             )
             with gr.Row():
