@@ -203,13 +203,15 @@ class Assistant:
             self.refresh()
 
     # -- answering -----------------------------------------------------------
-    def _prepare(self, question: str, history: Sequence[Turn]) -> tuple[str, str, tuple[str, ...], float]:
+    def _prepare(
+        self, question: str, history: Sequence[Turn], role: str | None = None
+    ) -> tuple[str, str, tuple[str, ...], float]:
         t0 = time.perf_counter()
         limit = self.settings.retrieval.max_question_chars
         clean, notices = sanitise_question(question, limit)
         history = [Turn(t.role, sanitise_question(t.content, limit)[0]) for t in history]
         if self.settings.log_questions:
-            log.info("question: %s", mask_personal_numbers(clean))
+            log.info("question (%s): %s", role or "-", mask_personal_numbers(clean))
         standalone = standalone_question(clean, history) if clean else clean
         if clean and history and self.llm is not None and standalone != clean:
             standalone = self.llm.rewrite_question(history, clean) or standalone
@@ -317,11 +319,14 @@ class Assistant:
     def ask(self, question: str, history: Sequence[Turn] = (), role: str | None = None) -> Answer:
         """Answer ``question`` (with earlier ``history``) or refuse; never raises for bad text input.
 
+        ``role`` (ansatt, leder, tillitsvalgt) does not change the answer: it is written with the
+        question to the log when ``log_questions`` is on.
+
         Raises ``IndexUnavailableError`` when the vector store cannot be reached.
         """
         t_start = time.perf_counter()
         answer: Answer | None = None
-        for item in self._run(question, history, stream=False):
+        for item in self._run(question, history, stream=False, role=role):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
@@ -332,11 +337,13 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield text deltas while an LLM writes, then the final validated :class:`Answer` last."""
         t_start = time.perf_counter()
-        for item in self._run(question, history, stream=True):
+        for item in self._run(question, history, stream=True, role=role):
             yield _with_total(item, t_start) if isinstance(item, Answer) else item
 
-    def _run(self, question: str, history: Sequence[Turn], *, stream: bool) -> Iterator[str | Answer]:
-        clean, standalone, notices, condense_ms = self._prepare(question, history)
+    def _run(
+        self, question: str, history: Sequence[Turn], *, stream: bool, role: str | None = None
+    ) -> Iterator[str | Answer]:
+        clean, standalone, notices, condense_ms = self._prepare(question, history, role)
         timings: dict[str, float] = {"condense_ms": condense_ms}
         if not clean:
             yield self._refusal(question, clean, (), notices, timings, EMPTY_QUESTION_TEXT)

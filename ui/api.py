@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 100_000
 NOT_BLANK = r"\S"  # at least one non-space character (JSON Schema patterns are unanchored)
 MAX_HISTORY_TURNS = 50
-ROLES = ("ansatt", "leder", "tillitsvalgt")
 GENERIC_ERROR = "Noe gikk galt på serveren. Prøv igjen om litt, eller kontakt administratoren."
 EMPTY_QUESTION = "Spørsmålet er tomt. Skriv et spørsmål."
 
@@ -79,7 +78,12 @@ class AskRequest(BaseModel):
     history: list[HistoryTurn] = Field(
         default_factory=list, max_length=MAX_HISTORY_TURNS, description="Earlier turns, oldest first."
     )
-    role: Role | None = Field(None, description="Who is asking: ansatt, leder or tillitsvalgt.")
+    role: Role | None = Field(
+        None,
+        description="Who is asking: ansatt, leder or tillitsvalgt. It does not change the answer (the sources "
+        "are the same for everyone); it is written with the question to the log when "
+        "`log_questions` is on. Send it again with `/api/feedback` to record it with a rating.",
+    )
 
 
 def ask_request_model(max_question_chars: int) -> type[AskRequest]:
@@ -135,6 +139,9 @@ class FeedbackRequest(BaseModel):
     )
     rating: Literal[1, -1] = Field(description="1 = nyttig, -1 = ikke nyttig.")
     comment: str = Field("", max_length=5_000)
+    role: Role | None = Field(
+        None, description="Who asked: ansatt, leder or tillitsvalgt; stored with the rating."
+    )
 
 
 def error_status(exc: KompetanseError) -> int:
@@ -310,7 +317,9 @@ def create_api(
     @router.post("/feedback", summary="Gi tilbakemelding på et svar", status_code=201)
     def post_feedback(body: FeedbackRequest) -> dict[str, Any]:
         """Store a rating locally in the data folder; nothing is sent anywhere."""
-        fid = feedback.add(body.question, body.answer, body.chunk_ids, body.rating, body.comment)
+        fid = feedback.add(
+            body.question, body.answer, body.chunk_ids, body.rating, body.comment, body.role or ""
+        )
         return {"id": fid, "stored": True}
 
     @router.get("/health", summary="Status")

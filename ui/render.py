@@ -28,12 +28,16 @@ REFUSAL_LABEL = "Ikke dekket av kildene"
 
 @dataclass(frozen=True)
 class ChatEntry:
-    """One exchange in the chat: the question, and the answer (None while it is written, or on an error)."""
+    """One exchange in the chat: the question, and the answer (None while it is written, or on an error).
+
+    ``role`` is who was asking (the "Jeg spør som" choice), kept with a rating of the answer.
+    """
 
     question: str
     answer: Answer | None = None
     partial: str = ""
     error: str = ""
+    role: str = ""
 
 
 def esc(text: object) -> str:

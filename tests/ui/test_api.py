@@ -126,7 +126,11 @@ def test_feedback_is_stored_locally(client: TestClient, store: FeedbackStore) ->
         json={"question": "Q", "answer": "A [1]", "chunk_ids": ["c1"], "rating": -1, "comment": "Feil kilde"},
     )
     assert r.status_code == 201 and r.json()["stored"] is True
-    assert store.export()[0]["comment"] == "Feil kilde"
+    assert store.export()[0]["comment"] == "Feil kilde" and store.export()[0]["role"] == ""
+    with_role = {"question": "Q", "answer": "A", "rating": 1, "role": "leder"}
+    assert client.post("/feedback", json=with_role).status_code == 201
+    assert store.export()[1]["role"] == "leder"
+    assert client.post("/feedback", json={**with_role, "role": "sjef"}).status_code == 422
     assert client.post("/feedback", json={"question": "Q", "answer": "A", "rating": 3}).status_code == 422
 
 
