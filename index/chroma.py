@@ -32,6 +32,7 @@ Meta = dict[str, Any]
 
 
 def not_found(exc: BaseException) -> bool:
+    """True when ``exc`` is Chroma's "no such collection"."""
     from chromadb.errors import NotFoundError
 
     return isinstance(exc, NotFoundError)
@@ -47,8 +48,18 @@ def _reason(exc: BaseException) -> str:
 
 
 def pages(seq: Sequence[T], size: int = PAGE) -> Iterator[Sequence[T]]:
+    """``seq`` in slices of at most ``size`` (Chroma refuses larger batches)."""
     for start in range(0, len(seq), size):
         yield seq[start : start + size]
+
+
+def discard(client: Any, name: str) -> None:
+    """Delete the collection ``name`` if it exists."""
+    try:
+        client.delete_collection(name)
+    except Exception as exc:
+        if not not_found(exc):
+            raise
 
 
 def _forget_broken_system(path: str) -> None:
@@ -250,14 +261,6 @@ class ChromaCollection:
     def drop(self) -> None:
         """Delete the whole collection; the object is unusable afterwards (reopen with create)."""
         with WRITE_LOCK:
-
-            def delete(_col: Any) -> None:
-                try:
-                    self._connect().delete_collection(self.name)
-                except Exception as exc:
-                    if not not_found(exc):
-                        raise
-
-            self._run(delete, need_collection=False)
+            self._run(lambda _col: discard(self._connect(), self.name), need_collection=False)
             with self._lock:
                 self._collection = None

@@ -11,21 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from index.chroma import not_found
+from index.chroma import discard, not_found
 from index.records import KEY_COMPLETE
 
 log = logging.getLogger(__name__)
 
 REBUILD_SUFFIX = "-rebuild"
-
-
-def discard(client: Any, name: str) -> None:
-    """Delete the collection ``name`` if it exists."""
-    try:
-        client.delete_collection(name)
-    except Exception as exc:
-        if not not_found(exc):
-            raise
 
 
 def swap_into(client: Any, shadow_name: str, live: str) -> Any:

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import IndexMismatchError
 from core.models import Chunk
-from index.chroma import PAGE, WRITE_LOCK, Meta, not_found
+from index.chroma import PAGE, WRITE_LOCK, Meta, discard, not_found
 from index.reader import IndexReader
-from index.rebuild import REBUILD_SUFFIX, discard, recover_swap, swap_into
+from index.rebuild import REBUILD_SUFFIX, recover_swap, swap_into
 from index.records import (
     KEY_COMPLETE,
     KEY_DIMENSION,
