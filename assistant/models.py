@@ -7,7 +7,7 @@ The JSON form of :class:`Answer` (``Answer.to_dict``) is the contract shared by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from core.models import Chunk
@@ -113,8 +113,12 @@ class Answer:
 
     def __post_init__(self) -> None:
         # Frozen means frozen: the answer keeps its own copy of the timings, so the caller's dict
-        # cannot change it later. Add a timing with ``dataclasses.replace`` (see ``Assistant.ask``).
+        # cannot change it later. Add a timing with :meth:`with_timings`.
         object.__setattr__(self, "timings", dict(self.timings))
+
+    def with_timings(self, **ms: float) -> Answer:
+        """A copy of this answer with these timings (milliseconds) added, e.g. ``total_ms=12.5``."""
+        return replace(self, timings={**self.timings, **ms})
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON object (see README, "Answer JSON")."""

@@ -7,7 +7,6 @@ configured, else extractive) -> validated citations -> :class:`Answer`.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import threading
@@ -108,12 +107,6 @@ def sanitise_question(question: str, max_chars: int) -> tuple[str, tuple[str, ..
         text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
         notices.append(NOTICE_TRUNCATED.format(n=max_chars))
     return text, tuple(notices)
-
-
-def _with_total(answer: Answer, started: float) -> Answer:
-    """``answer`` with ``total_ms`` (since ``started``, a ``time.perf_counter()``) added to its timings."""
-    total_ms = (time.perf_counter() - started) * 1000
-    return dataclasses.replace(answer, timings={**answer.timings, "total_ms": total_ms})
 
 
 def question_language(question: str) -> str:
@@ -330,7 +323,7 @@ class Assistant:
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
-        return _with_total(answer, t_start)
+        return answer.with_timings(total_ms=(time.perf_counter() - t_start) * 1000)
 
     def stream(
         self, question: str, history: Sequence[Turn] = (), role: str | None = None
@@ -338,7 +331,9 @@ class Assistant:
         """Yield text deltas while an LLM writes, then the final validated :class:`Answer` last."""
         t_start = time.perf_counter()
         for item in self._run(question, history, stream=True, role=role):
-            yield _with_total(item, t_start) if isinstance(item, Answer) else item
+            if isinstance(item, Answer):
+                item = item.with_timings(total_ms=(time.perf_counter() - t_start) * 1000)
+            yield item
 
     def _run(
         self, question: str, history: Sequence[Turn], *, stream: bool, role: str | None = None
