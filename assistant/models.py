@@ -6,7 +6,8 @@ The JSON form of :class:`Answer` (``Answer.to_dict``) is the contract shared by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -100,7 +101,7 @@ ANSWERABILITY = ("answer", "partial", "refuse")
 
 @dataclass(frozen=True)
 class Answer:
-    """A complete answer: text with ``[n]`` markers, citations, passages used, timings.
+    """A complete answer: text with ``[n]`` markers, citations, passages used, timings (milliseconds).
 
     ``answerability`` is "answer", "partial" (answered in part; ``uncovered`` names
     what the sources say nothing about) or "refuse"; ``refused`` is True exactly
@@ -119,17 +120,24 @@ class Answer:
     lead: str = ""
     standalone_question: str = ""
     notices: tuple[str, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: Mapping[str, float] = field(default_factory=dict)
     answerability: str = ""
     uncovered: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # Frozen means frozen: the answer keeps its own copy of the timings, so the caller's dict
+        # cannot change it later. Add a timing with :meth:`with_timings`.
+        object.__setattr__(self, "timings", dict(self.timings))
         if not self.answerability:
             object.__setattr__(self, "answerability", "refuse" if self.refused else "answer")
         if self.answerability not in ANSWERABILITY:
             raise ValueError(f"answerability must be one of {ANSWERABILITY}, got {self.answerability!r}")
         if (self.answerability == "refuse") != self.refused:
             raise ValueError("refused must be True exactly when answerability is 'refuse'")
+
+    def with_timings(self, **ms: float) -> Answer:
+        """A copy of this answer with these timings (milliseconds) added, e.g. ``total_ms=12.5``."""
+        return replace(self, timings={**self.timings, **ms})
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON object (see README, "Answer JSON")."""

@@ -11,12 +11,11 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
 from assistant.condense import standalone_question
+from assistant.contracts import ChatAnswerer
 from assistant.extractive import extractive_answer, lead_for
 from assistant.lookup import all_views, lookup
 from assistant.models import (
@@ -48,12 +47,6 @@ from index.sentences import SentenceVectors
 log = logging.getLogger(__name__)
 
 
-def _with_total(answer: Answer, t_start: float) -> Answer:
-    """A copy of ``answer`` whose timings include ``total_ms`` (answers are frozen)."""
-    timings = {**answer.timings, "total_ms": (time.perf_counter() - t_start) * 1000}
-    return replace(answer, timings=timings)
-
-
 class Assistant:
     """Answers questions from the index with citations.
 
@@ -61,7 +54,9 @@ class Assistant:
     does not ingest). Thread-safe: the app calls it from many requests at once.
     """
 
-    def __init__(self, settings: Settings, index: ChunkIndex, embedder: Embedder, llm: Any = None) -> None:
+    def __init__(
+        self, settings: Settings, index: ChunkIndex, embedder: Embedder, llm: ChatAnswerer | None = None
+    ) -> None:
         self.settings = settings
         self.index = index
         self.embedder = embedder
@@ -127,13 +122,15 @@ class Assistant:
             self.refresh()
 
     # -- answering -----------------------------------------------------------
-    def _prepare(self, question: str, history: Sequence[Turn]) -> tuple[str, str, tuple[str, ...], float]:
+    def _prepare(
+        self, question: str, history: Sequence[Turn], role: str | None = None
+    ) -> tuple[str, str, tuple[str, ...], float]:
         t0 = time.perf_counter()
         limit = self.settings.retrieval.max_question_chars
         clean, notices = sanitise_question(question, limit)
         history = [Turn(t.role, sanitise_question(t.content, limit)[0]) for t in history]
         if self.settings.log_questions:
-            log.info("question: %s", mask_personal_numbers(clean))
+            log.info("question (%s): %s", role or "-", mask_personal_numbers(clean))
         standalone = standalone_question(clean, history) if clean else clean
         if clean and history and self.llm is not None and standalone != clean:
             standalone = self.llm.rewrite_question(history, clean) or standalone
@@ -233,26 +230,33 @@ class Assistant:
     def ask(self, question: str, history: Sequence[Turn] = (), role: str | None = None) -> Answer:
         """Answer ``question`` (with earlier ``history``) or refuse; never raises for bad text input.
 
+        ``role`` (ansatt, leder, tillitsvalgt) does not change the answer: it is written with the
+        question to the log when ``log_questions`` is on.
+
         Raises ``IndexUnavailableError`` when the vector store cannot be reached.
         """
         t_start = time.perf_counter()
         answer: Answer | None = None
-        for item in self._run(question, history, stream=False):
+        for item in self._run(question, history, stream=False, role=role):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
-        return _with_total(answer, t_start)
+        return answer.with_timings(total_ms=(time.perf_counter() - t_start) * 1000)
 
     def stream(
         self, question: str, history: Sequence[Turn] = (), role: str | None = None
     ) -> Iterator[str | Answer]:
         """Yield text deltas while an LLM writes, then the final validated :class:`Answer` last."""
         t_start = time.perf_counter()
-        for item in self._run(question, history, stream=True):
-            yield _with_total(item, t_start) if isinstance(item, Answer) else item
+        for item in self._run(question, history, stream=True, role=role):
+            if isinstance(item, Answer):
+                item = item.with_timings(total_ms=(time.perf_counter() - t_start) * 1000)
+            yield item
 
-    def _run(self, question: str, history: Sequence[Turn], *, stream: bool) -> Iterator[str | Answer]:
-        clean, standalone, notices, condense_ms = self._prepare(question, history)
+    def _run(
+        self, question: str, history: Sequence[Turn], *, stream: bool, role: str | None = None
+    ) -> Iterator[str | Answer]:
+        clean, standalone, notices, condense_ms = self._prepare(question, history, role)
         timings: dict[str, float] = {"condense_ms": condense_ms}
         if not clean:
             yield self._refusal(question, clean, (), notices, timings, EMPTY_QUESTION_TEXT)
@@ -287,6 +291,9 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         from assistant.llm import LLMUnavailableError, answer_from_draft
 
+        llm = self.llm
+        assert llm is not None, "only called when a chat model is configured"
+
         def fallback(extra: tuple[str, ...] = ()) -> Answer:
             return self._extractive(question, standalone, passages, (*notices, *extra), timings, searcher)
 
@@ -294,12 +301,12 @@ class Assistant:
         try:
             if stream:
                 parts: list[str] = []
-                for delta in self.llm.stream(standalone, passages, history):
+                for delta in llm.stream(standalone, passages, history):
                     parts.append(delta)
                     yield delta
-                draft = self.llm.draft_from_text("".join(parts), passages)
+                draft = llm.draft_from_text("".join(parts), passages)
             else:
-                draft = self.llm.generate(standalone, passages, history)
+                draft = llm.generate(standalone, passages, history)
         except LLMUnavailableError as exc:
             log.warning("LLM unavailable: %s", exc.detail or exc)
             yield fallback((exc.message,))

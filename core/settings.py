@@ -50,6 +50,15 @@ class ChromaSettings(BaseModel):
     ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
     token: SecretStr | None = Field(None, description="Optional bearer token for the Chroma server.")
     collection: str = Field("kompetanse", description="Collection name holding the chunks.")
+    attempts: int = Field(
+        2,
+        ge=1,
+        le=10,
+        description="Tries per index operation; the client reconnects between tries, with no pause. "
+        "Calibrated on the reliability tests (tests/reliability, tests/ingest/test_faults.py): one "
+        "reconnect covers a restarted Chroma server or a collection swapped by a rebuild; a server "
+        "that is down fails the next try as well, so more tries only delay the error.",
+    )
     check_seconds: float = Field(
         3.0,
         ge=0,
@@ -103,8 +112,10 @@ class RetrievalSettings(BaseModel):
     max_question_chars: int = Field(
         2000,
         ge=50,
-        description="Longer questions are truncated to this many characters, with a notice. The HTTP API "
-        "accepts up to 100 000 characters and leaves the truncation to the assistant.",
+        description="The longest question, in characters: the HTTP API refuses longer ones (422; its schema "
+        "says the limit), the web app's question box stops there, and the assistant truncates longer text "
+        "from other callers (CLI, evals, conversation history) to it, with a notice. The longest "
+        "question in evals/data is about 200 characters; 2 000 leaves room for pasted context.",
     )
 
 
@@ -213,7 +224,11 @@ class Settings(BaseSettings):
     log_questions: bool = Field(False, description="Write users' questions to the log (off for privacy).")
     max_file_mb: int = Field(200, ge=1, description="Files larger than this are refused at ingest.")
     max_pdf_pages: int = Field(5000, ge=1, description="PDFs with more pages are refused at ingest.")
-    max_load_seconds: float = Field(300.0, gt=0, description="A file that takes longer to read is refused.")
+    max_load_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="A file that takes longer to read is refused (a 2,000-page PDF needs about 70 s).",
+    )
     embedding: EmbeddingSettings = Field(
         default_factory=lambda: EmbeddingSettings(), description="Which embedder turns text into vectors."
     )

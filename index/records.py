@@ -15,7 +15,18 @@ from typing import Any
 from core.models import Chunk, DocumentKind, sha256_hex
 from index.sentences import SentenceRecord, sentence_key
 
+# Collection metadata: which embedder built the index, the committed manifest (JSON), and a
+# generation token that changes with every commit.
 KEY_MANIFEST = "manifest"
+KEY_EMBEDDER = "embedder"
+KEY_DIMENSION = "dimension"
+KEY_GENERATION = "generation"
+KEY_SCHEMA = "schema"
+KEY_INGEST_VERSION = "ingest_version"
+KEY_COMPLETE = "complete"  # a rebuilt shadow collection is ready to replace the live one
+SCHEMA_VERSION = 1
+# Sentence vectors live in the same collection as their chunks (so they follow the commit
+# protocol, rebuilds and garbage collection), marked with this metadata key.
 KEY_RECORD = "record"
 SENTENCE = "sentence"
 

@@ -16,6 +16,7 @@ from core.errors import DocumentError
 __all__ = ["MAX_DOCX_XML_MB", "read_docx"]
 
 MAX_DOCX_XML_MB = 256
+"""Largest total unpacked size of a DOCX's XML parts; more is a zip bomb, not a document."""
 
 
 def read_docx(where: str, data: bytes) -> str:

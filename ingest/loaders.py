@@ -29,7 +29,6 @@ from ingest.docx_reader import read_docx
 from ingest.pdf import read_pdf
 
 __all__ = [
-    "DEFAULT_TIME_LIMIT_S",
     "SUPPORTED_SUFFIXES",
     "describe_content",
     "load_document",
@@ -40,9 +39,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".txt", ".md", ".docx")
-DEFAULT_TIME_LIMIT_S = 300.0
-"""Seconds one file may take to read before it is refused (a 2,000-page PDF needs ~70 s)."""
-"""Largest total unpacked size of a DOCX's XML parts; more is a zip bomb, not a document."""
 
 _SUPPORTED_TEXT = ", ".join(SUPPORTED_SUFFIXES)
 _DESCRIPTIONS = {
@@ -171,7 +167,7 @@ def load_document(
 
     Takes the file, its :class:`DocumentInfo` and the settings (``max_file_mb``,
     ``max_pdf_pages``); ``time_limit_s`` caps the reading time (default: the
-    setting ``max_load_seconds`` if present, else ``DEFAULT_TIME_LIMIT_S``).
+    setting ``max_load_seconds``).
     Returns the :class:`LoadedDocument` with cleaned text, pages (1-based numbers
     for PDF, None otherwise), the SHA-256 of the raw bytes and warnings.
     Raises :class:`DocumentError` for every problem with the file or its content.
@@ -188,7 +184,7 @@ def load_document(
     data = _read_bytes(path, settings)
     kind = sniff_format(data)
     fmt, warnings = _choose_format(where, suffix, kind)
-    limit = time_limit_s if time_limit_s is not None else _setting_time_limit(settings)
+    limit = time_limit_s if time_limit_s is not None else settings.max_load_seconds
     started = time.perf_counter()
     try:
         with time_limit(limit):
@@ -225,11 +221,6 @@ def load_document(
 def _number(value: float) -> str:
     """A number as Norwegian text ("0,5", "300")."""
     return f"{value:g}".replace(".", ",")
-
-
-def _setting_time_limit(settings: Settings) -> float:
-    value = getattr(settings, "max_load_seconds", None)
-    return float(value) if isinstance(value, int | float) else DEFAULT_TIME_LIMIT_S
 
 
 def _read_bytes(path: Path, settings: Settings) -> bytes:

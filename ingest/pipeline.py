@@ -1,8 +1,8 @@
 """Incremental ingest: files -> documents -> chunks -> vectors -> the index, one file at a time.
 
-(About 500 lines: the run state, vector reuse and the parse-ahead thread share `_Run`; splitting
-them further is future work.) The next file is parsed in a background thread while the current
-one is embedded (:class:`_Prefetch`); the run reports its outcomes with :mod:`ingest.report`.
+The next file is parsed in a background thread while the current one is embedded
+(:mod:`ingest.parsing`); vectors are reused from the index where possible
+(:mod:`ingest.vectors`); the run reports its outcomes with :mod:`ingest.report`.
 
 Per file: :func:`ingest.metadata.document_info` -> :func:`ingest.loaders.load_document`
 -> :func:`ingest.chunker.chunk_document` -> embed only chunk ids not already stored
@@ -21,21 +21,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 from core.errors import DocumentError, EmptyIndexError, IndexMismatchError, KompetanseError
-from core.models import Chunk, DocumentInfo, LoadedDocument, sha256_hex
+from core.models import Chunk, DocumentInfo
 from core.settings import Settings
 from index.embeddings import IndexEmbeddings, make_embedder
-from index.sentences import SentenceRecord, sentence_key, sentence_records
+from index.sentences import SentenceRecord, sentence_records
 from index.store import DocRecord, VectorIndex
+from ingest.parsing import Prefetch, file_hash, parse_file
 from ingest.report import (
     STATUS_LABELS,
     FileOutcome,
@@ -45,6 +43,7 @@ from ingest.report import (
     Status,
     provision_warnings,
 )
+from ingest.vectors import embed_chunks
 
 __all__ = [
     "STATUS_LABELS",
@@ -81,13 +80,6 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _file_hash(path: Path) -> str | None:
-    try:
-        return sha256_hex(path.read_bytes())
-    except OSError:
-        return None  # the loader reports it properly
-
-
 def _same_description(record: DocRecord, info: DocumentInfo, path: Path) -> bool:
     return (record.title, record.short_name, record.kind, record.version, record.source, record.path) == (
         info.title,
@@ -117,142 +109,22 @@ class _Run:
     previous: VectorIndex | None  # the live index during a rebuild (same embedder), for carry-over
     progress: Progress | None
     seen: dict[str, str] = field(default_factory=dict)  # doc_id -> path ingested in this run
-    prefetch: _Prefetch | None = None
+    prefetch: Prefetch | None = None
 
     def emit(self, event: ProgressEvent) -> None:
         if self.progress is not None:
             self.progress(event)
 
 
-def _stored_or_embedded(
-    run: _Run, items: Sequence[tuple[str, str]], emit: Callable[[int, int], None]
-) -> tuple[dict[str, list[float]], set[str]]:
-    """Vectors for ``items`` (id, text): stored ones reused by id, then by text, the rest embedded.
-
-    Returns the vectors by id and the ids that had to be embedded.
-    """
-    ids = [item_id for item_id, _text in items]
-    known: dict[str, list[float]] = {}
-    for source in run.reuse:
-        missing_ids = [i for i in ids if i not in known]
-        if missing_ids:
-            known.update(source.vectors_for(missing_ids))
-    todo = [(item_id, text) for item_id, text in items if item_id not in known]
-    if todo:  # a new version of a document: most passages usually kept their text
-        by_text: dict[str, list[float]] = {}
-        for source in run.reuse:
-            by_text.update(source.vectors_for_texts([t for _i, t in todo if t not in by_text]))
-        for item_id, text in todo:
-            if text in by_text:
-                known[item_id] = by_text[text]
-        todo = [(item_id, text) for item_id, text in todo if item_id not in known]
-    texts = list(dict.fromkeys(text for _i, text in todo))  # each distinct text once
-    fresh: dict[str, list[float]] = {}
-    batch = run.settings.embedding.batch_size
-    for start in range(0, len(texts), batch):
-        part = texts[start : start + batch]
-        vectors = run.embedder.embed_documents(part)
-        if len(vectors) != len(part):
-            raise KompetanseError(
-                "Innebyggingsmodellen ga feil antall vektorer.",
-                detail=f"{len(vectors)} vectors for {len(part)} texts",
-            )
-        fresh.update(zip(part, vectors, strict=True))
-        emit(min(start + batch, len(texts)), len(texts))
-    known.update((item_id, fresh[text]) for item_id, text in todo)
-    return known, {item_id for item_id, _text in todo}
-
-
-def _mean_vector(rows: Sequence[Sequence[float]]) -> list[float]:
-    """The L2-normalised mean of ``rows`` (a chunk's vector derived from its sentences)."""
-    matrix = np.asarray(rows, dtype=np.float64)
-    mean = matrix.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return [float(x) for x in (mean / norm if norm > 0 else mean)]
-
-
 def _embed(
     run: _Run, chunks: list[Chunk], index: int, total_files: int, path: str
 ) -> tuple[list[list[float]], list[tuple[SentenceRecord, list[float]]], int]:
-    """Vectors for ``chunks`` and for their sentences, and how many chunks needed the embedder."""
+    """Vectors for ``chunks`` and their sentences (:func:`ingest.vectors.embed_chunks`), with progress."""
 
     def emit(done: int, total: int) -> None:
         run.emit(ProgressEvent("embed", index, total_files, path, done=done, total=total))
 
-    sentences = sentence_records(chunks)
-    by_sentence, new_sentences = _stored_or_embedded(
-        run, [(s.sentence_id, sentence_key(s.text)) for s in sentences], emit
-    )
-    pairs = [(s, by_sentence[s.sentence_id]) for s in sentences]
-    if run.settings.embedding.chunk_vectors == "sentences":
-        rows: dict[str, list[list[float]]] = {}
-        for sentence, vector in pairs:
-            rows.setdefault(sentence.chunk_id, []).append(vector)
-        without = [(c.chunk_id, c.text) for c in chunks if c.chunk_id not in rows]
-        by_chunk, new_chunks = _stored_or_embedded(run, without, emit)
-        by_chunk.update({chunk_id: _mean_vector(vectors) for chunk_id, vectors in rows.items()})
-        new_chunks |= {s.chunk_id for s in sentences if s.sentence_id in new_sentences}
-    else:
-        by_chunk, new_chunks = _stored_or_embedded(run, [(c.chunk_id, c.text) for c in chunks], emit)
-    return [by_chunk[c.chunk_id] for c in chunks], pairs, len(new_chunks)
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """A file read, cleaned and chunked (ahead of time, while the previous file was embedded)."""
-
-    info: DocumentInfo
-    doc: LoadedDocument
-    chunks: list[Chunk]
-
-
-def _parse(path: Path, info: DocumentInfo, settings: Settings) -> _Parsed:
-    from ingest.chunker import chunk_document
-    from ingest.loaders import load_document
-
-    doc = load_document(path, info, settings)
-    return _Parsed(info, doc, chunk_document(doc))
-
-
-class _Prefetch:
-    """Parses the next file in one background thread while the current file is being embedded.
-
-    Only files that will be loaded anyway are parsed ahead (not unchanged ones); a
-    failure is re-raised when the main loop takes the result, so it is reported
-    exactly as if the file had been parsed in the loop.
-    """
-
-    def __init__(self, run: _Run) -> None:
-        self._run = run
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-parse")
-        self._pending: dict[Path, Future[_Parsed | None]] = {}
-
-    def ahead(self, path: Path) -> None:
-        """Start parsing ``path`` in the background (once)."""
-        if path not in self._pending:
-            self._pending[path] = self._pool.submit(self._maybe_parse, path)
-
-    def _maybe_parse(self, path: Path) -> _Parsed | None:
-        from ingest.metadata import document_info
-
-        run = self._run
-        info = document_info(path, run.settings.corpus_dir)
-        previous = run.manifest.get(info.doc_id)
-        if previous is not None and not run.rebuilding and previous.content_hash == _file_hash(path):
-            return None  # most likely unchanged: the loop decides without parsing
-        return _parse(path, info, run.settings)
-
-    def take(self, path: Path, info: DocumentInfo) -> _Parsed:
-        """The parsed file (from the background thread when it parsed it, else parsed now)."""
-        future = self._pending.pop(path, None)
-        parsed = future.result() if future is not None else None
-        if parsed is None or parsed.info != info:
-            parsed = _parse(path, info, self._run.settings)
-        return parsed
-
-    def close(self) -> None:
-        """Stop the background thread (pending parses are cancelled)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    return embed_chunks(run.reuse, run.embedder, run.settings.embedding, chunks, emit)
 
 
 def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOutcome:
@@ -273,7 +145,7 @@ def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOut
     if (
         previous is not None
         and not run.rebuilding
-        and previous.content_hash == _file_hash(path)
+        and previous.content_hash == file_hash(path)
         and _same_description(previous, info, path)
     ):
         return FileOutcome(
@@ -285,7 +157,9 @@ def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOut
             previous.pages,
             title=previous.title,
         )
-    parsed = run.prefetch.take(path, info) if run.prefetch is not None else _parse(path, info, run.settings)
+    parsed = (
+        run.prefetch.take(path, info) if run.prefetch is not None else parse_file(path, info, run.settings)
+    )
     doc = parsed.doc
     for other in run.manifest.values():
         if other.doc_id != doc_id and other.content_hash == doc.content_hash and Path(other.path).exists():
@@ -396,7 +270,7 @@ def ingest_paths(
     outcomes = [
         FileOutcome(str(path), "", "failed", error="Finner ikke filen eller mappen.") for path in missing
     ]
-    run.prefetch = _Prefetch(run)
+    run.prefetch = Prefetch(run.settings, run.manifest, run.rebuilding)
     try:
         outcomes.extend(_ingest_all(run, all_files))
     finally:
@@ -513,7 +387,7 @@ def ensure_index(
         by_path = {record.path: record for record in manifest.values()}
         unchanged = all(
             (record := by_path.get(str(path))) is not None
-            and record.content_hash == _file_hash(path)
+            and record.content_hash == file_hash(path)
             and _same_description(record, document_info(path, settings.corpus_dir), path)
             for path in files
         )

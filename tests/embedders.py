@@ -1,4 +1,4 @@
-"""A real embedder whose passage vectors are memoised, shared by the integration test suites."""
+"""Embedders that wrap a real one (memoised, or counting its calls), shared by the test suites."""
 
 from __future__ import annotations
 
@@ -7,18 +7,15 @@ import threading
 from index.embeddings import IndexEmbeddings
 
 
-class MemoEmbeddings(IndexEmbeddings):
-    """A real embedder whose passage vectors are memoised by text (queries are not).
+class WrappedEmbeddings(IndexEmbeddings):
+    """An embedder that passes everything to ``inner``; subclasses watch or memoise the calls.
 
     Same ``name`` and ``dimension`` as the wrapped embedder, so indexes built with it
     are indistinguishable from indexes built with the embedder itself.
     """
 
-    def __init__(self, inner: IndexEmbeddings, cache: dict[str, list[float]] | None = None) -> None:
+    def __init__(self, inner: IndexEmbeddings) -> None:
         self.inner = inner
-        self.cache: dict[str, list[float]] = {} if cache is None else cache
-        self._lock = threading.Lock()
-        self.embedded = 0
 
     @property
     def name(self) -> str:
@@ -27,6 +24,22 @@ class MemoEmbeddings(IndexEmbeddings):
     @property
     def dimension(self) -> int:
         return self.inner.dimension
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+class MemoEmbeddings(WrappedEmbeddings):
+    """A real embedder whose passage vectors are memoised by text (queries are not)."""
+
+    def __init__(self, inner: IndexEmbeddings, cache: dict[str, list[float]] | None = None) -> None:
+        super().__init__(inner)
+        self.cache: dict[str, list[float]] = {} if cache is None else cache
+        self._lock = threading.Lock()
+        self.embedded = 0
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
@@ -38,6 +51,3 @@ class MemoEmbeddings(IndexEmbeddings):
                 self.embedded += len(todo)
         with self._lock:
             return [list(self.cache[t]) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)

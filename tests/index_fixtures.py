@@ -15,7 +15,7 @@ from index.embeddings import E5Embeddings, HashEmbeddings, IndexEmbeddings
 from index.store import DocRecord
 from tests.chroma_server import ChromaServer, chroma_server  # noqa: F401  (session fixture)
 from tests.conftest import CORPUS_DIR
-from tests.embedders import MemoEmbeddings
+from tests.embedders import MemoEmbeddings, WrappedEmbeddings
 
 
 def make_chunk(
@@ -72,21 +72,13 @@ def make_record(doc_id: str, doc_hash: str, chunks: list[Chunk]) -> DocRecord:
     )
 
 
-class CountingEmbedder(IndexEmbeddings):
+class CountingEmbedder(WrappedEmbeddings):
     """Wraps an embedder and records every call, so tests can assert on embedding work."""
 
     def __init__(self, inner: IndexEmbeddings) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.document_calls: list[int] = []
         self.query_calls = 0
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
 
     @property
     def embedded(self) -> int:

@@ -1,5 +1,8 @@
 """Generators of real test documents: PDFs (reportlab, pypdf) and DOCX (python-docx).
 
+(About 490 lines, over the 400-line guide: one small generator per kind of real or broken file, plus
+the HTA test text; the tests reach every file kind through this one module.)
+
 Every generator writes a real file that the loaders read exactly as they would a
 user's file, and returns its path. Text uses DejaVu Sans when it is installed (a
 TrueType font with æøå and the other glyphs used here); otherwise reportlab's

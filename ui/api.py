@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, R
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.models import AnswerJSON, Turn
@@ -42,12 +42,11 @@ from ui.writer import TOKEN_HEADER, IndexWriter, report_to_dict
 
 log = logging.getLogger(__name__)
 
-# The API accepts questions up to this length; the assistant then truncates them to
-# ``retrieval.max_question_chars`` (default 2,000) with a notice in the answer.
-MAX_QUESTION_CHARS = 100_000
+# Questions are capped by ``retrieval.max_question_chars`` (see :func:`ask_request_model`). Other
+# text (an earlier answer in the history, a rated answer) may be longer, up to this.
+MAX_TEXT_CHARS = 100_000
 NOT_BLANK = r"\S"  # at least one non-space character (JSON Schema patterns are unanchored)
 MAX_HISTORY_TURNS = 50
-ROLES = ("ansatt", "leder", "tillitsvalgt")
 GENERIC_ERROR = "Noe gikk galt på serveren. Prøv igjen om litt, eller kontakt administratoren."
 EMPTY_QUESTION = "Spørsmålet er tomt. Skriv et spørsmål."
 
@@ -61,7 +60,7 @@ class HistoryTurn(BaseModel):
 
     role: Literal["user", "assistant"] = Field(description="user: the question; assistant: the answer text.")
     content: str = Field(
-        min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK, description="The text of the turn."
+        min_length=1, max_length=MAX_TEXT_CHARS, pattern=NOT_BLANK, description="The text of the turn."
     )
 
 
@@ -72,17 +71,41 @@ class AskRequest(BaseModel):
 
     question: str = Field(
         min_length=1,
-        max_length=MAX_QUESTION_CHARS,
         pattern=NOT_BLANK,
-        description="The question, with at least one non-space character. Up to 100 000 characters are "
-        "accepted; the assistant uses the first `retrieval.max_question_chars` (default 2 000) and says so "
-        "in the answer's notices.",
+        description="The question, with at least one non-space character (at most "
+        "`retrieval.max_question_chars`; see the app's schema).",
         examples=["Har jeg rett på utdanningspermisjon?"],
     )
     history: list[HistoryTurn] = Field(
         default_factory=list, max_length=MAX_HISTORY_TURNS, description="Earlier turns, oldest first."
     )
-    role: Role | None = Field(None, description="Who is asking: ansatt, leder or tillitsvalgt.")
+    role: Role | None = Field(
+        None,
+        description="Who is asking: ansatt, leder or tillitsvalgt. It does not change the answer (the sources "
+        "are the same for everyone); it is written with the question to the log when "
+        "`log_questions` is on. Send it again with `/api/feedback` to record it with a rating.",
+    )
+
+
+def ask_request_model(max_question_chars: int) -> type[AskRequest]:
+    """:class:`AskRequest` with the question capped at ``max_question_chars`` (in the schema too).
+
+    The one cap is ``retrieval.max_question_chars``: the API rejects a longer question
+    (422), and the assistant truncates longer text from other callers to it.
+    """
+    question = (
+        str,
+        Field(
+            min_length=1,
+            max_length=max_question_chars,
+            pattern=NOT_BLANK,
+            description=f"The question, with at least one non-space character and at most "
+            f"{max_question_chars} characters (`retrieval.max_question_chars`).",
+            examples=["Har jeg rett på utdanningspermisjon?"],
+        ),
+    )
+    model: type[AskRequest] = create_model("AskRequest", __base__=AskRequest, question=question)
+    return model
 
 
 class ErrorResponse(BaseModel):
@@ -110,13 +133,16 @@ class FeedbackRequest(BaseModel):
 
     model_config = ConfigDict(regex_engine="python-re")  # the same `\S` as JSON Schema tools
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
-    answer: str = Field(max_length=MAX_QUESTION_CHARS, description="The answer text that was rated.")
+    question: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=NOT_BLANK)
+    answer: str = Field(max_length=MAX_TEXT_CHARS, description="The answer text that was rated.")
     chunk_ids: list[str] = Field(
         default_factory=list, max_length=100, description="Chunk ids the answer cited."
     )
     rating: Literal[1, -1] = Field(description="1 = nyttig, -1 = ikke nyttig.")
     comment: str = Field("", max_length=5_000)
+    role: Role | None = Field(
+        None, description="Who asked: ansatt, leder or tillitsvalgt; stored with the rating."
+    )
 
 
 def error_status(exc: KompetanseError) -> int:
@@ -145,6 +171,8 @@ def validation_message(error: dict[str, Any]) -> str:
         return EMPTY_QUESTION if field == "question" else f"Feltet «{field}» er tomt. Skriv noe i det."
     if kind == "missing":
         return f"Feltet «{field}» mangler."
+    if kind == "string_too_long" and field == "question":
+        return f"Spørsmålet er for langt (høyst {ctx.get('max_length', '')} tegn). Skriv det kortere."
     if kind in ("string_too_long", "too_long"):
         limit = ctx.get("max_length", "")
         return f"Feltet «{field}» er for langt (høyst {limit})."
@@ -253,16 +281,19 @@ def create_api(
     probe = HealthProbe(settings, assistant)
     router = APIRouter(dependencies=[Depends(BasicAuth(settings))])
 
-    @router.post(
-        "/ask",
-        summary="Still et spørsmål",
-        response_description="Answer JSON (see README).",
-        response_model=AnswerJSON,
-    )
     def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question with citations, or refuse when the sources do not cover it."""
         history = [Turn(role=t.role, content=t.content) for t in body.history]
         return assistant.ask(body.question, history=history, role=body.role).to_dict()
+
+    # The request model carries this app's question cap, so the schema and the validation say it.
+    ask.__annotations__["body"] = ask_request_model(settings.retrieval.max_question_chars)
+    router.post(
+        "/ask",
+        summary="Still et spørsmål",
+        response_description="Answer JSON (see README).",
+        response_model=AnswerJSON,
+    )(ask)
 
     @router.get("/provisions", summary="Søk i bestemmelser")
     def provisions(q: Annotated[str, Query(max_length=500)] = "") -> dict[str, Any]:
@@ -299,7 +330,9 @@ def create_api(
     @router.post("/feedback", summary="Gi tilbakemelding på et svar", status_code=201)
     def post_feedback(body: FeedbackRequest) -> dict[str, Any]:
         """Store a rating locally in the data folder; nothing is sent anywhere."""
-        fid = feedback.add(body.question, body.answer, body.chunk_ids, body.rating, body.comment)
+        fid = feedback.add(
+            body.question, body.answer, body.chunk_ids, body.rating, body.comment, body.role or ""
+        )
         return {"id": fid, "stored": True}
 
     @router.get("/health", summary="Status")

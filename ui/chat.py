@@ -95,12 +95,12 @@ class ChatHandlers:
             yield render.conversation_html(entries, ratings), question, entries
             return
         history = history_turns(entries)
-        entry = ChatEntry(question=q)
+        entry = ChatEntry(question=q, role=role or "")
         yield render.conversation_html([*entries, entry], ratings), "", [*entries, entry]
         try:
             for item in self._answer(q, history, role or None):
                 if isinstance(item, Answer):
-                    entry = ChatEntry(question=q, answer=item)
+                    entry = ChatEntry(question=q, answer=item, role=entry.role)
                 else:
                     entry = replace(entry, partial=entry.partial + item)
                 yield render.conversation_html([*entries, entry], ratings), "", [*entries, entry]
@@ -142,7 +142,9 @@ class ChatHandlers:
                 self.feedback.update(fb_ids[turn], rating=rating)
             else:
                 chunk_ids = [c.chunk_id for c in answer.citations]
-                fb_ids[turn] = self.feedback.add(answer.question, answer.text, chunk_ids, rating)
+                fb_ids[turn] = self.feedback.add(
+                    answer.question, answer.text, chunk_ids, rating, role=entries[turn].role
+                )
             ratings[turn] = rating
             gr.Info("Takk! Tilbakemeldingen er lagret lokalt.")
             conv = render.conversation_html(entries, ratings)
@@ -215,7 +217,7 @@ def build_chat_tab(chat: ChatHandlers, js: str) -> None:
                 placeholder="Skriv spørsmålet ditt og trykk Enter (Shift+Enter gir ny linje)",
                 lines=1,
                 max_lines=8,
-                max_length=100_000,
+                max_length=chat.settings.retrieval.max_question_chars,
                 elem_id="ka-question",
             )
             with gr.Row():

@@ -24,7 +24,7 @@ import gradio as gr
 from assistant.service import Assistant
 from core.errors import KompetanseError
 from core.settings import Settings
-from ui import render
+from ui import render_tabs
 from ui.theme import GENERIC_ERROR
 from ui.writer import IndexWriter
 
@@ -102,7 +102,7 @@ class DocumentsHandlers:
     def table(self) -> list[list[object]]:
         """Rows for the documents table (empty when the index cannot be read)."""
         try:
-            return render.documents_rows(self.assistant.documents())
+            return render_tabs.documents_rows(self.assistant.documents())
         except KompetanseError as exc:
             gr.Warning(str(exc))
             return []

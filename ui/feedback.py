@@ -1,7 +1,8 @@
 """Thumbs up/down feedback on answers, stored only in a local SQLite file.
 
 The store keeps exactly: the question, the answer text, the cited chunk ids, the
-rating, an optional comment and a timestamp. Nothing is sent anywhere. The file
+rating, an optional comment, who was asking (the role chosen in the app: ansatt, leder
+or tillitsvalgt, or empty) and a timestamp. Nothing is sent anywhere. The file
 uses WAL journaling so several app processes can share it. Fødselsnummer-like
 11-digit numbers are masked before anything is stored or logged.
 """
@@ -31,9 +32,11 @@ CREATE TABLE IF NOT EXISTS feedback (
     answer TEXT NOT NULL,
     chunk_ids TEXT NOT NULL,
     rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    comment TEXT NOT NULL DEFAULT ''
+    comment TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT ''
 )
 """
+ROLES = ("ansatt", "leder", "tillitsvalgt")
 
 
 mask_fnr = mask_personal_numbers
@@ -64,6 +67,9 @@ class FeedbackStore:
             with self._connect() as con:
                 con.execute("PRAGMA journal_mode=WAL")
                 con.execute(_SCHEMA)
+                columns = {row[1] for row in con.execute("PRAGMA table_info(feedback)")}
+                if "role" not in columns:  # a store written before roles were recorded
+                    con.execute("ALTER TABLE feedback ADD COLUMN role TEXT NOT NULL DEFAULT ''")
         except (OSError, sqlite3.Error) as exc:
             raise KompetanseError(
                 f"Kunne ikke åpne tilbakemeldingslageret i {path}.", detail=f"{type(exc).__name__}: {exc}"
@@ -85,11 +91,20 @@ class FeedbackStore:
             con.close()
 
     def add(
-        self, question: str, answer: str, chunk_ids: Sequence[str], rating: int, comment: str = ""
+        self,
+        question: str,
+        answer: str,
+        chunk_ids: Sequence[str],
+        rating: int,
+        comment: str = "",
+        role: str = "",
     ) -> int:
-        """Store one rating (1 = nyttig, -1 = ikke nyttig); returns its id. Raises ``ValueError`` on a bad rating."""
+        """Store one rating (1 = nyttig, -1 = ikke nyttig) and who asked (``role``, one of
+        :data:`ROLES` or ""); returns its id. Raises ``ValueError`` on a bad rating or role."""
         if rating not in (-1, 1):
             raise ValueError(f"rating must be 1 or -1, got {rating!r}")
+        if role and role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)} or empty, got {role!r}")
         row = (
             datetime.now(UTC).isoformat(timespec="seconds"),
             mask_fnr(question[:MAX_TEXT_CHARS]),
@@ -97,11 +112,12 @@ class FeedbackStore:
             json.dumps([str(c) for c in chunk_ids][:100]),
             rating,
             mask_fnr(comment[:MAX_COMMENT_CHARS]),
+            role,
         )
         with self._connect() as con:
             cur = con.execute(
-                "INSERT INTO feedback (created_at, question, answer, chunk_ids, rating, comment) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback (created_at, question, answer, chunk_ids, rating, comment, role) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
             return int(cur.lastrowid or 0)

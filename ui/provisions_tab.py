@@ -9,7 +9,7 @@ import gradio as gr
 from assistant.models import ProvisionView
 from assistant.service import Assistant
 from core.errors import AmbiguousReferenceError, KompetanseError
-from ui import render
+from ui import render, render_tabs
 from ui.theme import GENERIC_ERROR
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ def provision_view_html(assistant: Assistant, ref: str) -> str:
         view = assistant.lookup(ref)
     except AmbiguousReferenceError as exc:  # the same number in several documents: let the user choose
         views = [v for v in (_candidate(assistant, label) for label in exc.candidates) if v is not None]
-        return render.panel_message_html(str(exc)) + render.provision_list_html(views)
+        return render.panel_message_html(str(exc)) + render_tabs.provision_list_html(views)
     except KompetanseError as exc:
         return render.panel_message_html(str(exc))
     except Exception:
@@ -29,7 +29,7 @@ def provision_view_html(assistant: Assistant, ref: str) -> str:
         return render.panel_message_html(GENERIC_ERROR)
     if view is None:
         return render.panel_message_html(f"Fant ingen bestemmelse for «{ref}».")
-    return render.provision_html(view)
+    return render_tabs.provision_html(view)
 
 
 def _candidate(assistant: Assistant, label: str) -> ProvisionView | None:
@@ -49,7 +49,7 @@ class ProvisionHandlers:
         """The list of provisions matching ``query`` as HTML."""
         q = (query or "").strip()[:500]
         try:
-            return render.provision_list_html(self.assistant.provisions(q), q)
+            return render_tabs.provision_list_html(self.assistant.provisions(q), q)
         except KompetanseError as exc:
             return render.panel_message_html(str(exc))
         except Exception:

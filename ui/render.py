@@ -1,10 +1,12 @@
-"""Answers, passages and provisions rendered as safe HTML (for the web app) and Markdown (for downloads).
+"""Answers and their sources rendered as safe HTML (for the web app) and Markdown (for downloads).
 
 Everything that comes from a user, a document or a model is escaped here: ``<``, ``>``,
 ``&``, quotes, and also ``{``, ``}`` and ``$`` (the web app's HTML component uses a
 template engine, and user text must never become template syntax). Interactive
 elements are plain ``<button>`` elements carrying ``data-ka-action``; the web app
-turns a click on one into a server event (see ``ui/static/app.js``).
+turns a click on one into a server event (see ``ui/static/app.js``). The other tabs
+(provisions, checklist, documents) are rendered by :mod:`ui.render_tabs` with the same
+helpers.
 """
 
 from __future__ import annotations
@@ -27,12 +29,16 @@ PARTIAL_LABEL = "Delvis dekket av kildene"
 
 @dataclass(frozen=True)
 class ChatEntry:
-    """One exchange in the chat: the question, and the answer (None while it is written, or on an error)."""
+    """One exchange in the chat: the question, and the answer (None while it is written, or on an error).
+
+    ``role`` is who was asking (the "Jeg spør som" choice), kept with a rating of the answer.
+    """
 
     question: str
     answer: Answer | None = None
     partial: str = ""
     error: str = ""
+    role: str = ""
 
 
 def esc(text: object) -> str:
@@ -287,12 +293,14 @@ def highlight_many(text: str, quotes: Sequence[tuple[str, int]]) -> str:
     return "".join(out)
 
 
-def _meta(rows: Sequence[tuple[str, str | None]]) -> str:
+def meta_html(rows: Sequence[tuple[str, str | None]]) -> str:
+    """A definition list of the rows whose value is not empty."""
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)
     return f'<dl class="ka-meta">{items}</dl>'
 
 
-def _ref_button(ref: str, text: str | None = None) -> str:
+def ref_button(ref: str, text: str | None = None) -> str:
+    """A button that opens provision ``ref`` (labelled ``text``, default the reference itself)."""
     return (
         f'<button type="button" class="ka-ref" data-ka-action="ref" data-ref="{esc(ref)}">'
         f"{esc(text or ref)}</button>"
@@ -326,11 +334,11 @@ def passage_panel_html(answer: Answer, n: int, index: int | None = None) -> str:
         body = " … ".join(f'<mark class="ka-quote">{esc(c.quote)}</mark>' for c in marked)
     parts = [
         f'<section class="ka-panel" tabindex="-1" aria-label="Kilde {n}"><h3>Kilde [{n}]</h3>',
-        _meta(rows),
+        meta_html(rows),
         f'<blockquote class="ka-passage">{body}</blockquote>',
     ]
     if citation.provision:
-        parts.append(f'<p class="ka-actions">{_ref_button(citation.provision, "Vis hele bestemmelsen")}</p>')
+        parts.append(f'<p class="ka-actions">{ref_button(citation.provision, "Vis hele bestemmelsen")}</p>')
     parts.append("</section>")
     return "".join(parts)
 
@@ -338,21 +346,6 @@ def passage_panel_html(answer: Answer, n: int, index: int | None = None) -> str:
 def panel_message_html(message: str) -> str:
     """A short message in the side panel (nothing chosen, not found, error)."""
     return f'<section class="ka-panel ka-panel-empty" tabindex="-1"><p>{esc(message)}</p></section>'
-
-
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-
-
-def _line_html(line: str) -> str:
-    # Markdown sources keep their "## " heading marks in the text; show those lines as headings.
-    if _MD_HEADING.match(line):
-        return f"<strong>{esc(_MD_HEADING.sub('', line))}</strong>"
-    return esc(line)
-
-
-def _paragraphs(text: str) -> str:
-    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join("<p>" + "<br>".join(_line_html(ln) for ln in p.splitlines()) + "</p>" for p in paras)
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -373,24 +366,9 @@ def answer_markdown(answer: Answer) -> str:
     return "\n".join(lines) + "\n"
 
 
-# The provision, checklist and document views live in ui/render_views.py (kept under ~400
-# lines each); re-exported here so callers keep using ``render.provision_html`` etc.
-from ui.render_views import (  # noqa: E402
-    checklist_html,
-    documents_rows,
-    provision_html,
-    provision_list_html,
-    provision_title,
-)
-
 __all__ = [
     "ChatEntry",
     "answer_html",
     "answer_markdown",
-    "checklist_html",
     "conversation_html",
-    "documents_rows",
-    "provision_html",
-    "provision_list_html",
-    "provision_title",
 ]

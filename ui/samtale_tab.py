@@ -11,7 +11,7 @@ import gradio as gr
 
 from assistant.service import Assistant
 from core.errors import KompetanseError
-from ui import render
+from ui import render, render_tabs
 from ui.theme import GENERIC_ERROR
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,9 @@ class SamtaleHandlers:
         folder = Path(tempfile.mkdtemp(prefix="kompetanse-samtale-"))
         path = folder / "medarbeidersamtale.md"
         path.write_text(checklist.to_markdown(), encoding="utf-8")
-        return render.checklist_html(checklist), gr.update(value=str(path), visible=bool(checklist.items))
+        return render_tabs.checklist_html(checklist), gr.update(
+            value=str(path), visible=bool(checklist.items)
+        )
 
 
 def build_samtale_tab(assistant: Assistant) -> None:

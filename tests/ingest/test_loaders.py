@@ -299,7 +299,7 @@ def test_time_limit_in_worker_thread_and_no_late_fire() -> None:
 
 @pytest.mark.integration
 def test_time_limit_from_settings_field(tmp_path: Path) -> None:
-    """A ``max_load_seconds`` setting (when the settings define it) sets the default limit."""
+    """The ``max_load_seconds`` setting sets the default limit."""
     path = pdfs.make_large_pdf(tmp_path / "treg.pdf", 40)
     limited = load_settings(data_dir=tmp_path / "data")
     object.__setattr__(limited, "max_load_seconds", 0.05)

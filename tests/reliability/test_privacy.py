@@ -290,7 +290,7 @@ def test_api_with_log_questions_masks_fodselsnummer(
 
 # --------------------------------------------------------------------------- feedback
 
-FEEDBACK_KEYS = {"id", "created_at", "question", "answer", "chunk_ids", "rating", "comment"}
+FEEDBACK_KEYS = {"id", "created_at", "question", "answer", "chunk_ids", "rating", "comment", "role"}
 
 
 def _stored_bytes(path: Path) -> bytes:

@@ -84,12 +84,15 @@ def test_missing_question_and_bad_role_are_422(client: TestClient) -> None:
     assert r.status_code == 422 and "error" in r.json()
 
 
-def test_long_question_is_accepted_and_truncated_by_the_assistant(client: TestClient) -> None:
-    r = client.post("/ask", json={"question": "utdanningspermisjon " * 4_999})  # ~100k chars
-    assert r.status_code == 200
-    assert r.json()["notices"]
-    too_long = client.post("/ask", json={"question": "x" * 100_001})
-    assert too_long.status_code == 422 and "for langt" in too_long.json()["error"]
+def test_question_is_capped_by_the_setting(client: TestClient, settings: Settings) -> None:
+    # One cap (retrieval.max_question_chars): the API refuses longer questions; the assistant
+    # truncates longer text from other callers to the same length (tests/reliability).
+    limit = settings.retrieval.max_question_chars
+    r = client.post("/ask", json={"question": ("utdanningspermisjon " * limit)[: limit - 1] + "?"})
+    assert r.status_code == 200 and not r.json()["notices"]
+    too_long = client.post("/ask", json={"question": "x" * (limit + 1)})
+    assert too_long.status_code == 422
+    assert too_long.json()["error"] == f"Spørsmålet er for langt (høyst {limit} tegn). Skriv det kortere."
 
 
 def test_provision_lookup_and_404(client: TestClient) -> None:
@@ -130,7 +133,11 @@ def test_feedback_is_stored_locally(client: TestClient, store: FeedbackStore) ->
         json={"question": "Q", "answer": "A [1]", "chunk_ids": ["c1"], "rating": -1, "comment": "Feil kilde"},
     )
     assert r.status_code == 201 and r.json()["stored"] is True
-    assert store.export()[0]["comment"] == "Feil kilde"
+    assert store.export()[0]["comment"] == "Feil kilde" and store.export()[0]["role"] == ""
+    with_role = {"question": "Q", "answer": "A", "rating": 1, "role": "leder"}
+    assert client.post("/feedback", json=with_role).status_code == 201
+    assert store.export()[1]["role"] == "leder"
+    assert client.post("/feedback", json={**with_role, "role": "sjef"}).status_code == 422
     assert client.post("/feedback", json={"question": "Q", "answer": "A", "rating": 3}).status_code == 422
 
 
@@ -198,13 +205,33 @@ def test_login_required_when_configured(
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t", "\u00a0"])
-def test_schema_says_a_question_needs_a_non_space_character(client: TestClient, question: str) -> None:
+def test_schema_says_a_question_needs_a_non_space_character(
+    client: TestClient, settings: Settings, question: str
+) -> None:
     schema = client.get("/openapi.json").json()["components"]["schemas"]
     field = schema["AskRequest"]["properties"]["question"]
-    assert field["pattern"] == r"\S" and field["minLength"] == 1 and field["maxLength"] == 100_000
+    limit = settings.retrieval.max_question_chars  # the one cap, from Settings
+    assert field["pattern"] == r"\S" and field["minLength"] == 1 and field["maxLength"] == limit
     assert schema["HistoryTurn"]["properties"]["content"]["pattern"] == r"\S"
     r = client.post("/ask", json={"question": question})
     assert r.status_code == 422 and r.json()["error"] == "Spørsmålet er tomt. Skriv et spørsmål."
     turn = {"role": "user", "content": question}
     r = client.post("/ask", json={"question": "Hei?", "history": [turn]})
     assert r.status_code == 422 and "tomt" in r.json()["error"]
+
+
+def test_the_question_cap_is_the_setting(
+    settings: Settings, fake: FakeAssistant, store: FeedbackStore
+) -> None:
+    capped = settings.model_copy(
+        update={"retrieval": settings.retrieval.model_copy(update={"max_question_chars": 60})}
+    )
+    with TestClient(create_api(capped, fake, store)) as c:
+        schema = c.get("/openapi.json").json()["components"]["schemas"]
+        assert schema["AskRequest"]["properties"]["question"]["maxLength"] == 60
+        assert c.post("/ask", json={"question": "x" * 60}).status_code == 200
+        r = c.post("/ask", json={"question": "x" * 61})
+        assert (
+            r.status_code == 422
+            and r.json()["error"] == "Spørsmålet er for langt (høyst 60 tegn). Skriv det kortere."
+        )

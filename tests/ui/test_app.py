@@ -121,6 +121,7 @@ def test_thumbs_store_feedback_and_comment_updates_it(chat: ChatHandlers, store:
     assert rows[0]["rating"] == -1 and rows[0]["comment"] == "Kilden var feil"
     assert rows[0]["question"] == "Har jeg rett på utdanningspermisjon?"
     assert len(rows[0]["chunk_ids"]) == 2
+    assert rows[0]["role"] == "ansatt"  # who was asking, as chosen in "Jeg spør som"
 
 
 def test_open_provision_from_a_panel(chat: ChatHandlers) -> None:

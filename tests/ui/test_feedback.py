@@ -23,7 +23,8 @@ def test_add_update_export_roundtrip(tmp_path: Path) -> None:
     rows = store.export()
     assert len(rows) == 1
     row = rows[0]
-    assert set(row) == {"id", "created_at", "question", "answer", "chunk_ids", "rating", "comment"}
+    assert set(row) == {"id", "created_at", "question", "answer", "chunk_ids", "rating", "comment", "role"}
+    assert row["role"] == ""
     assert (row["question"], row["answer"], row["chunk_ids"], row["rating"], row["comment"]) == (
         "Har jeg rett på permisjon?",
         "Ja [1].",
@@ -111,3 +112,24 @@ def test_unwritable_location_gives_a_norwegian_error(tmp_path: Path) -> None:
 
     with pytest.raises(KompetanseError, match="tilbakemeldingslageret"):
         FeedbackStore(blocker / "feedback.sqlite3")
+
+
+def test_the_role_is_stored_and_an_older_store_gains_the_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "feedback.sqlite3"
+    with sqlite3.connect(path) as con:  # a store written before roles were recorded
+        con.execute(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
+            "question TEXT NOT NULL, answer TEXT NOT NULL, chunk_ids TEXT NOT NULL, "
+            "rating INTEGER NOT NULL CHECK (rating IN (-1, 1)), comment TEXT NOT NULL DEFAULT '')"
+        )
+        con.execute(
+            "INSERT INTO feedback (created_at, question, answer, chunk_ids, rating) VALUES ('t', 'q', 'a', '[]', 1)"
+        )
+    con.close()
+    store = FeedbackStore(path)
+    store.add("Spørsmål", "Svar", [], -1, role="tillitsvalgt")
+    assert [(r["question"], r["role"]) for r in store.export()] == [("q", ""), ("Spørsmål", "tillitsvalgt")]
+    with pytest.raises(ValueError, match="role"):
+        store.add("q", "a", [], 1, role="sjef")

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.models import Answer
 from tests.ui.fake_assistant import AML, AML_QUOTE, HTA, FakeAssistant, cite
-from ui import render
+from ui import render, render_tabs
 from ui.render import ChatEntry
 
 pytestmark = pytest.mark.unit
@@ -161,7 +161,7 @@ def test_unknown_citation_number_gives_a_message(answer: Answer) -> None:
 def test_provision_view_lists_discussion_and_clickable_references() -> None:
     view = FakeAssistant().lookup("aml. § 12-11")
     assert view is not None
-    html = render.provision_html(view)
+    html = render_tabs.provision_html(view)
     assert "Omtalt i" in html and "Veilederen" in html
     refs = [a["data-ref"] for t, a in tags_of(html) if t == "button" and a.get("data-ka-action") == "ref"]
     assert refs == ["aml. § 12-14"]
@@ -169,20 +169,20 @@ def test_provision_view_lists_discussion_and_clickable_references() -> None:
 
 def test_provision_list_and_empty_result() -> None:
     views = FakeAssistant().provisions()
-    html = render.provision_list_html(views)
+    html = render_tabs.provision_list_html(views)
     assert html.count('data-ka-action="ref"') == len(views) == 2
-    assert "Ingen bestemmelser passet til «&lt;b&gt;»" in render.provision_list_html([], "<b>")
+    assert "Ingen bestemmelser passet til «&lt;b&gt;»" in render_tabs.provision_list_html([], "<b>")
 
 
 def test_checklist_html_numbers_sources() -> None:
     checklist = FakeAssistant().samtale("digital")
-    html = render.checklist_html(checklist)
+    html = render_tabs.checklist_html(checklist)
     assert html.count("<sup>[1]</sup>") == 2 and html.count("<sup>[2]</sup>") == 1
     assert "Fokus: digital" in html
 
 
 def test_documents_rows() -> None:
-    rows = render.documents_rows(FakeAssistant().documents())
+    rows = render_tabs.documents_rows(FakeAssistant().documents())
     assert rows[0] == ["Arbeidsmiljøloven (utdrag)", "Arbeidsmiljøloven", "Lov", 1, 1, ""]
 
 
@@ -254,12 +254,12 @@ def test_citation_labels_use_the_short_document_name(answer: Answer) -> None:
 )
 def test_provision_title_does_not_repeat_the_label(label: str, title: str, expected: str) -> None:
     view = replace(FakeAssistant()._view(AML), label=label, title=title)
-    assert render.provision_title(view) == expected
+    assert render_tabs.provision_title(view) == expected
 
 
 def test_markdown_headings_in_provision_text_become_bold() -> None:
     view = replace(FakeAssistant()._view(AML), text="## § 12-11. Utdanningspermisjon\n(1) Tekst.")
-    html = render.provision_html(view)
+    html = render_tabs.provision_html(view)
     assert "<strong>§ 12-11. Utdanningspermisjon</strong>" in html and "##" not in html
 
 

@@ -1,4 +1,8 @@
-"""Provision, checklist and document views as safe HTML (split from ``ui/render.py``)."""
+"""The Bestemmelser, Samtale and Dokumenter tabs rendered as safe HTML (helpers from :mod:`ui.render`).
+
+Everything from a document is escaped with :func:`ui.render.esc`; references are
+``<button data-ka-action="ref">`` elements like those in the answers.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,21 @@ from collections.abc import Sequence
 
 from assistant.models import Checklist, DocumentSummary, ProvisionView
 from core.models import Chunk
-from ui.render import _MD_HEADING, _meta, _paragraphs, _ref_button, esc
+from ui.render import esc, meta_html, ref_button
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+
+
+def _line_html(line: str) -> str:
+    # Markdown sources keep their "## " heading marks in the text; show those lines as headings.
+    if _MD_HEADING.match(line):
+        return f"<strong>{esc(_MD_HEADING.sub('', line))}</strong>"
+    return esc(line)
+
+
+def _paragraphs(text: str) -> str:
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join("<p>" + "<br>".join(_line_html(ln) for ln in p.splitlines()) + "</p>" for p in paras)
 
 
 def provision_title(view: ProvisionView) -> str:
@@ -28,7 +46,7 @@ def provision_html(view: ProvisionView) -> str:
     parts = [
         f'<section class="ka-provision" tabindex="-1" aria-label="{esc(view.label)}">',
         f"<h3>{esc(provision_title(view))}</h3>",
-        _meta([("Dokument", view.document), ("Side", page)]),
+        meta_html([("Dokument", view.document), ("Side", page)]),
         f'<div class="ka-provision-text">{_paragraphs(view.text)}</div>',
     ]
     if view.discussed_in:
@@ -42,7 +60,7 @@ def provision_html(view: ProvisionView) -> str:
     if view.references:
         parts.append(
             '<h4>Henviser til</h4><p class="ka-refs">'
-            + " ".join(_ref_button(r) for r in view.references)
+            + " ".join(ref_button(r) for r in view.references)
             + "</p>"
         )
     parts.append("</section>")
@@ -61,7 +79,7 @@ def provision_list_html(views: Sequence[ProvisionView], query: str = "") -> str:
     items = []
     for v in views:
         items.append(
-            f'<li>{_ref_button(v.label, provision_title(v))}<span class="ka-doc">{esc(v.document)}</span></li>'
+            f'<li>{ref_button(v.label, provision_title(v))}<span class="ka-doc">{esc(v.document)}</span></li>'
         )
     return (
         f'<p class="ka-count">{len(views)} treff</p><ul class="ka-provision-list">' + "".join(items) + "</ul>"
