@@ -166,6 +166,11 @@ def candidates(
     right, focus = asks_about_a_right(question), time_focus(question)
     # A bare lookup ("hva står i 4.2.4") asks for the provision itself: quote it from the top.
     rest = {w for w in content_words(question) if not w[:1].isdigit()} - _LOOKUP_WORDS
+    # The name of the document whose provision is named ("kompetanseplanen punkt 3") is part of the reference.
+    names = {
+        p.chunk.short_name.lower() for p in passages if p.exact_provision and len(p.chunk.short_name) >= 2
+    }
+    rest = {w for w in rest if not any(w.startswith(n) for n in names)}
     lookup = not rest
     found: list[tuple[Passage, Span, float, int, float]] = []
     order = 0

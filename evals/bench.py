@@ -1,5 +1,8 @@
 """Benchmarks (a script, not timed tests): ``python -m evals.bench [--scale 1,10,100] [--json OUT]``.
 
+(Over 400 lines on purpose: one script read top to bottom, phase by phase; the served-app part is in
+``evals/bench_serve.py``.)
+
 Per corpus scale (1 = the bundled corpus; larger scales are generated variants of
 its texts written as .txt and .pdf files into a temporary corpus): ingest time
 without the model load, its chars/s beside the embedder's raw chars/s measured in
@@ -33,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from core.settings import REPO_ROOT, load_settings
-from evals.bench_serve import json_keys_note, measure_start, measure_workers, render_workers
+from evals.bench_serve import fmt_number, json_keys_note, measure_start, measure_workers, render_workers
 from evals.dataset import EvalItem, load_dataset
 
 PAGE_CHARS = 3000  # a text file counts one page per 3,000 characters
@@ -330,10 +333,6 @@ def measure_scale(
 # ---------------------------------------------------------------------- output
 
 
-def _n(value: Any, digits: int = 0) -> str:
-    return "ikke målt" if value is None else f"{value:,.{digits}f}".replace(",", " ")
-
-
 COLUMNS = (
     ("Filer", "files", 0),
     ("Sider", "pages", 0),
@@ -370,9 +369,11 @@ def render(results: dict[str, Any]) -> str:
         "|---|" + "---|" * len(columns),
     ]
     for label, key, digits in COLUMNS:
-        out.append(f"| {label} | " + " | ".join(_n(r.get(key), digits) for _name, r in columns) + " |")
+        out.append(
+            f"| {label} | " + " | ".join(fmt_number(r.get(key), digits) for _name, r in columns) + " |"
+        )
     share = [
-        _n(100 * r["ingest_chars_per_s"] / r["embedder_chars_per_s"], 0)
+        fmt_number(100 * r["ingest_chars_per_s"] / r["embedder_chars_per_s"], 0)
         if r.get("embedder_chars_per_s")
         else "ikke målt"
         for _name, r in columns

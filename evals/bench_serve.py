@@ -235,7 +235,7 @@ def _load(url: str, clients: int, seconds: float, questions: Path, served: Serve
     finally:
         done.set()
         sampler.join(5)
-    if proc.returncode not in (0, 1):  # 1 = some requests failed, still a report
+    if proc.returncode not in (0, 1) or not proc.stdout.strip():  # 1 = some requests failed, still a report
         raise RuntimeError(f"loadtest failed ({proc.returncode}): {proc.stderr[-2000:]}")
     report = dict(json.loads(proc.stdout))
     report["peak_rss_mb"] = max(peak[0], served.rss_mb())
@@ -301,7 +301,8 @@ WORKER_KEYS = (
 )
 
 
-def _n(value: Any, digits: int = 0) -> str:
+def fmt_number(value: Any, digits: int = 0) -> str:
+    """A number with thin thousands spacing, or "ikke målt" (also used by ``evals.bench``)."""
     return "ikke målt" if value is None else f"{value:,.{digits}f}".replace(",", " ")
 
 
@@ -329,7 +330,7 @@ def render_workers(scales: Sequence[dict[str, Any]]) -> list[str]:
         "|---|---|" + "---|" * len(WORKER_COLUMNS),
     ]
     for scale, w in rows:
-        cells = " | ".join(_n(w.get(key), digits) for _label, key, digits in WORKER_COLUMNS)
+        cells = " | ".join(fmt_number(w.get(key), digits) for _label, key, digits in WORKER_COLUMNS)
         out.append(f"| {scale}x | {w['workers']} | {cells} |")
     out += ["", *(f"Ikke målt for {scale}x: {error}" for scale, error in errors)] if errors else []
     out += [

@@ -103,10 +103,17 @@ def require_loopback(url: str) -> str:
 def load_requests(path: Path) -> list[Request]:
     """Request bodies from a JSONL evaluation file (question plus any history)."""
     requests: list[Request] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LoadTestError(f"Kan ikke lese spørsmålsfila {path}: {exc.strerror}.") from exc
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        item = json.loads(line)
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LoadTestError(f"{path}, linje {number}: ikke gyldig JSON ({exc.msg}).") from exc
         history = tuple((str(t["role"]), str(t["content"])) for t in item.get("history", []))
         requests.append(Request(str(item["question"]), history))
     if not requests:

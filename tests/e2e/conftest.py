@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -19,7 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 from urllib.parse import urlparse
 
 import httpx
@@ -27,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 
 from core.settings import REPO_ROOT
+from tests.ports import free_port
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -72,12 +71,6 @@ class RunningApp:
         return round(total / 1024 / 1024, 1)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_until_ready(
     process: subprocess.Popen[str], lines: queue.Queue[str], output: list[str], t0: float
 ) -> None:
@@ -93,10 +86,18 @@ def wait_until_ready(
             pytest.fail("the app exited while starting:\n" + "\n".join(output[-30:]))
 
 
-def _pump(stream: IO[str], lines: queue.Queue[str], keep: list[str]) -> None:
-    for line in stream:
-        keep.append(line.rstrip())
-        lines.put(line)
+def pump_output(process: subprocess.Popen[str], keep: list[str]) -> queue.Queue[str]:
+    """Read the process's output in a thread: every line is kept in ``keep`` and put on the returned queue."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            keep.append(line.rstrip())
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
 
 
 def _wait_for_http(url: str, timeout_s: float = 60) -> None:
@@ -114,7 +115,7 @@ def _wait_for_http(url: str, timeout_s: float = 60) -> None:
 @pytest.fixture(scope="session")
 def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """Start the server, wait until it listens and has answered once over HTTP; stop it afterwards."""
-    port = _free_port()
+    port = free_port()
     data_dir = tmp_path_factory.mktemp("e2e-data")
     env = {
         **os.environ,
@@ -136,8 +137,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
         cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     app = RunningApp(url=f"http://127.0.0.1:{port}", process=process, data_dir=data_dir)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_pump, args=(process.stdout, lines, app.output), daemon=True).start()
+    lines = pump_output(process, app.output)
     try:
         wait_until_ready(process, lines, app.output, t0)
         _wait_for_http(app.url)

@@ -12,9 +12,7 @@ writes directly and the app notices the new generation).
 from __future__ import annotations
 
 import os
-import queue
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -29,8 +27,9 @@ import pytest
 
 from core.settings import REPO_ROOT
 from tests.chroma_server import ChromaServer
-from tests.e2e.conftest import wait_until_ready
+from tests.e2e.conftest import pump_output, wait_until_ready
 from tests.pdfs import make_docx, make_pdf
+from tests.ports import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(3000)]
 
@@ -65,12 +64,6 @@ PDF_PAGES = [
     "Mentoren får to timer i måneden til forberedelse, og ordningen evalueres hvert år av "
     "kommunalsjefen for helse og omsorg sammen med tillitsvalgte."
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def cites(body: dict[str, Any], marker: str) -> bool:
@@ -117,7 +110,7 @@ def live_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveApp
     """The real app on a private data folder and corpus copy; on embedded Chroma or a Chroma server."""
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO_ROOT / "corpus", corpus)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "KOMPETANSE_DATA_DIR": str(tmp_path / "data"),
@@ -143,15 +136,7 @@ def live_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveApp
         text=True,
     )
     app = LiveApp(f"http://127.0.0.1:{port}", env, process, request.param)
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            app.output.append(line.rstrip())
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
+    lines = pump_output(process, app.output)
     t0 = time.monotonic()
     try:
         wait_until_ready(process, lines, app.output, t0)

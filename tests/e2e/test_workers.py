@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import queue
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +27,9 @@ import pytest
 
 from core.settings import REPO_ROOT
 from tests.chroma_server import ChromaServer
-from tests.e2e.conftest import READY, START_TIMEOUT_S
+from tests.e2e.conftest import READY, START_TIMEOUT_S, pump_output
 from tests.pdfs import make_docx
+from tests.ports import free_port
 from ui.workers import WORKER_HEADER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(3000)]
@@ -47,12 +46,6 @@ TITLE = "Språkstipend for helsefagarbeidere i Nordvik kommune"
 QUESTION = "Hvor stort er språkstipendet for helsefagarbeidere i Nordvik kommune?"
 FACT = "12 500"
 SEE_BOTH_S = 120.0  # the kernel decides which worker accepts a connection; give it many chances
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -72,7 +65,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO_ROOT / "corpus", corpus)
     chroma = ChromaServer(tmp_path / "chroma-server").start()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "KOMPETANSE_DATA_DIR": str(tmp_path / "data"),
@@ -95,15 +88,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
         text=True,
     )
     app = Served(f"http://127.0.0.1:{port}", env, process)
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            app.output.append(line.rstrip())
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
+    lines = pump_output(process, app.output)
     t0 = time.monotonic()
     try:
         while len(app.worker_pids) < WORKERS:

@@ -19,7 +19,7 @@ from ingest.pipeline import ingest_paths
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
 
-QUESTIONS = REPO_ROOT / "evals" / "data" / "dev.jsonl"
+QUESTIONS = REPO_ROOT / "evals" / "data" / "tuning.jsonl"
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 import time
 import types
@@ -32,6 +31,7 @@ from assistant.service import Assistant
 from core.settings import REPO_ROOT, Settings, load_settings
 from index.embeddings import IndexEmbeddings, make_embedder
 from tests.embedders import MemoEmbeddings
+from tests.ports import free_port
 
 CORPUS_DIR = REPO_ROOT / "corpus"
 DEV_SET = REPO_ROOT / "evals" / "data" / "tuning.jsonl"
@@ -340,13 +340,6 @@ def read_violations(log: Path) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- live server
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class LiveServer:

@@ -5,7 +5,6 @@ Once with the fake assistant (fast), once with the real one on the bundled corpu
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -21,16 +20,10 @@ from fastapi import FastAPI
 
 from assistant.service import Assistant
 from core.settings import REPO_ROOT, Settings, load_settings
+from tests.ports import free_port
 from tests.ui.fake_assistant import FakeAssistant
 from ui.feedback import FeedbackStore
 from ui.server import create_app
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
