@@ -35,13 +35,12 @@ import re
 from dataclasses import dataclass
 
 from core.models import Chunk, ChunkType, LoadedDocument, make_chunk_id
-from core.sentences import ABBREVIATIONS
+from core.sentences import split_sentences
 from ingest.structure import Block, parse_structure
 
 __all__ = ["chunk_document"]
 
 _LEDD_RE = re.compile(r"^\(\d{1,2}\)$")
-_SENTENCE_END_RE = re.compile(r"(?P<word>[^\s]*[.?!:])[\"'»”)]*\s+(?=[\"«“(]?[A-ZÆØÅ0-9•§-])")
 _ITEM_START_RE = re.compile(r"\n(?=[•*▪●◦-]\s?)")
 
 
@@ -112,9 +111,8 @@ def _split_block(block: Block, max_chars: int) -> list[tuple[int, int]]:
     """Split an over-long block into spans: lists between items, text between sentences."""
     if block.end - block.start <= max_chars:
         return [(block.start, block.end)]
-    pattern = _ITEM_START_RE if block.kind == "list" else _SENTENCE_END_RE
-    if pattern is _ITEM_START_RE:
-        cuts = [m.start() + 1 for m in pattern.finditer(block.text)]
+    if block.kind == "list":
+        cuts = [m.start() + 1 for m in _ITEM_START_RE.finditer(block.text)]
     else:
         cuts = _sentence_cuts(block.text)
     if block.kind == "list" and not cuts:
@@ -139,14 +137,8 @@ def _split_block(block: Block, max_chars: int) -> list[tuple[int, int]]:
 
 
 def _sentence_cuts(text: str) -> list[int]:
-    """Offsets where a new sentence starts (abbreviations such as "jf." and "ca." are no ends)."""
-    cuts = []
-    for match in _SENTENCE_END_RE.finditer(text):
-        word = match.group("word")
-        if word.lower().rstrip(".") in ABBREVIATIONS or re.fullmatch(r"\d{1,2}\.|[A-ZÆØÅa-zæøå]\.", word):
-            continue
-        cuts.append(match.end())
-    return cuts
+    """Offsets where a new sentence starts (the one sentence splitter, :func:`core.sentences.split_sentences`)."""
+    return [span.start for span in split_sentences(text)[1:]]
 
 
 def _pack(group: _Group, max_chars: int, min_chars: int) -> list[_Piece]:
