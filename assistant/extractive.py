@@ -20,6 +20,7 @@ from assistant.models import Citation, Passage
 from core.models import Chunk
 from core.provisions import parse_query_references
 from core.sentences import Span
+from core.settings import ExtractiveSettings
 from core.text import (
     analyse,
     asks_about_a_right,
@@ -31,16 +32,6 @@ from core.text import (
 from index.lexical import BM25Index
 from index.sentences import SentenceVectors, chunk_sentences, sentence_key
 
-MAX_SENTENCES = 4
-MAX_PER_PASSAGE = 3
-MIN_RELATIVE = 0.45
-PASSAGES_CONSIDERED = 4
-MIN_SENTENCE_CHARS = 20
-RANK_PRIOR = (1.0, 0.8, 0.65, 0.55, 0.5, 0.45)
-# Multi-part posts: sentences per asked part, and the least part-overlap score that counts.
-PER_PART = 2
-MIN_PART_SCORE = 0.25
-MAX_PARTS = 4
 # A question that asks for a list gets the whole list (see list_answer).
 WANTS_LIST = re.compile(
     r"\b(hvilke|kva for|which|what)\b.{0,40}\b(spørsmål|spørsmåla|questions|punkter|eksempler)\b|"
@@ -49,18 +40,13 @@ WANTS_LIST = re.compile(
 )
 MIN_LIST_ITEMS = 3
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪*-]|–)\s")
-# A sentence that only points to a provision must not lead: it states no rule.
-REFERENCE_FACTOR = 0.6
-# The deciding rule first: for "Har jeg rett …" the sentence that grants the right; for a
-# question about the time of study, not a sentence about completed education (or the reverse).
-RIGHT_BONUS = 0.3
-TIME_MISMATCH_FACTOR = 0.6
+MIN_SENTENCE_CHARS = 20  # shorter pieces are headings or list labels, not statements
 REFERENCE_MAX_CHARS = 90
+_DEFAULT = ExtractiveSettings()
 
 _LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")
 
 
-W_SENTENCE_DENSE = 1.2
 _LOOKUP_WORDS = frozenset(
     [
         "står",
@@ -155,6 +141,7 @@ def candidates(
     *,
     query_vector: Sequence[float] | None = None,
     sentence_vectors: SentenceVectors | None = None,
+    cfg: ExtractiveSettings = _DEFAULT,
 ) -> list[Candidate]:
     """Every answer-worthy sentence of the best passages, scored against ``question``.
 
@@ -174,8 +161,8 @@ def candidates(
     lookup = not rest
     found: list[tuple[Passage, Span, float, int, float]] = []
     order = 0
-    for rank, passage in enumerate(passages[:PASSAGES_CONSIDERED]):
-        prior = RANK_PRIOR[min(rank, len(RANK_PRIOR) - 1)]
+    for rank, passage in enumerate(passages[: cfg.passages_considered]):
+        prior = cfg.rank_prior[min(rank, len(cfg.rank_prior) - 1)]
         exact = passage.exact_provision
         for span in chunk_sentences(passage.chunk):
             order += 1
@@ -187,11 +174,11 @@ def candidates(
             lexical = sentence_score(q_stems, span.text, bm25)
             score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
             if is_reference_only(span.text):
-                score *= REFERENCE_FACTOR
+                score *= cfg.reference_factor
             if right and grants_a_right(span.text):
-                score += RIGHT_BONUS
+                score += cfg.right_bonus
             if focus and (focus == "during") == speaks_of_completion(span.text):
-                score *= TIME_MISMATCH_FACTOR
+                score *= cfg.time_mismatch_factor
             found.append((passage, span, score, order, prior))
     if not found:
         return []
@@ -201,15 +188,15 @@ def candidates(
         sims = vecs @ np.asarray(query_vector, dtype=np.float32)
         dense = np.clip(1.0 - (sims.max() - sims) * 10.0, 0.0, 1.0)
     return [
-        Candidate(p, span, score + W_SENTENCE_DENSE * prior * float(d), order)
+        Candidate(p, span, score + cfg.w_sentence_dense * prior * float(d), order)
         for (p, span, score, order, prior), d in zip(found, dense, strict=True)
     ]
 
 
 def select(
-    cands: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES, asks_right: bool = False
+    cands: Sequence[Candidate], *, asks_right: bool = False, cfg: ExtractiveSettings = _DEFAULT
 ) -> list[Candidate]:
-    """The best sentences: within ``MIN_RELATIVE`` of the best, at most ``MAX_PER_PASSAGE`` each.
+    """The best sentences: within ``cfg.min_relative`` of the best, at most ``cfg.max_per_passage`` each.
 
     The deciding rule leads: the best sentence, or for a question whether one has a right,
     the best chosen sentence that grants it ("har rett til …") when there is one.
@@ -221,11 +208,11 @@ def select(
     chosen: list[Candidate] = []
     per_passage: dict[int, int] = {}
     for c in ranked:
-        if len(chosen) >= max_sentences:
+        if len(chosen) >= cfg.max_sentences:
             break
-        if c.score < best * MIN_RELATIVE and chosen:
+        if c.score < best * cfg.min_relative and chosen:
             break
-        if per_passage.get(c.passage.n, 0) >= MAX_PER_PASSAGE:
+        if per_passage.get(c.passage.n, 0) >= cfg.max_per_passage:
             continue
         chosen.append(c)
         per_passage[c.passage.n] = per_passage.get(c.passage.n, 0) + 1
@@ -266,7 +253,7 @@ def select_parts(
     cands: Sequence[Candidate],
     bm25: BM25Index,
     *,
-    per_part: int = PER_PART,
+    cfg: ExtractiveSettings = _DEFAULT,
 ) -> list[list[Candidate]]:
     """For each asked part of a multi-part post, its own best sentences (never one twice).
 
@@ -287,7 +274,7 @@ def select_parts(
             ),
             key=lambda t: (-t[0], t[2].order),
         )
-        picked = [c for _, lex, c in scored[:per_part] if lex >= MIN_PART_SCORE]
+        picked = [c for _, lex, c in scored[: cfg.per_part] if lex >= cfg.min_part_score]
         used.update((c.passage.n, c.span.start) for c in picked)
         out.append(picked)
     return out
@@ -353,25 +340,28 @@ def extractive_answer(
     query_vector: Sequence[float] | None = None,
     sentence_vectors: SentenceVectors | None = None,
     parts: Sequence[str] = (),
+    cfg: ExtractiveSettings = _DEFAULT,
 ) -> Extract | None:
     """An answer of sentences quoted from ``passages``, or None when none fits.
 
     A post that asks several things (``parts``, see :func:`assistant.refusal.asking_sentences`)
     gets one short paragraph per part, each with its own citations.
     """
-    cands = candidates(question, passages, bm25, query_vector=query_vector, sentence_vectors=sentence_vectors)
+    cands = candidates(
+        question, passages, bm25, query_vector=query_vector, sentence_vectors=sentence_vectors, cfg=cfg
+    )
     if WANTS_LIST.search(question):
         listed = list_answer(cands)
         if listed:
             return compose(listed)
-    if 2 <= len(parts) <= MAX_PARTS:
-        groups = [g for g in select_parts(parts, cands, bm25) if g]
+    if 2 <= len(parts) <= cfg.max_parts:
+        groups = [g for g in select_parts(parts, cands, bm25, cfg=cfg) if g]
         if len(groups) >= 2:
             paragraphs = [compose(g) for g in groups]
             citations = tuple(c for p in paragraphs for c in p.citations)
             lead = lead_line([c for g in groups for c in g])
             return Extract(text="\n\n".join(p.text for p in paragraphs), lead=lead, citations=citations)
-    chosen = select(cands, asks_right=asks_about_a_right(question))
+    chosen = select(cands, asks_right=asks_about_a_right(question), cfg=cfg)
     if not chosen:
         return None
     return compose(chosen)

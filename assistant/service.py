@@ -184,6 +184,7 @@ class Assistant:
             query_vector=self._embed_query(standalone),
             sentence_vectors=self.sentence_vectors,
             parts=asking_sentences(question),
+            cfg=self.settings.extractive,
         )
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if extract is None:

@@ -163,6 +163,58 @@ class AnswerabilitySettings(BaseModel):
     )
 
 
+class ExtractiveSettings(BaseModel):
+    """How the default answerer picks and orders the sentences it quotes (assistant/extractive.py).
+
+    Set by hand on the former development set and the tuning split (not cross-validated); the
+    evaluation's "answer cites the evidence" rate is what they serve.
+    """
+
+    max_sentences: int = Field(
+        4, ge=1, le=20, description="Most sentences in an answer (a list answer excepted)."
+    )
+    max_per_passage: int = Field(3, ge=1, description="Most sentences quoted from one passage.")
+    min_relative: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="A sentence is quoted only if it scores at least this share of the best one.",
+    )
+    passages_considered: int = Field(
+        4, ge=1, description="How many of the best passages sentences come from."
+    )
+    rank_prior: tuple[float, ...] = Field(
+        (1.0, 0.8, 0.65, 0.55, 0.5, 0.45),
+        description="Weight of a sentence by its passage's rank (1st, 2nd, …).",
+    )
+    w_sentence_dense: float = Field(
+        1.2, ge=0, description="Weight of a sentence's embedding similarity relative to the best sentence."
+    )
+    right_bonus: float = Field(
+        0.3, ge=0, description="Added to a sentence that grants a right when the question asks about one."
+    )
+    time_mismatch_factor: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Score kept by a sentence about the wrong time (after vs during the study).",
+    )
+    reference_factor: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Score kept by a sentence that only points to a provision (it states no rule).",
+    )
+    per_part: int = Field(2, ge=1, description="Sentences per asked part of a multi-part post.")
+    min_part_score: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Least lexical overlap for a sentence to answer one part of a multi-part post.",
+    )
+    max_parts: int = Field(4, ge=2, description="Posts with more asked parts are answered as one question.")
+
+
 class LLMSettings(BaseModel):
     """Optional generative answerer; the default is the offline extractive one."""
 
@@ -240,6 +292,9 @@ class Settings(BaseSettings):
     )
     answerability: AnswerabilitySettings = Field(
         default_factory=lambda: AnswerabilitySettings(), description="When to answer, in part, or refuse."
+    )
+    extractive: ExtractiveSettings = Field(
+        default_factory=lambda: ExtractiveSettings(), description="How the default answerer quotes."
     )
     llm: LLMSettings = Field(
         default_factory=lambda: LLMSettings(), description="Optional generative answerer."
