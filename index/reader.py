@@ -87,8 +87,12 @@ class IndexReader(ChromaCollection):
         return record is not None and record.content_hash == meta.get("doc_hash")
 
     @staticmethod
-    def _in_committed(meta: Mapping[str, Any], committed: Mapping[str, str]) -> bool:
-        return committed.get(str(meta.get("doc_id"))) == meta.get("doc_hash")
+    def _in_committed(meta: Mapping[str, Any] | None, committed: Mapping[str, str]) -> bool:
+        """True if the record belongs to a committed document version. A record without metadata
+        (the Chroma server returns one deleted while the query ran) belongs to none."""
+        if not meta or meta.get("doc_id") is None or meta.get("doc_hash") is None:
+            return False
+        return committed.get(str(meta["doc_id"])) == meta["doc_hash"]
 
     def chunks(self) -> list[Chunk]:
         """Every committed chunk, ordered by (doc_id, position)."""
@@ -148,13 +152,13 @@ class IndexReader(ChromaCollection):
                 strict=True,
             )
         )
-        if any(not self._in_committed(meta or {}, committed) for _i, _t, meta, _d in rows):
+        if any(not self._in_committed(meta, committed) for _i, _t, meta, _d in rows):
             # Another process committed since we cached the manifest, or an ingest is under way.
             committed = self._committed_hashes(reload=True)
         hits = [
             (chunk_from_metadata(chunk_id, text or "", meta), 1.0 - float(distance))
             for chunk_id, text, meta, distance in rows
-            if self._in_committed(meta or {}, committed)
+            if self._in_committed(meta, committed)
         ]
         hits.sort(key=lambda hit: hit[1], reverse=True)
         return hits

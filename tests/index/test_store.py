@@ -354,3 +354,15 @@ def test_sentence_vectors_follow_their_document(index: VectorIndex) -> None:
     index.remove_document("guide")
     assert set(index.sentence_vectors()[0]) == set(law)
     assert index.search(HashEmbeddings().embed_query(LAW[0]), 3)[0][0].doc_id == "law"
+
+
+def test_a_record_without_metadata_belongs_to_no_committed_document() -> None:
+    # The Chroma server can return an id whose record was deleted while the query ran, with no metadata;
+    # that must be skipped, not turned into a chunk (it once became a 500 during a live re-ingest).
+    from index.reader import IndexReader
+
+    committed = {"veileder": "h1"}
+    assert not IndexReader._in_committed(None, committed)
+    assert not IndexReader._in_committed({}, committed)
+    assert not IndexReader._in_committed({"doc_id": "veileder"}, {"veileder": None})  # type: ignore[dict-item]
+    assert IndexReader._in_committed({"doc_id": "veileder", "doc_hash": "h1"}, committed)
