@@ -71,6 +71,17 @@ class RunningApp:
         return round(total / 1024 / 1024, 1)
 
 
+OFFLINE_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "PYTHONUNBUFFERED": "1",
+}
+"""What every app the e2e tests start gets in its environment: offline, no telemetry, unbuffered output."""
+
+
 def wait_until_ready(
     process: subprocess.Popen[str], lines: queue.Queue[str], output: list[str], t0: float
 ) -> None:
@@ -121,12 +132,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
         **os.environ,
         "KOMPETANSE_DATA_DIR": str(data_dir),
         "KOMPETANSE_UI__PORT": str(port),
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "HF_HUB_DISABLE_TELEMETRY": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "PYTHONUNBUFFERED": "1",
+        **OFFLINE_ENV,
     }
     if os.environ.get("KOMPETANSE_E2E_FAKE") == "1":
         cmd = [sys.executable, "-c", FAKE_SERVER]

@@ -27,7 +27,7 @@ import pytest
 
 from core.settings import REPO_ROOT
 from tests.chroma_server import ChromaServer
-from tests.e2e.conftest import pump_output, wait_until_ready
+from tests.e2e.conftest import OFFLINE_ENV, pump_output, wait_until_ready
 from tests.pdfs import make_docx, make_pdf
 from tests.ports import free_port
 
@@ -117,11 +117,7 @@ def live_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveApp
         "KOMPETANSE_CORPUS_DIR": str(corpus),
         "KOMPETANSE_UI__PORT": str(port),
         "KOMPETANSE_CHROMA__CHECK_SECONDS": "2",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "PYTHONUNBUFFERED": "1",
+        **OFFLINE_ENV,
     }
     server: ChromaServer | None = None
     if request.param == "server":

@@ -27,7 +27,7 @@ import pytest
 
 from core.settings import REPO_ROOT
 from tests.chroma_server import ChromaServer
-from tests.e2e.conftest import READY, START_TIMEOUT_S, pump_output
+from tests.e2e.conftest import OFFLINE_ENV, READY, START_TIMEOUT_S, pump_output
 from tests.pdfs import make_docx
 from tests.ports import free_port
 from ui.workers import WORKER_HEADER
@@ -73,11 +73,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
         "KOMPETANSE_CHROMA__HOST": chroma.host,
         "KOMPETANSE_CHROMA__PORT": str(chroma.port),
         "KOMPETANSE_CHROMA__CHECK_SECONDS": "2",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "PYTHONUNBUFFERED": "1",
+        **OFFLINE_ENV,
     }
     process = subprocess.Popen(
         [str(KOMPETANSE), "serve", "--workers", str(WORKERS), "--port", str(port)],
