@@ -154,11 +154,11 @@ class Served:
             self.output.append(line.rstrip())
             self.lines.put(line)
 
-    def wait_ready(self) -> float:
+    def wait_ready(self, timeout_s: float = START_TIMEOUT_S) -> float:
         """Seconds from launch until every worker printed its ready line; raises RuntimeError otherwise."""
         ready = 0
         while ready < self.workers:
-            left = START_TIMEOUT_S - (time.monotonic() - self.started)
+            left = timeout_s - (time.monotonic() - self.started)
             try:
                 line = self.lines.get(timeout=max(0.1, min(left, 5.0)))
             except queue.Empty:
@@ -167,7 +167,9 @@ class Served:
                 ready += 1
             elif self.process.poll() is not None or left <= 0:
                 tail = "\n".join(self.output[-20:])
-                raise RuntimeError(f"kompetanse serve --workers {self.workers} did not start:\n{tail}")
+                raise RuntimeError(
+                    f"kompetanse serve --workers {self.workers} did not start ({ready} ready):\n{tail}"
+                )
         return time.monotonic() - self.started
 
     def rss_mb(self) -> float:
@@ -249,6 +251,7 @@ def measure_workers(
     questions: Path,
     clients: int,
     load_s: float,
+    start_timeout_s: float = START_TIMEOUT_S,
 ) -> list[dict[str, Any]]:
     """Per worker count: start time, HTTP load and peak memory of ``kompetanse serve --workers N``.
 
@@ -268,7 +271,7 @@ def measure_workers(
             data_dir = workdir / f"serve-{n}"
             served = Served(_serve_env(settings, data_dir, chroma), n, free_port())
             try:
-                start_s = served.wait_ready()
+                start_s = served.wait_ready(start_timeout_s)
                 _log(f"  {n} prosess(er) klare etter {start_s:.1f} s; last i {load_s:.0f} s …")
                 report = _load(served.url, clients, load_s, questions, served)
             finally:

@@ -56,7 +56,9 @@ def test_copy_keeps_the_index_exactly(built: Settings, tmp_path: Path) -> None:
 def test_start_and_workers_are_measured(built: Settings, tmp_path: Path) -> None:
     start = measure_start(built, "Hvem har rett til utdanningspermisjon?")
     assert 0 < start["start_s"] < 600 and start["serve_rss_mb"] > 50
-    rows = measure_workers(built, tmp_path / "workers", [1, 2], QUESTIONS, clients=4, load_s=3.0)
+    rows = measure_workers(
+        built, tmp_path / "workers", [1, 2], QUESTIONS, clients=4, load_s=3.0, start_timeout_s=300
+    )
     assert [row["workers"] for row in rows] == [1, 2]
     for row in rows:
         assert tuple(row) == WORKER_KEYS
