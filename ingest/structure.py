@@ -1,5 +1,8 @@
 """Structure of a cleaned document: headings, provisions, paragraphs, lists, merknader.
 
+(Just over 400 lines on purpose: the block grammar is one state machine; heading recognition is in
+``ingest/headings.py``, document context in ``ingest/doc_context.py``.)
+
 ``parse_structure(doc)`` cuts ``doc.text`` into consecutive blocks; together they
 cover every non-whitespace character of the text, and ``doc.text[b.start:b.end]
 == b.text`` for every block. Rules (all generic, no titles are hard-coded):
