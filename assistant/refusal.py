@@ -154,25 +154,22 @@ def _within_one_edit(a: str, b: str) -> bool:
     return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
-def _near_known(stem_: str, known: frozenset[str]) -> bool:
-    """A spelling variant or typo of a known stem (one edit; stems of 6+ letters only)."""
-    if len(stem_) < 6:
+def _near_known(stem_: str, known: frozenset[str] | set[str], min_len: int) -> bool:
+    """A spelling variant, typo or inflection of a known stem: one edit, stems of ``min_len``+ letters."""
+    if len(stem_) < min_len:
         return False
-    return any(
-        _within_one_edit(stem_, k) for k in known if abs(len(k) - len(stem_)) <= 1 and k[:1] == stem_[:1]
-    )
+    return any(k[:1] == stem_[:1] and _within_one_edit(stem_, k) for k in known)
 
 
 def is_known(word: str, bm25: BM25Index) -> bool:
     """True if the sources use ``word``: as itself, a lemma, a glossary equivalent, a stem, a one-edit
     spelling variant (typos, Nynorsk forms such as "tenestene"), or as the last part of a compound."""
-    vocab = bm25.vocab
-    known = frozenset(bm25.idf) | vocab.stems
+    known = bm25.known_stems
     for form in forms(word):
         s = stem(form)
-        if s in known or _near_known(s, known):
+        if s in known or _near_known(s, known, 6):
             return True
-        parts = vocab.split(form)
+        parts = bm25.vocab.split(form)
         if parts and parts[-1] in bm25.idf:
             return True
     return False
@@ -187,20 +184,24 @@ def general_frequency(word: str) -> float:
     return max(_zipf(form, lang) for form in lemmas(word) if "-" not in form for lang in ("nb", "en"))
 
 
+def _asked_words(question: str, min_chars: int = 3) -> list[str]:
+    """The content words of the sentences that ask something, at least ``min_chars`` long (in order, unique)."""
+    out: list[str] = []
+    for sentence in asking_sentences(question):
+        for word in _WORD.findall(fold(sentence)):
+            if len(word) >= min_chars and word not in STOPWORDS and word not in out:
+                out.append(word)
+    return out
+
+
 def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     """Asked-about content words rarer in general use than ``settings.max_zipf`` (in order, unique).
 
     Frequencies are the higher of Bokmål and English, so the same rule serves
     Norwegian and English questions.
     """
-    out: list[str] = []
-    for sentence in asking_sentences(question):
-        for word in _WORD.findall(fold(sentence)):
-            if len(word) < settings.min_term_chars or word in STOPWORDS or word in out:
-                continue
-            if general_frequency(word) < settings.max_zipf:
-                out.append(word)
-    return out
+    words = _asked_words(question, settings.min_term_chars)
+    return [word for word in words if general_frequency(word) < settings.max_zipf]
 
 
 FOCUS_PASSAGES = 3
@@ -208,15 +209,6 @@ FOCUS_PASSAGES = 3
 FOCUS_ZIPF = 6.0
 """A word's weight in the focus share is ``FOCUS_ZIPF`` minus its Zipf frequency (0 for the commonest
 words: "jeg", "kan", "jobb"). A fixed scale, not tuned: Zipf 6 is roughly one use in a thousand words."""
-
-
-def _asked_words(question: str) -> list[str]:
-    out: list[str] = []
-    for sentence in asking_sentences(question):
-        for word in _WORD.findall(fold(sentence)):
-            if len(word) >= 3 and word not in STOPWORDS and word not in out:
-                out.append(word)
-    return out
 
 
 def focus_share(question: str, hits: Sequence[Hit], bm25: BM25Index) -> float | None:
@@ -242,7 +234,7 @@ def focus_share(question: str, hits: Sequence[Hit], bm25: BM25Index) -> float | 
             if s in terms or set(bm25.vocab.split(form)[-1:]) & terms:
                 return True
             # Inflection the stemmer leaves apart ("varsl" for varsle, "varsel"): one edit, 5+ letters.
-            if len(s) >= 5 and any(t[:1] == s[:1] and _within_one_edit(s, t) for t in terms):
+            if _near_known(s, terms, 5):
                 return True
         return False
 

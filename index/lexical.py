@@ -68,6 +68,8 @@ class BM25Index:
         self._avg = (sum(self._lengths) / n) or 1.0
         self.idf = {t: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._max_idf = max(self.idf.values(), default=1.0)
+        self.known_stems = frozenset(self.idf) | self.vocab.stems
+        """Every stem the sources use: analysed terms and the vocabulary's word stems."""
         self._column = {t: j for j, t in enumerate(self.idf)}
         rows: list[int] = []
         cols: list[int] = []
