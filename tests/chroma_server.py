@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ports import free_port
+from tests.processes import free_port, stop_process
 
 CHROMA_BIN = Path(sys.executable).parent / "chroma"
 
@@ -82,14 +82,7 @@ class ChromaServer:
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL) and wait for it to exit."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop_process(process, 15, kill_wait_s=15)
 
     def __enter__(self) -> ChromaServer:
         return self.start()

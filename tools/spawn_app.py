@@ -22,6 +22,19 @@ READY_LINE = "Kompetanseassistenten kjører på"
 """What ``kompetanse serve`` prints once per worker when it is ready."""
 
 
+def _stop(process: subprocess.Popen[bytes] | None, grace_s: float) -> None:
+    """SIGTERM, up to ``grace_s`` to exit, then SIGKILL (tools/ talk to the app over HTTP only, so this
+    small helper is not shared with evals/ or tests/)."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 class StartupError(Exception):
     """The app stopped or did not become healthy in time; the message (Norwegian) says where its log is."""
 
@@ -125,20 +138,8 @@ class SpawnedApp:
     def stop(self, *, keep_files: bool) -> None:
         """Stop the app (SIGTERM, then SIGKILL); remove our temporary data folder unless ``keep_files``."""
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        _stop(process, 30)
         chroma, self.chroma = self.chroma, None
-        if chroma is not None and chroma.poll() is None:
-            chroma.terminate()
-            try:
-                chroma.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                chroma.kill()
-                chroma.wait(timeout=10)
+        _stop(chroma, 15)
         if self.own_dir and not keep_files:
             shutil.rmtree(self.data_dir, ignore_errors=True)

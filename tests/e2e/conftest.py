@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 
 from core.settings import REPO_ROOT
-from tests.ports import free_port
+from tests.processes import free_port, stop_process
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -157,12 +157,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
         yield app
         app.metrics["rss_after_browser_tests_mb"] = app.rss_mb()
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop_process(process, 20)
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "e2e-metrics.json").write_text(
             json.dumps(app.metrics, indent=2) + "\n", encoding="utf-8"

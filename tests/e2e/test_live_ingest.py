@@ -29,7 +29,7 @@ from core.settings import REPO_ROOT
 from tests.chroma_server import ChromaServer
 from tests.e2e.conftest import OFFLINE_ENV, pump_output, wait_until_ready
 from tests.pdfs import make_docx, make_pdf
-from tests.ports import free_port
+from tests.processes import free_port, stop_process
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(3000)]
 
@@ -138,12 +138,7 @@ def live_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveApp
         wait_until_ready(process, lines, app.output, t0)
         yield app
     finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop_process(process, 30)
         if server is not None:
             server.stop()
     if request.param == "embedded":

@@ -29,7 +29,7 @@ from core.settings import REPO_ROOT
 from tests.chroma_server import ChromaServer
 from tests.e2e.conftest import OFFLINE_ENV, READY, START_TIMEOUT_S, pump_output
 from tests.pdfs import make_docx
-from tests.ports import free_port
+from tests.processes import free_port, stop_process
 from ui.workers import WORKER_HEADER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(3000)]
@@ -99,12 +99,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
         yield app
     finally:
         children = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop_process(process, 30)
         _, alive = psutil.wait_procs(children, timeout=30)
         chroma.stop()
         assert not alive, f"worker processes outlived the app: {alive}"

@@ -31,7 +31,7 @@ from assistant.service import Assistant
 from core.settings import REPO_ROOT, Settings, load_settings
 from index.embeddings import IndexEmbeddings, make_embedder
 from tests.embedders import MemoEmbeddings
-from tests.ports import free_port
+from tests.processes import free_port
 
 CORPUS_DIR = REPO_ROOT / "corpus"
 DEV_SET = REPO_ROOT / "evals" / "data" / "tuning.jsonl"

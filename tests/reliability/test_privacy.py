@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from assistant.service import Assistant
+from tests.processes import stop_process
 from tests.reliability.conftest import (
     CORPUS_DIR,
     DEV_SET,
@@ -214,12 +215,7 @@ def test_served_app_stays_on_this_machine_and_keeps_questions_out_of_its_log(
             assert r.status_code == 200 and not r.json()["refused"]
             assert client.get("/").status_code == 200
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc, 30)
         out.close()
     output = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert NAME not in output and FNR not in output

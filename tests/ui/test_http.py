@@ -20,7 +20,7 @@ from fastapi import FastAPI
 
 from assistant.service import Assistant
 from core.settings import REPO_ROOT, Settings, load_settings
-from tests.ports import free_port
+from tests.processes import free_port
 from tests.ui.fake_assistant import FakeAssistant
 from ui.feedback import FeedbackStore
 from ui.server import create_app
