@@ -22,10 +22,12 @@ from core.provisions import parse_query_references
 from core.sentences import Span
 from core.settings import ExtractiveSettings
 from core.text import (
+    Intent,
     analyse,
-    asks_about_a_right,
+    asked_intents,
+    asks_for_questions,
     content_words,
-    grants_a_right,
+    decides,
     speaks_of_completion,
     time_focus,
 )
@@ -90,12 +92,49 @@ _LOOKUP_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of a passage with its score."""
+    """A sentence of a passage (or a list's lead-in with its items, see :func:`answer_units`) with its score."""
 
     passage: Passage
     span: Span
     score: float
     order: int
+    members: tuple[Span, ...] = ()
+
+    @property
+    def parts(self) -> tuple[Span, ...]:
+        """The sentences the candidate is made of (itself, or a lead-in and its items)."""
+        return self.members or (self.span,)
+
+
+# A lettered or numbered list item: "a. dobbelt så lang tid …", "2) …".
+_ITEM = re.compile(r"^\s*(?:[a-zæøå]|\d{1,2})[.)]\s")
+_ENDS_SENTENCE = re.compile(r"[.!?][»”\"')\]]*\s*$")
+# A ledd marker that opens a sentence: "(3) Arbeidstaker som …".
+_LEDD = re.compile(r"^\s*\(\d{1,2}\)\s")
+
+
+def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
+    """The chunk's sentences, with a list's lead-in and its lettered items joined into one unit.
+
+    "… før det har gått" followed by "a. …" and "b. …" is one statement: it is scored,
+    quoted and cited as a whole, so an item never appears without its lead-in or its
+    sibling. Returns (span, members) pairs; members is empty for a plain sentence.
+    """
+    spans = chunk_sentences(chunk)
+    units: list[tuple[Span, tuple[Span, ...]]] = []
+    i = 0
+    while i < len(spans):
+        j = i + 1
+        if not _ENDS_SENTENCE.search(spans[i].text):
+            while j < len(spans) and _ITEM.match(spans[j].text):
+                j += 1
+        if j - i > 1:
+            first, last = spans[i], spans[j - 1]
+            units.append((Span(first.start, last.end, chunk.text[first.start : last.end]), tuple(spans[i:j])))
+        else:
+            units.append((spans[i], ()))
+        i = j
+    return units
 
 
 @dataclass(frozen=True)
@@ -150,7 +189,8 @@ def candidates(
     the best sentence.
     """
     q_stems = set(bm25.query_terms(question))
-    right, focus = asks_about_a_right(question), time_focus(question)
+    intents, focus = asked_intents(question), time_focus(question)
+    statements_only = not asks_for_questions(question)
     # A bare lookup ("hva står i 4.2.4") asks for the provision itself: quote it from the top.
     rest = {w for w in content_words(question) if not w[:1].isdigit()} - _LOOKUP_WORDS
     # The name of the document whose provision is named ("kompetanseplanen punkt 3") is part of the reference.
@@ -159,47 +199,57 @@ def candidates(
     }
     rest = {w for w in rest if not any(w.startswith(n) for n in names)}
     lookup = not rest
-    found: list[tuple[Passage, Span, float, int, float]] = []
+    found: list[tuple[Passage, Span, tuple[Span, ...], float, int, float]] = []
     order = 0
     for rank, passage in enumerate(passages[: cfg.passages_considered]):
         prior = cfg.rank_prior[min(rank, len(cfg.rank_prior) - 1)]
         exact = passage.exact_provision
-        for span in chunk_sentences(passage.chunk):
+        for span, members in answer_units(passage.chunk):
             order += 1
             if len(span.text.strip()) < MIN_SENTENCE_CHARS or _is_heading_line(passage, span):
                 continue
             if lookup and exact:
-                found.append((passage, span, 2.0 - 0.01 * order, order, 0.0))
+                found.append((passage, span, members, 2.0 - 0.01 * order, order, 0.0))
                 continue
             lexical = sentence_score(q_stems, span.text, bm25)
             score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
             if is_reference_only(span.text):
                 score *= cfg.reference_factor
-            if right and grants_a_right(span.text):
-                score += cfg.right_bonus
+            if intents and decides(intents, span.text):
+                score += cfg.deciding_bonus
+            if statements_only and span.text.rstrip().endswith("?"):
+                score *= cfg.question_factor
             if focus and (focus == "during") == speaks_of_completion(span.text):
                 score *= cfg.time_mismatch_factor
-            found.append((passage, span, score, order, prior))
+            found.append((passage, span, members, score, order, prior))
     if not found:
         return []
     dense = np.zeros(len(found))
     if query_vector is not None and sentence_vectors is not None:
-        vecs = sentence_vectors.vectors([sentence_key(f[1].text) for f in found])
-        sims = vecs @ np.asarray(query_vector, dtype=np.float32)
+        # A unit's similarity is its best member's (each sentence has a stored vector, a unit has none).
+        parts = [[sentence_key(m.text) for m in (f[2] or (f[1],))] for f in found]
+        vecs = sentence_vectors.vectors([k for keys in parts for k in keys])
+        flat = vecs @ np.asarray(query_vector, dtype=np.float32)
+        sims = np.empty(len(found))
+        at = 0
+        for i, keys in enumerate(parts):
+            sims[i] = flat[at : at + len(keys)].max()
+            at += len(keys)
         dense = np.clip(1.0 - (sims.max() - sims) * 10.0, 0.0, 1.0)
     return [
-        Candidate(p, span, score + cfg.w_sentence_dense * prior * float(d), order)
-        for (p, span, score, order, prior), d in zip(found, dense, strict=True)
+        Candidate(p, span, score + cfg.w_sentence_dense * prior * float(d), order, members)
+        for (p, span, members, score, order, prior), d in zip(found, dense, strict=True)
     ]
 
 
 def select(
-    cands: Sequence[Candidate], *, asks_right: bool = False, cfg: ExtractiveSettings = _DEFAULT
+    cands: Sequence[Candidate], *, intents: Sequence[Intent] = (), cfg: ExtractiveSettings = _DEFAULT
 ) -> list[Candidate]:
     """The best sentences: within ``cfg.min_relative`` of the best, at most ``cfg.max_per_passage`` each.
 
-    The deciding rule leads: the best sentence, or for a question whether one has a right,
-    the best chosen sentence that grants it ("har rett til …") when there is one.
+    The deciding rule leads: for a question that asks for one (``intents``, most specific first:
+    may the employer refuse, by when, pay, a right), the best chosen sentence worded as that
+    rule ("kan likevel ikke kreves …", "har rett til …"); otherwise the best sentence.
     """
     if not cands:
         return []
@@ -217,8 +267,10 @@ def select(
         chosen.append(c)
         per_passage[c.passage.n] = per_passage.get(c.passage.n, 0) + 1
     # The deciding rule first, the rest follow in reading order.
-    granting = [c for c in chosen if asks_right and grants_a_right(c.span.text)]
-    lead = granting[0] if granting else chosen[0]
+    lead = next(
+        (c for intent in intents for c in chosen if decides([intent], c.span.text)),
+        chosen[0],
+    )
     rest = sorted((c for c in chosen if c is not lead), key=lambda c: (c.passage.n, c.span.start))
     return [lead, *rest]
 
@@ -248,6 +300,14 @@ def list_answer(cands: Sequence[Candidate]) -> list[Candidate]:
     return sorted(best, key=lambda c: c.span.start)
 
 
+def _part_fit(
+    c: Candidate, stems: set[str], intents: Sequence[Intent], bm25: BM25Index, cfg: ExtractiveSettings
+) -> float:
+    """How well a sentence answers one part: its lexical match, plus the bonus for the rule the part asks for."""
+    lex = sentence_score(stems, c.span.text, bm25)
+    return lex + cfg.deciding_bonus if intents and decides(intents, c.span.text) else lex
+
+
 def select_parts(
     parts: Sequence[str],
     cands: Sequence[Candidate],
@@ -265,12 +325,13 @@ def select_parts(
     out: list[list[Candidate]] = []
     for part in parts:
         stems = set(bm25.query_terms(part))
+        intents = asked_intents(part)
         scored = sorted(
             (
                 (lex * (0.5 + c.score), lex, c)
                 for c in cands
                 if (c.passage.n, c.span.start) not in used
-                for lex in [sentence_score(stems, c.span.text, bm25)]
+                for lex in [_part_fit(c, stems, intents, bm25, cfg)]
             ),
             key=lambda t: (-t[0], t[2].order),
         )
@@ -307,28 +368,48 @@ def lead_line(chosen: Sequence[Candidate]) -> str:
     return lead_for([c.passage.chunk for c in chosen])
 
 
+def _kind(c: Candidate) -> str:
+    """How a chosen sentence is laid out: "bullet", "list" (lead-in and items), "ledd" or "plain"."""
+    body = c.span.text.strip()
+    if body.startswith(("•", "-", "–", "*", "·", "▪")):
+        return "bullet"
+    if c.members:
+        return "list"
+    return "ledd" if _LEDD.match(body) else "plain"
+
+
 def compose(chosen: Sequence[Candidate]) -> Extract:
-    """Join the chosen sentences into the answer text; each citation quotes its exact span."""
+    """Join the chosen sentences into the answer text; each citation quotes its exact span.
+
+    Bullets, a list's items and a sentence opening with a ledd marker ("(3) …") start a
+    line of their own, so markers read as labels and never sit in mid-sentence.
+    """
     text = ""
+    previous = ""
     citations: list[Citation] = []
     for c in chosen:
+        kind = _kind(c)
         raw = c.span.text
         start = c.span.start + len(raw) - len(raw.lstrip())
         body = raw.strip()
-        bullet = body.startswith(("•", "-", "–", "*", "·", "▪"))
-        if bullet:
+        if kind == "bullet":
             mark = _LIST_MARK.match(body)
             cut = mark.end() if mark else 1
             start += cut
             body = body[cut:]
         citations.append(make_citation(c.passage.n, c.passage, start, start + len(body)))
-        line = ("• " if bullet else "") + _cited(" ".join(body.split()), c.passage.n)
+        if kind == "list":
+            body = "\n".join(" ".join(m.text.split()) for m in c.members)
+        else:
+            body = " ".join(body.split())
+        line = ("• " if kind == "bullet" else "") + _cited(body, c.passage.n)
         if not text:
             text = line
-        elif bullet or text.split("\n")[-1].startswith("• "):
+        elif kind != "plain" or previous in ("bullet", "list"):
             text += "\n" + line
         else:
             text += " " + line
+        previous = kind
     return Extract(text=text, lead=lead_line(chosen), citations=tuple(citations))
 
 
@@ -361,7 +442,7 @@ def extractive_answer(
             citations = tuple(c for p in paragraphs for c in p.citations)
             lead = lead_line([c for g in groups for c in g])
             return Extract(text="\n\n".join(p.text for p in paragraphs), lead=lead, citations=citations)
-    chosen = select(cands, asks_right=asks_about_a_right(question), cfg=cfg)
+    chosen = select(cands, intents=asked_intents(question), cfg=cfg)
     if not chosen:
         return None
     return compose(chosen)

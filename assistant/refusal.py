@@ -35,7 +35,7 @@ from assistant.models import Hit
 from assistant.question import question_language
 from core.glossary import GLOSSARY
 from core.settings import AnswerabilitySettings
-from core.text import STOPWORDS, fold, stem
+from core.text import STOPWORDS, asked_intents, decides, fold, stem
 from index.lexical import BM25Index
 
 REFUSAL_TEXT = (
@@ -184,10 +184,29 @@ def general_frequency(word: str) -> float:
     return max(_zipf(form, lang) for form in lemmas(word) if "-" not in form for lang in ("nb", "en"))
 
 
+# A question that ends on a pronoun ("Kan arbeidsgiver kreve det?", "bør jeg melde det?") asks about
+# what the sentence before it said: a general rule of Norwegian and English anaphora.
+_ENDS_ON_PRONOUN = re.compile(r"\b(det|dette|den|denne|dem|dei|it|this|that|them)\W*$", re.IGNORECASE)
+
+
+def _asked_text(question: str) -> list[str]:
+    """The asking sentences, each with the sentence before it when it ends on a pronoun referring back."""
+    sentences, _asking = _question_parts(question)
+    asked = asking_sentences(question)
+    out: list[str] = []
+    for part in asked:
+        if _ENDS_ON_PRONOUN.search(part.rstrip("?!. ")):
+            at = next((i for i, s in enumerate(sentences) if part in s), 0)
+            if at > 0:
+                out.append(sentences[at - 1])
+        out.append(part)
+    return out
+
+
 def _asked_words(question: str, min_chars: int = 3) -> list[str]:
     """The content words of the sentences that ask something, at least ``min_chars`` long (in order, unique)."""
     out: list[str] = []
-    for sentence in asking_sentences(question):
+    for sentence in _asked_text(question):
         for word in _WORD.findall(fold(sentence)):
             if len(word) >= min_chars and word not in STOPWORDS and word not in out:
                 out.append(word)
@@ -211,6 +230,16 @@ FOCUS_ZIPF = 6.0
 words: "jeg", "kan", "jobb"). A fixed scale, not tuned: Zipf 6 is roughly one use in a thousand words."""
 
 
+def answered_by_a_rule(word: str, question: str, hits: Sequence[Hit]) -> bool:
+    """True when ``word`` asks for a kind of rule ("nekte", "frist", "lønn") and a best passage states one.
+
+    Such a word names what the question wants to know about a rule, not a topic: "Kan sjefen
+    avslå …?" is answered by "Permisjon kan likevel ikke kreves når …", which never says "avslå".
+    """
+    intents = [i for i in asked_intents(question) if i.asks.search(word)]
+    return bool(intents) and any(decides(intents, h.chunk.text) for h in hits[:FOCUS_PASSAGES])
+
+
 def focus_share(question: str, hits: Sequence[Hit], bm25: BM25Index) -> float | None:
     """Rarity-weighted share of the asked words that the best passages use (as a word, lemma or compound part).
 
@@ -229,6 +258,8 @@ def focus_share(question: str, hits: Sequence[Hit], bm25: BM25Index) -> float | 
         terms |= bm25.chunk_terms(hit.chunk.chunk_id)
 
     def used(word: str) -> bool:
+        if answered_by_a_rule(word, question, hits):
+            return True
         for form in forms(word):
             s = stem(form)
             if s in terms or set(bm25.vocab.split(form)[-1:]) & terms:
@@ -248,7 +279,7 @@ def evidence_of(
     top_dense = max((h.dense for h in hits), default=0.0)
     exact = any(h.exact_provision for h in hits)
     terms = salient_terms(question, settings)
-    covered = tuple(t for t in terms if is_known(t, bm25))
+    covered = tuple(t for t in terms if is_known(t, bm25) or answered_by_a_rule(t, question, hits))
     uncovered = tuple(t for t in terms if t not in covered)
     return Evidence(
         top_dense=top_dense,

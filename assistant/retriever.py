@@ -9,12 +9,12 @@ exposes the result as a LangChain ``BaseRetriever``.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -25,7 +25,7 @@ from core.models import Chunk
 from core.provisions import ledd_in_query
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
-from core.text import analyse, asks_about_a_right, grants_a_right, speaks_of_completion, time_focus
+from core.text import analyse, asked_intents, asks_for_questions, decides, speaks_of_completion, time_focus
 from index.lexical import BM25Index
 
 EXACT_BONUS = 10.0
@@ -33,11 +33,6 @@ EXACT_BONUS = 10.0
 The re-ranking weights are in :class:`core.settings.RetrievalSettings`."""
 
 # Words that show the user wants questions to ask (then question lists are the answer).
-_WANTS_QUESTIONS = re.compile(
-    r"spørsmål|spørje|spørre|refleksjon|sjekkliste|drøft|ta opp|forbered|questions?\b|checklist|"
-    r"diskutere|snakke om|samtale",
-    re.IGNORECASE,
-)
 
 
 class SearchIndex(Protocol):
@@ -46,7 +41,7 @@ class SearchIndex(Protocol):
     def chunks(self) -> list[Chunk]:  # pragma: no cover - protocol
         raise NotImplementedError
 
-    def search(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:  # pragma: no cover
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:  # pragma: no cover - protocol
         raise NotImplementedError
 
     def generation(self) -> str:  # pragma: no cover - protocol
@@ -95,8 +90,11 @@ def title_overlap(question_stems: set[str], chunk: Chunk, analysed_titles: dict[
 class HybridSearcher:
     """Thread-safe hybrid search over a :class:`SearchIndex`.
 
-    The BM25 index is rebuilt from ``index.chunks()`` whenever the index's
-    generation changes (checked by :meth:`refresh`).
+    The BM25 index and the matrix of chunk vectors are rebuilt from the index whenever
+    its generation changes (checked by :meth:`refresh`). Dense search is exact, in
+    memory (one matrix product): no round trip to the store per question, and no
+    filtering of the chunks from the sentences stored beside them, which made the
+    store's query slow down as the corpus grew.
     """
 
     def __init__(self, index: SearchIndex, embedder: QueryEmbedder, settings: RetrievalSettings) -> None:
@@ -111,6 +109,8 @@ class HybridSearcher:
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
         self._sentences: dict[int, list[set[str]]] = {}
+        # (unit-length chunk vectors, chunk position of each row), replaced as one tuple
+        self._vectors: tuple[np.ndarray, np.ndarray] = (np.zeros((0, 1), np.float32), np.zeros(0, np.int64))
 
     # -- state ---------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> bool:
@@ -122,9 +122,16 @@ class HybridSearcher:
             if not force and generation == self._generation and self._bm25 is not None:
                 return False
             chunks = self.index.chunks()
+            position = {c.chunk_id: i for i, c in enumerate(chunks)}
+            ids, matrix = self.index.chunk_vectors()
+            keep = [row for row, chunk_id in enumerate(ids) if chunk_id in position]
+            matrix = np.asarray(matrix, dtype=np.float32)[keep] if keep else np.zeros((0, 1), np.float32)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            rows = np.asarray([position[ids[row]] for row in keep], dtype=np.int64)
+            self._vectors = (matrix / np.where(norms > 0, norms, 1.0), rows)
             self._bm25 = BM25Index(chunks)
             self._chunks = chunks
-            self._position = {c.chunk_id: i for i, c in enumerate(chunks)}
+            self._position = position
             self._titles = {}
             self._qshare = {}
             self._sentences = {}
@@ -158,36 +165,78 @@ class HybridSearcher:
             return []
         return [i for i, c in enumerate(self.chunks) if c.provision in labels]
 
-    def search(self, question: str, k: int | None = None, vector: Sequence[float] | None = None) -> list[Hit]:
+    def search(
+        self,
+        question: str,
+        k: int | None = None,
+        vector: Sequence[float] | None = None,
+        parts: Sequence[str] = (),
+    ) -> list[Hit]:
         """The ``k`` best hits for a standalone question, best first.
 
-        ``vector`` is the question's embedding when the caller already has it.
+        ``vector`` is the question's embedding when the caller already has it. ``parts`` are
+        the questions inside a multi-part post: each is ranked on its own words (with the
+        whole question's embedding, so nothing more is embedded), and each part's best hit
+        is placed right after the overall best, so every part reaches the answerer.
         """
         k = k or self.settings.top_k
-        chunks = self.chunks
-        if not chunks or not question.strip():
+        if not self.chunks or not question.strip():
             return []
-        bm25 = self.bm25
         n_cand = max(self.settings.candidates, k)
-        lexical = bm25.search(question, n_cand)
         if vector is None:
             vector = self.embedder.embed_query(question)
-        dense_pairs = self.index.search(vector, n_cand)
-        dense_rank = [self._position[c.chunk_id] for c, _ in dense_pairs if c.chunk_id in self._position]
-        dense_sim = {self._position[c.chunk_id]: s for c, s in dense_pairs if c.chunk_id in self._position}
+        dense_rank, dense_sim = self._dense(vector, n_cand)
+        ranked = self._rank(question, dense_rank, dense_sim, n_cand)
+        if len(parts) >= 2 and ranked:
+            firsts: list[tuple[float, int, Candidate]] = []
+            for part in parts:
+                best = self._rank(part, dense_rank, dense_sim, n_cand)[:1]
+                firsts.extend(best)
+            # Each hit keeps its score for the whole question where it has one.
+            whole = {pos: item for item in ranked for pos in [item[1]]}
+            order = [ranked[0][1], *(pos for _s, pos, _c in firsts), *(pos for _s, pos, _c in ranked[1:])]
+            by_pos = {**{pos: item for item in firsts for pos in [item[1]]}, **whole}
+            ranked = [by_pos[pos] for pos in dict.fromkeys(order)]
+        chunks = self.chunks
+        return [
+            Hit(chunks[pos], score, dense=c.dense, lexical=c.lexical, exact_provision=c.exact)
+            for score, pos, c in ranked[:k]
+        ]
+
+    def _dense(self, vector: Sequence[float], n: int) -> tuple[list[int], dict[int, float]]:
+        """The ``n`` chunk positions nearest to ``vector`` (cosine), best first, and their similarities."""
+        matrix, rows = self._vectors
+        if not len(rows):
+            return [], {}
+        query = np.asarray(vector, dtype=np.float32)
+        norm = float(np.linalg.norm(query))
+        sims = matrix @ (query / norm if norm > 0 else query)
+        n = min(n, len(sims))
+        top = np.argpartition(-sims, n - 1)[:n]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        ranked = [int(rows[i]) for i in top]
+        return ranked, {pos: float(sims[i]) for pos, i in zip(ranked, top, strict=True)}
+
+    def _rank(
+        self, text: str, dense_rank: list[int], dense_sim: dict[int, float], n_cand: int
+    ) -> list[tuple[float, int, Candidate]]:
+        """Fuse ``text``'s lexical ranking with the dense one and re-rank: (score, position, candidate), best first."""
+        chunks = self.chunks
+        bm25 = self.bm25
+        lexical = bm25.search(text, n_cand)
         lex_rank = [h.index for h in lexical]
         max_lex = lexical[0].score if lexical else 1.0
         lex_score = {h.index: h.score / max_lex for h in lexical}
         fused = rrf_fuse([dense_rank, lex_rank], self.settings.rrf_k)
-        exact = set(self.exact_matches(question))
+        exact = set(self.exact_matches(text))
         for pos in exact:
             fused.setdefault(pos, 0.0)
-        q_stems = set(bm25.query_terms(question))
+        q_stems = set(bm25.query_terms(text))
         best_dense = max(dense_sim.values(), default=0.0)
-        ledd = f"({ledd_in_query(question)})" if exact and ledd_in_query(question) else None
-        wants_questions = bool(_WANTS_QUESTIONS.search(question))
-        focus = time_focus(question)
-        right = asks_about_a_right(question)
+        ledd = f"({ledd_in_query(text)})" if exact and ledd_in_query(text) else None
+        wants_questions = asks_for_questions(text)
+        focus = time_focus(text)
+        intents = asked_intents(text)
         w = self.settings
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
@@ -199,15 +248,12 @@ class HybridSearcher:
             if not wants_questions and not cand.exact:
                 score -= w.question_list_penalty * self._question_share(pos)
             if focus and not cand.exact and (focus == "during") == speaks_of_completion(chunk.text):
-                score -= self.settings.time_mismatch_penalty
-            if right and grants_a_right(chunk.text):
-                score += self.settings.right_bonus
+                score -= w.time_mismatch_penalty
+            if intents and decides(intents, chunk.text):
+                score += w.deciding_bonus
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
-        return [
-            Hit(chunks[pos], score, dense=c.dense, lexical=c.lexical, exact_provision=c.exact)
-            for score, pos, c in scored[:k]
-        ]
+        return scored
 
     def _score(self, cand: Candidate, q_stems: set[str], best_dense: float) -> float:
         chunk = self.chunks[cand.position]

@@ -148,11 +148,18 @@ class Assistant:
             self._query_vectors[text] = vector
         return vector
 
-    def _retrieve(self, standalone: str, searcher: HybridSearcher) -> tuple[list[Hit], float]:
+    def _retrieve(
+        self, standalone: str, searcher: HybridSearcher, parts: Sequence[str] = ()
+    ) -> tuple[list[Hit], float]:
         t0 = time.perf_counter()
         vector = self._embed_query(standalone)
-        hits = searcher.search(standalone, self.settings.retrieval.top_k, vector=vector)
+        hits = searcher.search(standalone, self.settings.retrieval.top_k, vector=vector, parts=parts)
         return hits, (time.perf_counter() - t0) * 1000
+
+    def _parts(self, question: str) -> list[str]:
+        """The questions inside a multi-part post (none for a single question or a very long list)."""
+        parts = asking_sentences(question)
+        return parts if 2 <= len(parts) <= self.settings.extractive.max_parts else []
 
     def _answerability(
         self, question: str, hits: Sequence[Hit], searcher: HybridSearcher, *, joined: bool = False
@@ -183,7 +190,7 @@ class Assistant:
             searcher.bm25,
             query_vector=self._embed_query(standalone),
             sentence_vectors=self.sentence_vectors,
-            parts=asking_sentences(question),
+            parts=self._parts(question),
             cfg=self.settings.extractive,
         )
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
@@ -264,7 +271,7 @@ class Assistant:
             return
         self._refresh_if_due()
         searcher = self.searcher  # one snapshot for the whole question
-        hits, retrieve_ms = self._retrieve(standalone, searcher)
+        hits, retrieve_ms = self._retrieve(standalone, searcher, self._parts(clean))
         timings["retrieve_ms"] = retrieve_ms
         passages = tuple(Passage(i + 1, h.chunk, h.score, h.exact_provision) for i, h in enumerate(hits))
         outcome, uncovered = self._answerability(clean, hits, searcher, joined=standalone != clean)

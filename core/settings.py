@@ -103,11 +103,12 @@ class RetrievalSettings(BaseModel):
         "a question about the time of study ('mens', 'under'), or the reverse. Set by hand from the tuning "
         "split's pay-during/pay-after questions (not cross-validated).",
     )
-    right_bonus: float = Field(
+    deciding_bonus: float = Field(
         0.5,
         ge=0,
-        description="Score added to a passage that grants a right ('har rett til') when the question asks "
-        "whether one has a right ('Har jeg rett …', 'krav på'). Set by hand from the tuning split.",
+        description="Score added to a passage worded as the rule the question asks for (core.text.INTENTS: "
+        "'har rett til' for 'Har jeg rett …', 'kan likevel ikke kreves' for 'kan sjefen nekte …', 'senest "
+        "innen' for a deadline, 'med lønn' for pay). Set by hand from the tuning split.",
     )
     max_question_chars: int = Field(
         2000,
@@ -190,8 +191,18 @@ class ExtractiveSettings(BaseModel):
     w_sentence_dense: float = Field(
         1.2, ge=0, description="Weight of a sentence's embedding similarity relative to the best sentence."
     )
-    right_bonus: float = Field(
-        0.3, ge=0, description="Added to a sentence that grants a right when the question asks about one."
+    deciding_bonus: float = Field(
+        0.3,
+        ge=0,
+        description="Added to a sentence worded as the rule the question asks for (see "
+        "RetrievalSettings.deciding_bonus); such a sentence also leads the answer.",
+    )
+    question_factor: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Score kept by a question in the sources (the guide's reflection questions) when the "
+        "user did not ask for questions to raise.",
     )
     time_mismatch_factor: float = Field(
         0.6,

@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
@@ -177,18 +178,82 @@ def speaks_of_completion(text: str) -> bool:
     return bool(re.search(r"\b(har gjennomført|gjennomført|fullført|tilegnet)\b", text, re.IGNORECASE))
 
 
-_ASKS_RIGHT = re.compile(
-    r"\b(har jeg rett|har eg rett|rett til|rett på|krav på|kreve|entitled|right to|have a right)\b",
+# What a question asks the deciding rule to settle, and the wording of a rule that settles it.
+# General legal phrasing of Norwegian (Bokmål and Nynorsk) and English, not fitted to any one
+# question (source: the standard drafting of Norwegian statutes and agreements, where a right is
+# granted with "har rett til", limited with "kan likevel ikke kreves" / "med mindre", timed with
+# "senest innen", and paid leave is "permisjon med lønn"). Most specific first: a question
+# whether one has a right to pay is decided by the rule on pay.
+@dataclass(frozen=True)
+class Intent:
+    """A kind of question ("refusal") with the question words that ask it and the rule wording that decides it."""
+
+    name: str
+    asks: re.Pattern[str]
+    decides: re.Pattern[str]
+
+
+INTENTS: tuple[Intent, ...] = (
+    Intent(
+        "refusal",
+        re.compile(
+            r"\b(nekte\w*|avslå\w*|avslag\w*|si nei|sier nei|sa nei|seie nei|avvis\w*|refuse\w*|deny|denied|"
+            r"say no|turn down|reject\w*)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(ikke kreves|til hinder for|med mindre|kan nektes|kan avslås|særlige grunner)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Intent(
+        "deadline",
+        re.compile(
+            r"\b(frist\w*|innen når|når må|hvor fort|kor fort|hvor raskt|kor raskt|hvor lang tid har|"
+            r"kor lang tid har|deadline|how soon|by when|how long does)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(senest|snarest|frist\w*|innen (?:\w+ )?(?:dager|uker|måneder|måned))\b", re.IGNORECASE
+        ),
+    ),
+    Intent(
+        "pay",
+        re.compile(r"\b(lønn|lønna|løn|lønnet|betalt|betaling|paid|pay|salary|wages?)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(med lønn|uten lønn|lønnet|ulønnet|endret lønn|lønnsutvikling|lønnsøkning)\b", re.IGNORECASE
+        ),
+    ),
+    Intent(
+        "right",
+        re.compile(
+            r"\b(har jeg rett|har eg rett|rett til|rett på|krav på|kreve|entitled|right to|have a right)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(har rett til|har krav på|kan kreve)\b", re.IGNORECASE),
+    ),
+)
+
+
+def asked_intents(question: str) -> tuple[Intent, ...]:
+    """The kinds of deciding rule ``question`` asks for, most specific first (empty for none)."""
+    return tuple(intent for intent in INTENTS if intent.asks.search(question))
+
+
+def decides(intents: Iterable[Intent], text: str) -> bool:
+    """True when ``text`` is worded as the rule that settles one of ``intents``."""
+    return any(intent.decides.search(text) for intent in intents)
+
+
+# A question that asks for questions to raise or discuss (the guide's reflection and checklist
+# questions answer it); any other question is answered by statements, not by questions.
+_WANTS_QUESTIONS = re.compile(
+    r"spørsmål|spørje|spørre|refleksjon|sjekkliste|drøft|ta opp|forbered|questions?\b|checklist|"
+    r"diskutere|snakke om|samtale",
     re.IGNORECASE,
 )
-_GRANTS_RIGHT = re.compile(r"\b(har rett til|har krav på|kan kreve)\b", re.IGNORECASE)
 
 
-def asks_about_a_right(question: str) -> bool:
-    """True for a question whether someone is entitled to something ("Har jeg rett på …", "krav på")."""
-    return bool(_ASKS_RIGHT.search(question))
-
-
-def grants_a_right(text: str) -> bool:
-    """True for text that states an entitlement ("… har rett til …"): the deciding rule of a rights question."""
-    return bool(_GRANTS_RIGHT.search(text))
+def asks_for_questions(question: str) -> bool:
+    """True when ``question`` asks for questions to raise, a checklist or points to discuss."""
+    return bool(_WANTS_QUESTIONS.search(question))

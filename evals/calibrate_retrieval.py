@@ -3,7 +3,7 @@
     python -m evals.calibrate_retrieval [--questions evals/data/tuning.jsonl] [--folds 5]
 
 The weights in ``core.settings.RetrievalSettings`` (``w_*``, ``ledd_bonus``,
-``question_list_penalty``, ``right_bonus``, ``time_mismatch_penalty``) are fitted by
+``question_list_penalty``, ``deciding_bonus``, ``time_mismatch_penalty``) are fitted by
 coordinate descent on MRR@4 (the evidence passage's reciprocal rank, 0 below rank 4).
 Folds hold whole topics, so each fold's score is on topics its fit never saw. The
 printed cross-validated figures for the settings now and for the fitted weights say
@@ -28,7 +28,7 @@ PARAMS = (
     "w_sentence",
     "w_title",
     "w_main_rule",
-    "right_bonus",
+    "deciding_bonus",
     "time_mismatch_penalty",
     "question_list_penalty",
 )

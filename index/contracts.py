@@ -61,3 +61,7 @@ class ChunkIndex(Protocol):
     def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
         """(sentence keys, vectors) of every committed sentence."""
         ...
+
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
+        """(chunk ids, vectors) of every committed chunk."""
+        ...

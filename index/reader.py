@@ -127,6 +127,22 @@ class IndexReader(ChromaCollection):
         )
         return list(keys), matrix
 
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
+        """(chunk ids, vectors as a float32 matrix) of every committed chunk, for exact search in memory."""
+        import numpy as np
+
+        committed = self._committed_hashes(reload=True)
+        ids: list[str] = []
+        rows: list[Any] = []
+        for chunk_id, _text, meta, vector in self._scan_vectors(CHUNKS_ONLY):
+            if vector is not None and self._in_committed(meta or {}, committed):
+                ids.append(chunk_id)
+                rows.append(vector)
+        matrix = (
+            np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, max(self.dimension, 1)), np.float32)
+        )
+        return ids, matrix
+
     def search(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """The ``k`` committed chunks nearest to ``vector`` with cosine similarity, best first."""
         if k <= 0:

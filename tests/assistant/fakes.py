@@ -67,6 +67,9 @@ class MemoryIndex:
     def generation(self) -> str:
         return self.gen
 
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
+        return [c.chunk_id for c in self._chunks], np.asarray(self._vectors, dtype=np.float32)
+
     def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
         """Every chunk sentence's vector, as ingest stores them."""
         keys = list(dict.fromkeys(sentence_key(s.text) for s in sentence_records(self._chunks)))

@@ -22,7 +22,7 @@ from assistant.refusal import (
 )
 from core.settings import AnswerabilitySettings
 from index.lexical import BM25Index
-from tests.assistant.fakes import CHUNKS
+from tests.assistant.fakes import CHUNKS, make_chunk
 
 pytestmark = pytest.mark.unit
 
@@ -174,3 +174,19 @@ def test_a_hyphenated_lemma_does_not_make_a_rare_compound_common(monkeypatch: py
     # common words and reports a phrase estimate, which must not count as the word's frequency.
     monkeypatch.setattr(refusal, "lemmas", lambda word: (word, "kveld-vakt"))
     assert general_frequency("kveldvakt") == 0.0
+
+
+def test_a_word_asking_for_a_rule_is_covered_when_a_best_passage_states_that_rule(bm25: BM25Index) -> None:
+    # "avslå" (to turn down) is never used by the sources; the limit of the right answers it.
+    limit = make_chunk(
+        "(2) Permisjon kan likevel ikke kreves når det vil være til hinder for driften.",
+        position=40,
+        doc_id="aml",
+        kind="law",
+        provision="aml. § 12-11",
+    )
+    question = "Får kommunen lov til å avslå studiepermisjonen min?"
+    with_rule = evidence_of(question, [Hit(limit, 1.0, dense=0.9)], bm25, AnswerabilitySettings())
+    without = evidence_of(question, [Hit(CHUNKS[0], 1.0, dense=0.9)], bm25, AnswerabilitySettings())
+    assert "avslå" in with_rule.covered and "avslå" not in with_rule.uncovered
+    assert "avslå" in without.uncovered  # no passage states a limit, so the word stays uncovered

@@ -6,8 +6,9 @@ from assistant.citations import strip_markers, validate_answer
 from assistant.extractive import Candidate, extractive_answer, select
 from assistant.models import Passage
 from core.sentences import Span
+from core.text import asked_intents
 from index.lexical import BM25Index
-from tests.assistant.fakes import CHUNKS, GUIDE, LAW
+from tests.assistant.fakes import CHUNKS, GUIDE, LAW, make_chunk
 
 pytestmark = pytest.mark.unit
 
@@ -90,5 +91,75 @@ def test_the_sentence_granting_the_right_leads_an_answer_to_a_rights_question() 
         Candidate(passage, Span(0, len(pointer), pointer), 2.0, 1),
         Candidate(passage, Span(len(pointer) + 1, len(text), granting), 1.8, 2),
     ]
-    assert select(cands, asks_right=True)[0].span.text == granting
-    assert select(cands, asks_right=False)[0].span.text == pointer  # otherwise the best sentence leads
+    assert select(cands, intents=asked_intents("Har jeg rett til permisjon?"))[0].span.text == granting
+    assert select(cands)[0].span.text == pointer  # otherwise the best sentence leads
+
+
+LIST_LAW = make_chunk(
+    "(3) Den som har hatt permisjon, kan ikke få ny permisjon før det har gått\n"
+    "a. like lang tid som den forrige permisjonen varte og\n"
+    "b. minst ett år siden den forrige tok til.\n"
+    "(5) Arbeidsgiver skal senest innen tre måneder gi skriftlig svar.",
+    position=50,
+    doc_id="aml",
+    kind="law",
+    provision="aml. § 12-11",
+)
+
+
+def test_a_list_item_is_quoted_with_its_lead_in_and_siblings_each_on_its_own_line() -> None:
+    passages = _passages([LIST_LAW])
+    extract = extractive_answer(
+        "Hvor lang tid må gå før jeg får ny permisjon?", passages, BM25Index([*CHUNKS, LIST_LAW])
+    )
+    assert extract is not None
+    lines = extract.text.split("\n")
+    assert lines[0].startswith("(3) Den som har hatt permisjon") and lines[0].endswith("har gått")
+    assert lines[1].startswith("a. like lang tid") and "[" not in lines[1]  # no marker in mid-list
+    assert lines[2].startswith("b. minst ett år") and lines[2].endswith("[1].")
+    quote = next(c.quote for c in extract.citations if "før det har gått" in c.quote)
+    assert "a. like lang tid" in quote and "b. minst ett år" in quote  # one exact span for the whole list
+
+
+def test_a_ledd_marker_opens_a_line_and_never_sits_in_mid_text() -> None:
+    passages = _passages([LIST_LAW])
+    extract = extractive_answer(
+        "Når må arbeidsgiver senest svare, og hvor lang tid må gå før ny permisjon?",
+        passages,
+        BM25Index([*CHUNKS, LIST_LAW]),
+    )
+    assert extract is not None and "(5)" in extract.text
+    for marker in ("(3)", "(5)"):
+        at = extract.text.find(marker)
+        assert at == 0 or extract.text[at - 1] == "\n"
+
+
+def test_a_question_whether_the_employer_may_refuse_leads_with_the_limit_of_the_right() -> None:
+    limit = make_chunk(
+        "(2) Permisjon kan likevel ikke kreves når det vil være til hinder for forsvarlig drift.",
+        position=51,
+        doc_id="aml",
+        kind="law",
+        provision="aml. § 12-11",
+    )
+    passages = _passages([LAW[0], limit])
+    extract = extractive_answer(
+        "Har kommunen lov til å avslå permisjonen når jeg har rett til den?",
+        passages,
+        BM25Index([*CHUNKS, limit]),
+    )
+    assert extract is not None
+    assert extract.text.startswith("(2) Permisjon kan likevel ikke kreves")
+
+
+def test_a_question_in_the_sources_does_not_answer_a_question_that_asks_for_a_rule() -> None:
+    asking = make_chunk(
+        "Får du permisjon med lønn når arbeidsgiver krever kurset? "
+        "Arbeidsgiver som krever kurset, gir permisjon med lønn.",
+        position=52,
+    )
+    passages = _passages([asking])
+    extract = extractive_answer(
+        "Får jeg permisjon med lønn til kurset?", passages, BM25Index([*CHUNKS, asking])
+    )
+    assert extract is not None and extract.text.startswith("Arbeidsgiver som krever kurset")

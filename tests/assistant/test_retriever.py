@@ -5,7 +5,7 @@ import pytest
 from assistant.retriever import HybridSearcher, KompetanseRetriever, rrf_fuse
 from core.settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
-from tests.assistant.fakes import CHUNKS, MemoryIndex
+from tests.assistant.fakes import CHUNKS, MemoryIndex, make_chunk
 
 pytestmark = pytest.mark.unit
 
@@ -55,3 +55,25 @@ def test_langchain_retriever_returns_documents_with_provenance(searcher: HybridS
     docs = KompetanseRetriever(searcher=searcher, k=2).invoke("HTA 14.2")
     assert docs[0].metadata["provision"] == "HTA kap. 1 pkt. 14.2"
     assert docs[0].metadata["chunk_id"]
+
+
+def test_each_part_of_a_multi_part_post_brings_its_own_best_passage() -> None:
+    talks = [
+        make_chunk(
+            f"Medarbeidersamtalen om læring og kompetansebehov, del {i}: leder og medarbeider.",
+            position=60 + i,
+        )
+        for i in range(4)
+    ]
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex([*CHUNKS, *talks], embedder), embedder, RetrievalSettings())
+    post = (
+        "Medarbeidersamtalen med lederen om læring og kompetansebehov nærmer seg. "
+        "Hva tar vi opp i medarbeidersamtalen om læring? Må jeg gi skriftlig varsel?"
+    )
+    parts = ("Hva tar vi opp i medarbeidersamtalen om læring?", "Må jeg gi skriftlig varsel?")
+    whole = searcher.search(post, 3)
+    split = searcher.search(post, 3, parts=parts)
+    assert not any("skriftlig varsel" in h.chunk.text for h in whole)  # lost in the whole post
+    assert "skriftlig varsel" in split[1].chunk.text  # right after the overall best
+    assert split[0].chunk == whole[0].chunk

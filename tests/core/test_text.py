@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.text import Vocabulary, analyse, content_words, stem
+from core.text import INTENTS, Vocabulary, analyse, asked_intents, content_words, decides, stem
 
 pytestmark = pytest.mark.unit
 
@@ -39,3 +39,24 @@ def test_glossary_maps_english_and_nynorsk(question: str, expected: set[str]) ->
 
 def test_stopwords_dropped() -> None:
     assert content_words("Har jeg rett på det?") == ["rett"]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Kan leiaren seie nei til permisjonen?", "refusal"),
+        ("Is my boss allowed to turn down the request?", "refusal"),
+        ("Innen når må kommunen gi beskjed?", "deadline"),
+        ("Beholder jeg lønna mens jeg studerer?", "pay"),
+        ("Har eg rett til fri for å ta fagbrev?", "right"),
+    ],
+)
+def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:
+    assert intent in [i.name for i in asked_intents(question)]
+
+
+def test_the_deciding_wording_is_recognised_and_everyday_text_is_not() -> None:
+    refusal = [i for i in INTENTS if i.name == "refusal"]
+    assert decides(refusal, "Permisjon kan likevel ikke kreves når det er til hinder for driften.")
+    assert not decides(refusal, "Medarbeidersamtalen er et viktig verktøy.")
+    assert asked_intents("Hva er en medarbeidersamtale?") == ()
