@@ -425,7 +425,7 @@ def extractive_answer(
 ) -> Extract | None:
     """An answer of sentences quoted from ``passages``, or None when none fits.
 
-    A post that asks several things (``parts``, see :func:`assistant.refusal.asking_sentences`)
+    A post that asks several things (``parts``, see :func:`core.text.asking_sentences`)
     gets one short paragraph per part, each with its own citations.
     """
     cands = candidates(

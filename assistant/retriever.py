@@ -210,7 +210,9 @@ class HybridSearcher:
             return [], {}
         query = np.asarray(vector, dtype=np.float32)
         norm = float(np.linalg.norm(query))
-        sims = matrix @ (query / norm if norm > 0 else query)
+        # einsum, not BLAS: many request threads each calling a multithreaded BLAS product fight over
+        # its thread pool (measured: 450 answers/s at 10x fell to 18 at 30x); this stays on one core.
+        sims = np.einsum("ij,j->i", matrix, query / norm if norm > 0 else query)
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
         top = top[np.argsort(-sims[top], kind="stable")]

@@ -32,7 +32,6 @@ from assistant.refusal import (
     EMPTY_QUESTION_TEXT,
     REFUSAL_TEXT,
     Evidence,
-    asking_sentences,
     decide,
     evidence_of,
     uncovered_sentence,
@@ -41,6 +40,7 @@ from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
+from core.text import asking_sentences
 from index.contracts import ChunkIndex, Embedder
 from index.sentences import SentenceVectors
 

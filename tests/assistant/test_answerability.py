@@ -13,7 +13,6 @@ from assistant import refusal
 from assistant.models import Answer, Hit
 from assistant.refusal import (
     Evidence,
-    asking_sentences,
     decide,
     evidence_of,
     general_frequency,
@@ -21,6 +20,7 @@ from assistant.refusal import (
     uncovered_sentence,
 )
 from core.settings import AnswerabilitySettings
+from core.text import asking_sentences
 from index.lexical import BM25Index
 from tests.assistant.fakes import CHUNKS, make_chunk
 
@@ -190,3 +190,14 @@ def test_a_word_asking_for_a_rule_is_covered_when_a_best_passage_states_that_rul
     without = evidence_of(question, [Hit(CHUNKS[0], 1.0, dense=0.9)], bm25, AnswerabilitySettings())
     assert "avslå" in with_rule.covered and "avslå" not in with_rule.uncovered
     assert "avslå" in without.uncovered  # no passage states a limit, so the word stays uncovered
+
+
+def test_a_question_ending_on_a_pronoun_asks_about_the_sentence_before_it(bm25: BM25Index) -> None:
+    # "det" refers back to the snow clearing; the topic is named nowhere in the code.
+    question = "Vi må måke snø på parkeringsplassen før vakta. Kan arbeidsgiver kreve det?"
+    assert "parkeringsplassen" in refusal._asked_words(question)
+    assert "parkeringsplassen" in _evidence(question, bm25).uncovered
+    # Without a pronoun the narrative stays context, not what is asked.
+    assert "parkeringsplassen" not in refusal._asked_words(
+        "Vi må måke snø på parkeringsplassen før vakta. Kan arbeidsgiver kreve overtid?"
+    )
