@@ -171,13 +171,15 @@ class HybridSearcher:
         k: int | None = None,
         vector: Sequence[float] | None = None,
         parts: Sequence[str] = (),
+        slots: int = 4,
     ) -> list[Hit]:
         """The ``k`` best hits for a standalone question, best first.
 
         ``vector`` is the question's embedding when the caller already has it. ``parts`` are
         the questions inside a multi-part post: each is ranked on its own words (with the
         whole question's embedding, so nothing more is embedded), and each part's best hit
-        is placed right after the overall best, so every part reaches the answerer.
+        is placed among the first ``slots`` hits (the passages the answerer quotes from),
+        replacing the weakest of the whole question's hits there, so every part is answered.
         """
         k = k or self.settings.top_k
         if not self.chunks or not question.strip():
@@ -188,20 +190,31 @@ class HybridSearcher:
         dense_rank, dense_sim = self._dense(vector, n_cand)
         ranked = self._rank(question, dense_rank, dense_sim, n_cand)
         if len(parts) >= 2 and ranked:
-            firsts: list[tuple[float, int, Candidate]] = []
-            for part in parts:
-                best = self._rank(part, dense_rank, dense_sim, n_cand)[:1]
-                firsts.extend(best)
-            # Each hit keeps its score for the whole question where it has one.
-            whole = {pos: item for item in ranked for pos in [item[1]]}
-            order = [ranked[0][1], *(pos for _s, pos, _c in firsts), *(pos for _s, pos, _c in ranked[1:])]
-            by_pos = {**{pos: item for item in firsts for pos in [item[1]]}, **whole}
-            ranked = [by_pos[pos] for pos in dict.fromkeys(order)]
+            ranked = self._with_parts(ranked, parts, dense_rank, dense_sim, n_cand, slots)
         chunks = self.chunks
         return [
             Hit(chunks[pos], score, dense=c.dense, lexical=c.lexical, exact_provision=c.exact)
             for score, pos, c in ranked[:k]
         ]
+
+    def _with_parts(
+        self,
+        ranked: list[tuple[float, int, Candidate]],
+        parts: Sequence[str],
+        dense_rank: list[int],
+        dense_sim: dict[int, float],
+        n_cand: int,
+        slots: int,
+    ) -> list[tuple[float, int, Candidate]]:
+        """``ranked`` with each part's best hit among the first ``slots`` (the whole question's best stays first)."""
+        bests = [self._rank(part, dense_rank, dense_sim, n_cand)[:1] for part in parts]
+        by_pos = {item[1]: item for best in bests for item in best}
+        by_pos.update({item[1]: item for item in ranked})  # a hit keeps its whole-question score
+        head = [pos for _s, pos, _c in ranked[:slots]]
+        missing = list(dict.fromkeys(item[1] for best in bests for item in best if item[1] not in head))
+        keep = max(1, slots - len(missing))
+        order = [*head[:keep], *missing, *(pos for _s, pos, _c in ranked)]
+        return [by_pos[pos] for pos in dict.fromkeys(order)]
 
     def _dense(self, vector: Sequence[float], n: int) -> tuple[list[int], dict[int, float]]:
         """The ``n`` chunk positions nearest to ``vector`` (cosine), best first, and their similarities."""

@@ -153,7 +153,13 @@ class Assistant:
     ) -> tuple[list[Hit], float]:
         t0 = time.perf_counter()
         vector = self._embed_query(standalone)
-        hits = searcher.search(standalone, self.settings.retrieval.top_k, vector=vector, parts=parts)
+        hits = searcher.search(
+            standalone,
+            self.settings.retrieval.top_k,
+            vector=vector,
+            parts=parts,
+            slots=self.settings.extractive.passages_considered,
+        )
         return hits, (time.perf_counter() - t0) * 1000
 
     def _parts(self, question: str) -> list[str]:

@@ -73,7 +73,7 @@ def test_each_part_of_a_multi_part_post_brings_its_own_best_passage() -> None:
     )
     parts = ("Hva tar vi opp i medarbeidersamtalen om læring?", "Må jeg gi skriftlig varsel?")
     whole = searcher.search(post, 3)
-    split = searcher.search(post, 3, parts=parts)
+    split = searcher.search(post, 3, parts=parts, slots=3)
     assert not any("skriftlig varsel" in h.chunk.text for h in whole)  # lost in the whole post
-    assert "skriftlig varsel" in split[1].chunk.text  # right after the overall best
-    assert split[0].chunk == whole[0].chunk
+    assert any("skriftlig varsel" in h.chunk.text for h in split)  # among the passages quoted from
+    assert split[0].chunk == whole[0].chunk  # the overall best still leads
