@@ -60,3 +60,9 @@ def test_the_deciding_wording_is_recognised_and_everyday_text_is_not() -> None:
     assert decides(refusal, "Permisjon kan likevel ikke kreves når det er til hinder for driften.")
     assert not decides(refusal, "Medarbeidersamtalen er et viktig verktøy.")
     assert asked_intents("Hva er en medarbeidersamtale?") == ()
+
+
+def test_only_the_sentences_that_ask_decide_the_kind_of_rule() -> None:
+    # The refusal is what happened; the question is where to turn.
+    assert asked_intents("Lederen avviste søknaden min i går. Hvor kan jeg klage på dette?") == ()
+    assert [i.name for i in asked_intents("Lederen er negativ. Kan hun avvise søknaden?")] == ["refusal"]
