@@ -38,6 +38,7 @@ from assistant.refusal import (
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
+from core.errors import IndexUnavailableError
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
 from core.text import asking_sentences
@@ -116,10 +117,16 @@ class Assistant:
     def _refresh_if_due(self) -> None:
         """Check for changes by other writers (Chroma server mode) at most every ``chroma.check_seconds``.
 
-        Until a new generation is committed and reloaded, answers come from the previous index.
+        Until a new generation is committed and reloaded, answers come from the previous index; so they
+        do while the store cannot be reached (search runs on the snapshot in memory).
         """
         if time.monotonic() - self._checked_at >= self.settings.chroma.check_seconds:
-            self.refresh()
+            try:
+                self.refresh()
+            except IndexUnavailableError as exc:
+                # Questions go on from the snapshot in memory; health and document listings report the outage.
+                self._checked_at = time.monotonic()
+                log.warning("index unavailable, answering from the loaded snapshot: %s", exc.detail or exc)
 
     # -- answering -----------------------------------------------------------
     def _prepare(

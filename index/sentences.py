@@ -23,6 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
+from core.errors import IndexUnavailableError
 from core.models import Chunk
 from core.sentences import Span, split_sentences
 
@@ -127,7 +128,13 @@ class SentenceVectors:
             return False
         with self._lock:
             self._checked = now
-            generation = self._source.generation()
+            try:
+                generation = self._source.generation()
+            except IndexUnavailableError:
+                if force or self._generation is None:
+                    raise
+                log.warning("index unavailable: keeping the loaded sentence vectors")
+                return False
             if generation == self._generation and not force:
                 return False
             keys, matrix = self._source.sentence_vectors()
