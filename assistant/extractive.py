@@ -98,12 +98,7 @@ class Candidate:
     span: Span
     score: float
     order: int
-    members: tuple[Span, ...] = ()
-
-    @property
-    def parts(self) -> tuple[Span, ...]:
-        """The sentences the candidate is made of (itself, or a lead-in and its items)."""
-        return self.members or (self.span,)
+    members: tuple[Span, ...] = ()  # a list unit's lead-in and items; empty for a plain sentence
 
 
 # A lettered or numbered list item: "a. dobbelt så lang tid …", "2) …".

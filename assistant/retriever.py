@@ -32,8 +32,6 @@ EXACT_BONUS = 10.0
 """Added to a chunk whose provision the question names: a named provision always ranks first (not tuned).
 The re-ranking weights are in :class:`core.settings.RetrievalSettings`."""
 
-# Words that show the user wants questions to ask (then question lists are the answer).
-
 
 class SearchIndex(Protocol):
     """What retrieval needs from the vector store (``index.store.VectorIndex`` provides it)."""

@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 
 from core.settings import REPO_ROOT
+from kompetanse.cli import OFFLINE_ENV as APP_OFFLINE_ENV
 from tests.processes import free_port, stop_process
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -71,14 +72,7 @@ class RunningApp:
         return round(total / 1024 / 1024, 1)
 
 
-OFFLINE_ENV = {
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "PYTHONUNBUFFERED": "1",
-}
+OFFLINE_ENV = {**APP_OFFLINE_ENV, "PYTHONUNBUFFERED": "1"}
 """What every app the e2e tests start gets in its environment: offline, no telemetry, unbuffered output."""
 
 
