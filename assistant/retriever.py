@@ -27,6 +27,7 @@ from core.sentences import split_sentences
 from core.settings import RetrievalSettings
 from core.text import analyse, asked_intents, asks_for_questions, decides, speaks_of_completion, time_focus
 from index.lexical import BM25Index
+from index.snapshot import Snapshot
 
 EXACT_BONUS = 10.0
 """Added to a chunk whose provision the question names: a named provision always ranks first (not tuned).
@@ -36,10 +37,7 @@ The re-ranking weights are in :class:`core.settings.RetrievalSettings`."""
 class SearchIndex(Protocol):
     """What retrieval needs from the vector store (``index.store.VectorIndex`` provides it)."""
 
-    def chunks(self) -> list[Chunk]:  # pragma: no cover - protocol
-        raise NotImplementedError
-
-    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:  # pragma: no cover - protocol
+    def snapshot(self) -> Snapshot:  # pragma: no cover - protocol
         raise NotImplementedError
 
     def generation(self) -> str:  # pragma: no cover - protocol
@@ -107,8 +105,9 @@ class HybridSearcher:
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
         self._sentences: dict[int, list[set[str]]] = {}
-        # (unit-length chunk vectors, chunk position of each row), replaced as one tuple
-        self._vectors: tuple[np.ndarray, np.ndarray] = (np.zeros((0, 1), np.float32), np.zeros(0, np.int64))
+        self._matrix: np.ndarray = np.zeros(
+            (0, 1), np.float32
+        )  # unit-length chunk vectors, one row per chunk
 
     # -- state ---------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> bool:
@@ -119,14 +118,12 @@ class HybridSearcher:
         with self._lock:
             if not force and generation == self._generation and self._bm25 is not None:
                 return False
-            chunks = self.index.chunks()
+            snapshot = self.index.snapshot()
+            chunks = snapshot.chunks
             position = {c.chunk_id: i for i, c in enumerate(chunks)}
-            ids, matrix = self.index.chunk_vectors()
-            keep = [row for row, chunk_id in enumerate(ids) if chunk_id in position]
-            matrix = np.asarray(matrix, dtype=np.float32)[keep] if keep else np.zeros((0, 1), np.float32)
+            matrix = np.asarray(snapshot.chunk_matrix, dtype=np.float32)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            rows = np.asarray([position[ids[row]] for row in keep], dtype=np.int64)
-            self._vectors = (matrix / np.where(norms > 0, norms, 1.0), rows)
+            self._matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
             self._bm25 = BM25Index(chunks)
             self._chunks = chunks
             self._position = position
@@ -216,8 +213,8 @@ class HybridSearcher:
 
     def _dense(self, vector: Sequence[float], n: int) -> tuple[list[int], dict[int, float]]:
         """The ``n`` chunk positions nearest to ``vector`` (cosine), best first, and their similarities."""
-        matrix, rows = self._vectors
-        if not len(rows):
+        matrix = self._matrix
+        if not len(matrix):
             return [], {}
         query = np.asarray(vector, dtype=np.float32)
         norm = float(np.linalg.norm(query))
@@ -227,8 +224,8 @@ class HybridSearcher:
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
         top = top[np.argsort(-sims[top], kind="stable")]
-        ranked = [int(rows[i]) for i in top]
-        return ranked, {pos: float(sims[i]) for pos, i in zip(ranked, top, strict=True)}
+        ranked = [int(i) for i in top]
+        return ranked, {pos: float(sims[pos]) for pos in ranked}
 
     def _rank(
         self, text: str, dense_rank: list[int], dense_sim: dict[int, float], n_cand: int

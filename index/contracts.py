@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-import numpy as np
-
 from core.models import Chunk
+from index.snapshot import Snapshot
 
 
 @runtime_checkable
@@ -58,10 +57,6 @@ class ChunkIndex(Protocol):
         """Committed documents by ``doc_id`` (``index.store.DocRecord`` values)."""
         ...
 
-    def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
-        """(sentence keys, vectors) of every committed sentence."""
-        ...
-
-    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
-        """(chunk ids, vectors) of every committed chunk."""
+    def snapshot(self) -> Snapshot:
+        """Every committed chunk with its vector, and every sentence vector (:mod:`index.snapshot`)."""
         ...

@@ -8,6 +8,7 @@ ingest that has not committed yet (or was killed) stay invisible.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from index.records import (
     manifest_of,
     text_hash,
 )
+from index.snapshot import Snapshot, read_snapshot, snapshot_key, write_snapshot
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,6 +43,8 @@ class IndexReader(ChromaCollection):
         self.dimension = dimension
         self._committed: dict[str, str] | None = None
         self._committed_token = ""
+        self._snapshot: tuple[str, Snapshot] | None = None
+        self._snapshot_lock = threading.Lock()
 
     # ----------------------------------------------------------------- manifest
 
@@ -127,21 +131,48 @@ class IndexReader(ChromaCollection):
         )
         return list(keys), matrix
 
-    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
-        """(chunk ids, vectors as a float32 matrix) of every committed chunk, for exact search in memory."""
+    def snapshot(self) -> Snapshot:
+        """Every committed chunk with its vector, and every sentence vector, of the current generation.
+
+        Kept in memory until the generation changes, and on local disk under
+        ``settings.snapshot_dir`` (:mod:`index.snapshot`): a new process on an unchanged
+        index maps it from there instead of reading the store. One small read of the
+        collection metadata per call.
+        """
+        generation = self.generation()
+        memo = self._snapshot
+        if memo is not None and memo[0] == generation:
+            return memo[1]
+        with self._snapshot_lock:
+            memo = self._snapshot
+            if memo is not None and memo[0] == generation:
+                return memo[1]
+            key = snapshot_key(generation, self.dimension)
+            snapshot = read_snapshot(self.settings.snapshot_dir, key)
+            if snapshot is None:
+                snapshot = self._read_snapshot()
+                if self.generation() == generation:  # nothing was committed while reading
+                    write_snapshot(self.settings.snapshot_dir, key, snapshot)
+            self._snapshot = (generation, snapshot)
+            return snapshot
+
+    def _read_snapshot(self) -> Snapshot:
+        """The committed chunks and their vectors in one pass over the store, then the sentences."""
         import numpy as np
 
         committed = self._committed_hashes(reload=True)
-        ids: list[str] = []
-        rows: list[Any] = []
-        for chunk_id, _text, meta, vector in self._scan_vectors(CHUNKS_ONLY):
-            if vector is not None and self._in_committed(meta or {}, committed):
-                ids.append(chunk_id)
-                rows.append(vector)
-        matrix = (
-            np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, max(self.dimension, 1)), np.float32)
-        )
-        return ids, matrix
+        found: list[tuple[Chunk, Any]] = []
+        for chunk_id, text, meta, vector in self._scan_vectors(CHUNKS_ONLY):
+            if self._in_committed(meta or {}, committed):
+                found.append((chunk_from_metadata(chunk_id, text or "", meta), vector))
+        found.sort(key=lambda item: (item[0].doc_id, item[0].position))
+        width = max(self.dimension, 1)
+        matrix = np.zeros((len(found), width), dtype=np.float32)
+        for row, (_chunk, vector) in enumerate(found):
+            if vector is not None:
+                matrix[row] = vector
+        keys, sentences = self.sentence_vectors()
+        return Snapshot([chunk for chunk, _vector in found], matrix, keys, sentences)
 
     def search(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """The ``k`` committed chunks nearest to ``vector`` with cosine similarity, best first."""

@@ -19,13 +19,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from core.errors import IndexUnavailableError
 from core.models import Chunk
 from core.sentences import Span, split_sentences
+
+if TYPE_CHECKING:
+    from index.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,29 @@ def sentence_records(chunks: Sequence[Chunk]) -> list[SentenceRecord]:
     return records
 
 
+HEADING_ORDINAL = -1
+"""The ordinal of a chunk's repeated heading among its vector records."""
+
+
+def vector_records(chunks: Sequence[Chunk]) -> list[SentenceRecord]:
+    """The texts whose vectors are stored with ``chunks``: every sentence, and the repeated heading
+    of a later piece of a provision or section (ordinal :data:`HEADING_ORDINAL`).
+
+    The sentences leave a repeated heading out (the answerer never quotes it), but it names the
+    piece's subject, so a chunk vector derived from its records (:mod:`ingest.vectors`) includes it.
+    ``chunk.text`` starts with that heading, so its span is ``[0, len(heading))``.
+    """
+    records: list[SentenceRecord] = []
+    for chunk in chunks:
+        sentences = sentence_records([chunk])
+        heading = chunk.heading or ""
+        key = sentence_key(heading)
+        if key and chunk.text.startswith(heading) and not any(key in sentence_key(s.text) for s in sentences):
+            records.append(SentenceRecord(chunk.chunk_id, HEADING_ORDINAL, 0, len(heading), heading))
+        records.extend(sentences)
+    return records
+
+
 class SentenceSource(Protocol):
     """What :class:`SentenceVectors` needs from the index (``VectorIndex`` provides it)."""
 
@@ -87,8 +113,8 @@ class SentenceSource(Protocol):
         """A token that changes whenever the committed contents change."""
         ...
 
-    def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
-        """(sentence keys, one L2-normalised row per key) of every committed sentence."""
+    def snapshot(self) -> Snapshot:
+        """The committed generation in memory; its sentence keys and rows (L2-normalised) are used."""
         ...
 
 
@@ -137,9 +163,10 @@ class SentenceVectors:
                 return False
             if generation == self._generation and not force:
                 return False
-            keys, matrix = self._source.sentence_vectors()
+            snapshot = self._source.snapshot()
+            keys = snapshot.sentence_keys
             self._row = {key: i for i, key in enumerate(keys)}
-            self._matrix = matrix
+            self._matrix = snapshot.sentence_matrix
             self._extra = {}
             self._generation = generation
             log.info("loaded %d sentence vectors", len(keys))

@@ -31,7 +31,7 @@ from core.errors import DocumentError, EmptyIndexError, IndexMismatchError, Komp
 from core.models import Chunk, DocumentInfo
 from core.settings import Settings
 from index.embeddings import IndexEmbeddings, make_embedder
-from index.sentences import SentenceRecord, sentence_records
+from index.sentences import SentenceRecord, vector_records
 from index.store import DocRecord, VectorIndex
 from ingest.parsing import Prefetch, file_hash, parse_file
 from ingest.report import (
@@ -60,15 +60,27 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PIPELINE_VERSION = "3"  # 2: sentence vectors stored with the chunks; 3: one abbreviation list
-# Modules whose code decides what the chunks are; a change in any of them triggers a rebuild.
-_CHUNKING_MODULES = ("models", "manifest", "loaders", "clean", "structure", "provisions", "chunker")
+# Modules whose code decides what the chunks and their vectors are; a change in any of them
+# triggers a rebuild (which reuses the stored sentence vectors, so a new way of deriving chunk
+# vectors costs no embedding).
+_CHUNKING_MODULES = (
+    "models",
+    "manifest",
+    "loaders",
+    "clean",
+    "structure",
+    "provisions",
+    "chunker",
+    "vectors",
+)
 
 
-@lru_cache(maxsize=1)
-def ingest_version() -> str:
-    """Fingerprint of the code that turns files into chunks (changes trigger a rebuild)."""
+@lru_cache(maxsize=4)
+def ingest_version(chunk_vectors: str) -> str:
+    """Fingerprint of the code that turns files into chunks and vectors, and of how chunk vectors
+    are made (``embedding.chunk_vectors``); a change triggers a rebuild."""
     folder = Path(__file__).resolve().parent
-    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}\0{chunk_vectors}".encode())
     for name in _CHUNKING_MODULES:
         source = folder / f"{name}.py"
         if source.is_file():
@@ -211,7 +223,7 @@ def _carry_over(run: _Run, doc_id: str) -> None:
     chunks = [chunk for chunk in source.chunks() if chunk.doc_id == doc_id]
     vectors = source.vectors_for([chunk.chunk_id for chunk in chunks])
     if chunks and len(vectors) == len(chunks):
-        sentences = sentence_records(chunks)
+        sentences = vector_records(chunks)
         stored = source.vectors_for([s.sentence_id for s in sentences])
         pairs = [(s, stored[s.sentence_id]) for s in sentences if s.sentence_id in stored]
         run.target.replace_document(record, chunks, [vectors[c.chunk_id] for c in chunks], pairs)
@@ -251,7 +263,7 @@ def ingest_paths(
     started = time.perf_counter()
     embedder = embedder if embedder is not None else make_embedder(settings)
     targets = _resolve(paths if paths is not None else [settings.corpus_dir])
-    version = ingest_version()
+    version = ingest_version(settings.embedding.chunk_vectors)
 
     target, reuse, old_manifest, rebuilding, previous = _prepare(settings, embedder, rebuild, version)
     manifest = {} if rebuilding else dict(old_manifest)
@@ -282,8 +294,23 @@ def ingest_paths(
     if rebuilding:
         target.set_ingest_version(version)
         target.finish_rebuild()
+    if rebuilding or any(o.status in ("added", "updated", "removed") for o in outcomes):
+        _store_snapshot(settings, embedder)
     run.emit(ProgressEvent("finish", len(all_files), len(all_files)))
     return IngestReport(tuple(outcomes), time.perf_counter() - started, embedder.name, rebuilt=rebuilding)
+
+
+def _store_snapshot(settings: Settings, embedder: IndexEmbeddings) -> None:
+    """Write the new generation's local snapshot (:mod:`index.snapshot`), so the app's next start maps
+    it instead of reading the store. Only saves time: a failure is logged, never raised."""
+    try:
+        index = VectorIndex.open(settings, embedder)
+        try:
+            index.snapshot()
+        finally:
+            index.close()
+    except KompetanseError as exc:
+        log.warning("could not store the index snapshot: %s", exc.detail or exc)
 
 
 def _ingest_all(run: _Run, all_files: Sequence[Path]) -> list[FileOutcome]:
@@ -380,7 +407,7 @@ def ensure_index(
         index = None
     except IndexMismatchError:
         index, rebuild = None, True
-    if index is not None and index.ingest_version == ingest_version():
+    if index is not None and index.ingest_version == ingest_version(settings.embedding.chunk_vectors):
         manifest = index.manifest()
         folder = settings.corpus_dir.resolve()
         files = discover([folder]).supported

@@ -8,6 +8,7 @@ import numpy as np
 
 from core.models import Chunk, DocumentKind, make_chunk_id
 from index.sentences import sentence_key, sentence_records
+from index.snapshot import Snapshot
 
 
 def make_chunk(
@@ -67,15 +68,14 @@ class MemoryIndex:
     def generation(self) -> str:
         return self.gen
 
-    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
-        return [c.chunk_id for c in self._chunks], np.asarray(self._vectors, dtype=np.float32)
-
-    def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every chunk sentence's vector, as ingest stores them."""
+    def snapshot(self) -> Snapshot:
+        """The chunks with their vectors, and every chunk sentence's vector, as ingest stores them."""
         keys = list(dict.fromkeys(sentence_key(s.text) for s in sentence_records(self._chunks)))
         if self._sentences is None:
             self._sentences = np.asarray(self.embedder.embed_documents(keys), dtype=np.float32)  # type: ignore[attr-defined]
-        return keys, self._sentences
+        return Snapshot(
+            list(self._chunks), np.asarray(self._vectors, dtype=np.float32), keys, self._sentences
+        )
 
     def manifest(self) -> dict[str, object]:
         return {}

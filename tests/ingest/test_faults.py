@@ -44,7 +44,7 @@ import ingest.pipeline
 from ingest.pipeline import ingest_paths
 from core.settings import load_settings
 
-ingest.pipeline.ingest_version = lambda: "fault-tests"
+ingest.pipeline.ingest_version = lambda _mode: "fault-tests"
 
 def show(event):
     if event.kind == "file":
@@ -58,7 +58,7 @@ CLI = [
     sys.executable,
     "-c",
     "import ingest.pipeline\n"
-    "ingest.pipeline.ingest_version = lambda: 'fault-tests'\n"
+    "ingest.pipeline.ingest_version = lambda _mode: 'fault-tests'\n"
     "from kompetanse.cli import main\n"
     "raise SystemExit(main(['ingest']))\n",
 ]

@@ -11,7 +11,7 @@ import ingest.pipeline as pipeline
 from core.errors import IndexMismatchError, IndexUnavailableError
 from core.settings import Settings, load_settings
 from index.embeddings import HashEmbeddings
-from index.sentences import sentence_key, sentence_records
+from index.sentences import sentence_key, sentence_records, vector_records
 from index.store import VectorIndex
 from ingest.pipeline import IngestReport, ProgressEvent, ensure_index, ingest_paths
 from tests.index_fixtures import CountingEmbedder, OtherEmbeddings
@@ -53,11 +53,13 @@ def test_first_ingest_adds_both_documents(cfg: Settings, counting_e5: CountingEm
     assert law.chunks > 3 and law.pages == 0 and law.title.startswith("Arbeidsmiljøloven")
     assert report.embedded == report.chunks
     index = VectorIndex.open(cfg, counting_e5)
-    # Every sentence of every chunk was embedded too (each distinct text at most once) and stored.
+    # Every sentence and repeated heading was embedded (each distinct text once) and stored; the
+    # chunk vectors are derived from them, so no chunk text went to the embedder.
     keys, matrix = index.sentence_vectors()
-    sentences = {sentence_key(s.text) for s in sentence_records(index.chunks())}
-    assert set(keys) == sentences and matrix.shape == (len(keys), 384)
-    assert report.chunks < counting_e5.embedded <= report.chunks + len(sentences)
+    records = {sentence_key(r.text) for r in vector_records(index.chunks())}
+    assert set(keys) == records and matrix.shape == (len(keys), 384)
+    assert {sentence_key(s.text) for s in sentence_records(index.chunks())} < records  # headings too
+    assert counting_e5.embedded == len(records)
     assert len(index.chunks()) == report.chunks
     assert index.manifest()[LAW].content_hash == index.chunks()[0].doc_hash
     hits = index.search(counting_e5.embed_query("Hvem har rett til utdanningspermisjon?"), 5)
@@ -162,12 +164,25 @@ def test_rebuild_switches_the_embedder(hash_cfg: Settings) -> None:
     assert len(VectorIndex.open(hash_cfg, OtherEmbeddings()).chunks()) == report.chunks
 
 
+def test_ingest_stores_the_snapshot_the_app_starts_from(
+    cfg: Settings, counting_e5: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_paths(cfg, embedder=counting_e5)
+    chunks = _chunks(cfg, counting_e5)
+    (stored,) = cfg.snapshot_dir.iterdir()
+    ingest_paths(cfg, embedder=counting_e5)  # unchanged: nothing new to store
+    assert list(cfg.snapshot_dir.iterdir()) == [stored]
+    index = VectorIndex.open(cfg, counting_e5)
+    monkeypatch.setattr(index, "_scan_vectors", lambda *_a, **_k: pytest.fail("read the store"))
+    assert index.snapshot().chunks == chunks
+
+
 def test_changed_ingest_code_rebuilds_reusing_vectors(
     cfg: Settings, counting_e5: CountingEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ingest_paths(cfg, embedder=counting_e5)
     chunks = _chunks(cfg, counting_e5)
-    monkeypatch.setattr(pipeline, "ingest_version", lambda: "new-chunker")
+    monkeypatch.setattr(pipeline, "ingest_version", lambda _mode: "new-chunker")
     again = CountingEmbedder(counting_e5.inner)
     report = ingest_paths(cfg, embedder=again)
     assert report.rebuilt and again.document_calls == []
