@@ -6,7 +6,7 @@
 Per corpus scale (1 = the bundled corpus; larger scales are generated variants of
 its texts written as .txt and .pdf files into a temporary corpus): ingest time
 without the model load, its chars/s beside the embedder's raw chars/s measured in
-the same run, an unchanged re-ingest; then, in a fresh process on that index,
+the same run on the texts ingest embeds (:func:`embedded_texts`), an unchanged re-ingest; then, in a fresh process on that index,
 the assistant's start time, novel and warm query latency, an in-process load test
 (32 client threads, ``--load-seconds``) and the process's peak RSS; then the served
 app (:mod:`evals.bench_serve`): ``kompetanse serve`` on that index from launch to
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,8 @@ from typing import Any
 
 import numpy as np
 
-from core.settings import REPO_ROOT, load_settings
+from core.models import Chunk
+from core.settings import REPO_ROOT, Settings, load_settings
 from evals.bench_serve import fmt_number, json_keys_note, measure_start, measure_workers, render_workers
 from evals.dataset import EvalItem, load_dataset
 
@@ -57,10 +59,25 @@ def dir_size(path: Path) -> int:
 # ---------------------------------------------------------------------- generated corpora
 
 
+_SENTENCE_END = re.compile(r"[.!?:]+[\"»”')\]]*$")
+
+
 def _variant_text(text: str, variant: int) -> str:
-    """The text with every paragraph tagged, so each variant's chunks differ (no embedding reuse)."""
-    paragraphs = text.split("\n\n")
-    return "\n\n".join(p.rstrip() + f" (utgave {variant})" if p.strip() else p for p in paragraphs)
+    """The text with every sentence tagged ("… permisjon (utgave 3)."), so each variant's sentences and
+    chunks differ: ingest embeds sentences and reuses the vector of a text it has seen, so a variant
+    that repeated them would measure reuse, not embedding."""
+    from core.sentences import split_sentences
+
+    tag = f" (utgave {variant})"
+    out: list[str] = []
+    last = 0
+    for span in split_sentences(text):
+        end = _SENTENCE_END.search(span.text)
+        cut = span.start + (end.start() if end else len(span.text))
+        out.append(text[last:cut] + tag)
+        last = cut
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _write_pdf(path: Path, text: str) -> int:
@@ -243,6 +260,17 @@ def _ingest_progress(event: Any) -> None:
         _log(f"  fil {done}/{event.file_total} ({time.strftime('%H:%M:%S')})")
 
 
+def embedded_texts(settings: Settings, chunks: Sequence[Chunk]) -> list[str]:
+    """The texts ingest sends to the embedder for ``chunks`` (each distinct one once, in order): their
+    sentences and repeated headings, and with ``embedding.chunk_vectors = "embed"`` their texts too."""
+    from index.sentences import sentence_key, vector_records
+
+    texts = [sentence_key(r.text) for r in vector_records(chunks)]
+    if settings.embedding.chunk_vectors == "embed":
+        texts += [c.text for c in chunks]
+    return list(dict.fromkeys(texts))
+
+
 def embedder_chars_per_s(embedder: Any, texts: Sequence[str], seconds: float = 20.0) -> float:
     """The embedder's raw passage throughput on ``texts`` (model already loaded), chars/s."""
     chars = 0
@@ -283,7 +311,7 @@ def measure_scale(
         raise RuntimeError(f"ingest failed at scale {scale}: {[str(o) for o in report.failed]}")
     again = ingest_paths(settings, [corpus], embedder=embedder)
     index = VectorIndex.open(settings, embedder)
-    texts = [c.text for c in index.chunks()]
+    texts = embedded_texts(settings, index.chunks())
     index.close()
     raw = embedder_chars_per_s(embedder, texts)
     ours: dict[str, Any] = {

@@ -12,7 +12,7 @@ import pytest
 from core.models import Chunk, make_chunk_id
 from core.settings import Settings, load_settings
 from index.embeddings import E5Embeddings, HashEmbeddings, IndexEmbeddings
-from index.store import DocRecord
+from index.store import DocRecord, VectorIndex
 from tests.chroma_server import ChromaServer, chroma_server  # noqa: F401  (session fixture)
 from tests.conftest import CORPUS_DIR
 from tests.embedders import MemoEmbeddings, WrappedEmbeddings
@@ -70,6 +70,21 @@ def make_record(doc_id: str, doc_hash: str, chunks: list[Chunk]) -> DocRecord:
         pages=0,
         ingested_at="2024-01-01T00:00:00+00:00",
     )
+
+
+def store_with_sentences(index: VectorIndex, doc_id: str, doc_hash: str, texts: list[str]) -> list[str]:
+    """Commit chunks 0..n-1 of ``texts`` with hash vectors for them and their sentences; the sentence keys."""
+    from index.sentences import sentence_key, sentence_records
+
+    chunks = make_doc(doc_id, doc_hash, texts)
+    embedder = HashEmbeddings()
+    sentences = sentence_records(chunks)
+    pairs = list(
+        zip(sentences, embedder.embed_documents([sentence_key(s.text) for s in sentences]), strict=True)
+    )
+    vectors = embedder.embed_documents([c.text for c in chunks])
+    index.replace_document(make_record(doc_id, doc_hash, chunks), chunks, vectors, pairs)
+    return [sentence_key(s.text) for s in sentences]
 
 
 class CountingEmbedder(WrappedEmbeddings):

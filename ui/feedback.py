@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from core.errors import KompetanseError
 from core.privacy import mask_personal_numbers
 
 MAX_TEXT_CHARS = 100_000
+OPEN_WAIT_S = 10.0  # how long a new store waits for another process creating it at the same moment
 MAX_COMMENT_CHARS = 5_000
 
 _SCHEMA = """
@@ -64,16 +66,29 @@ class FeedbackStore:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as con:
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute(_SCHEMA)
-                columns = {row[1] for row in con.execute("PRAGMA table_info(feedback)")}
-                if "role" not in columns:  # a store written before roles were recorded
-                    con.execute("ALTER TABLE feedback ADD COLUMN role TEXT NOT NULL DEFAULT ''")
+            deadline = time.monotonic() + OPEN_WAIT_S
+            while True:
+                try:
+                    self._create()
+                    break
+                except sqlite3.OperationalError as exc:
+                    # Switching a new file to WAL needs an exclusive lock and SQLite does not wait for it
+                    # (no busy handler): worker processes starting together see "database is locked".
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
         except (OSError, sqlite3.Error) as exc:
             raise KompetanseError(
                 f"Kunne ikke åpne tilbakemeldingslageret i {path}.", detail=f"{type(exc).__name__}: {exc}"
             ) from exc
+
+    def _create(self) -> None:
+        with self._connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute(_SCHEMA)
+            columns = {row[1] for row in con.execute("PRAGMA table_info(feedback)")}
+            if "role" not in columns:  # a store written before roles were recorded
+                con.execute("ALTER TABLE feedback ADD COLUMN role TEXT NOT NULL DEFAULT ''")
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> FeedbackStore:

@@ -10,10 +10,9 @@ import pytest
 
 from core.settings import Settings
 from index.embeddings import HashEmbeddings
-from index.sentences import sentence_key, sentence_records
 from index.snapshot import KEEP, Snapshot, read_snapshot, write_snapshot
 from index.store import VectorIndex
-from tests.index_fixtures import make_doc, make_record
+from tests.index_fixtures import store_with_sentences
 
 GUIDE = [
     "Medarbeidersamtalen er en planlagt samtale. Den handler om kompetanse.",
@@ -22,21 +21,10 @@ GUIDE = [
 LAW = ["Arbeidstaker har rett til utdanningspermisjon. Permisjonen kan være hel eller delvis."]
 
 
-def _store(index: VectorIndex, doc_id: str, doc_hash: str, texts: list[str]) -> None:
-    chunks = make_doc(doc_id, doc_hash, texts)
-    embedder = HashEmbeddings()
-    sentences = sentence_records(chunks)
-    pairs = list(
-        zip(sentences, embedder.embed_documents([sentence_key(s.text) for s in sentences]), strict=True)
-    )
-    vectors = embedder.embed_documents([c.text for c in chunks])
-    index.replace_document(make_record(doc_id, doc_hash, chunks), chunks, vectors, pairs)
-
-
 @pytest.fixture
 def index(store_settings: Settings) -> VectorIndex:
     opened = VectorIndex.open(store_settings, HashEmbeddings(), create=True)
-    _store(opened, "guide", "g1", GUIDE)
+    store_with_sentences(opened, "guide", "g1", GUIDE)
     return opened
 
 
@@ -73,7 +61,7 @@ def test_a_new_reader_of_the_same_generation_maps_the_local_copy(
 
 def test_a_commit_makes_a_new_snapshot(index: VectorIndex, store_settings: Settings) -> None:
     before = index.snapshot()
-    _store(index, "law", "l1", LAW)
+    store_with_sentences(index, "law", "l1", LAW)
     after = VectorIndex.open(store_settings, HashEmbeddings()).snapshot()
     assert {c.doc_id for c in after.chunks} == {"guide", "law"} != {c.doc_id for c in before.chunks}
     assert len(after.sentence_keys) > len(before.sentence_keys)

@@ -14,7 +14,7 @@ from core.models import Chunk
 from core.settings import Settings
 from index.embeddings import HashEmbeddings
 from index.store import REBUILD_SUFFIX, DocRecord, VectorIndex, chunk_from_metadata, chunk_to_metadata
-from tests.index_fixtures import OtherEmbeddings, make_chunk, make_doc, make_record
+from tests.index_fixtures import OtherEmbeddings, make_chunk, make_doc, make_record, store_with_sentences
 
 GUIDE_V1 = [
     "Medarbeidersamtalen er en planlagt samtale mellom leder og medarbeider om kompetanse.",
@@ -323,29 +323,15 @@ def test_drop_removes_everything(index: VectorIndex, store_settings: Settings) -
 # ------------------------------------------------------------- sentence vectors
 
 
-def _store_with_sentences(index: VectorIndex, doc_id: str, doc_hash: str, texts: list[str]) -> list[str]:
-    from index.sentences import sentence_key, sentence_records
-
-    chunks = make_doc(doc_id, doc_hash, texts)
-    embedder = HashEmbeddings()
-    sentences = sentence_records(chunks)
-    pairs = list(
-        zip(sentences, embedder.embed_documents([sentence_key(s.text) for s in sentences]), strict=True)
-    )
-    vectors = embedder.embed_documents([c.text for c in chunks])
-    index.replace_document(make_record(doc_id, doc_hash, chunks), chunks, vectors, pairs)
-    return [sentence_key(s.text) for s in sentences]
-
-
 def test_sentence_vectors_follow_their_document(index: VectorIndex) -> None:
-    first = _store_with_sentences(index, "guide", "g1", GUIDE_V1)
-    law = _store_with_sentences(index, "law", "l1", LAW)
+    first = store_with_sentences(index, "guide", "g1", GUIDE_V1)
+    law = store_with_sentences(index, "law", "l1", LAW)
     keys, matrix = index.sentence_vectors()
     assert set(keys) == set(first) | set(law) and matrix.shape == (len(keys), HashEmbeddings().dimension)
     assert [c.doc_id for c in index.chunks()].count("guide") == len(GUIDE_V1)  # sentences are not chunks
     assert index.count() == len(GUIDE_V1) + len(LAW)
     # A new version replaces the old version's sentences; removal takes the rest away.
-    second = _store_with_sentences(index, "guide", "g2", GUIDE_V2)
+    second = store_with_sentences(index, "guide", "g2", GUIDE_V2)
     keys, _ = index.sentence_vectors()
     assert set(keys) == set(second) | set(law)
     stored = dict(zip(keys, index.sentence_vectors()[1], strict=True))
