@@ -18,7 +18,8 @@ The decision uses general evidence only, never a list of topics:
 
 Outcomes: "refuse" when the text asks nothing (only orders, as prompt injections do:
 on the tuning split every such item was out of scope), when the best passage is far, or when every asked-about rare
-term is uncovered and the best passage is not close (``refuse_dense``), or when the focus share is
+term is uncovered, the best passage is not close (``refuse_dense``) and states no rule of the kind the
+question asks for ("may they refuse", "by when", pay, a right, a dispute: ``core.text.INTENTS``), or when the focus share is
 below ``min_focus`` and the best passage is not close (``focus_dense``); "partial"
 when some asked-about rare terms are uncovered (the answer then says "Kildene sier ingenting om <term>."); else "answer".
 Thresholds live in ``core.settings.AnswerabilitySettings``.
@@ -37,6 +38,7 @@ from core.glossary import GLOSSARY
 from core.settings import AnswerabilitySettings
 from core.text import (
     STOPWORDS,
+    Intent,
     asked_intents,
     asking_sentences,
     asks_something,
@@ -75,6 +77,8 @@ class Evidence:
     asks: bool = True
     focus: float | None = None
     """Rarity-weighted share of the asked words that the best passages use (None: not judged)."""
+    rule_stated: bool = False
+    """The question asks for a kind of rule (``core.text.INTENTS``) and a best passage states one."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -84,6 +88,7 @@ class Evidence:
             "uncovered": list(self.uncovered),
             "asks": self.asks,
             "focus": None if self.focus is None else round(self.focus, 4),
+            "rule_stated": self.rule_stated,
         }
 
 
@@ -204,17 +209,24 @@ FOCUS_ZIPF = 6.0
 words: "jeg", "kan", "jobb"). A fixed scale, not tuned: Zipf 6 is roughly one use in a thousand words."""
 
 
-def answered_by_a_rule(word: str, question: str, hits: Sequence[Hit]) -> bool:
-    """True when ``word`` asks for a kind of rule ("nekte", "frist", "lønn") and a best passage states one.
+def stated_rules(question: str, hits: Sequence[Hit]) -> tuple[Intent, ...]:
+    """The kinds of rule ``question`` asks for (``core.text.INTENTS``) that a best passage states."""
+    texts = [h.chunk.text for h in hits[:FOCUS_PASSAGES]]
+    return tuple(i for i in asked_intents(question) if any(decides([i], text) for text in texts))
+
+
+def answered_by_a_rule(word: str, stated: Sequence[Intent]) -> bool:
+    """True when ``word`` asks for one of the ``stated`` kinds of rule ("nekte", "frist", "lønn").
 
     Such a word names what the question wants to know about a rule, not a topic: "Kan sjefen
     avslå …?" is answered by "Permisjon kan likevel ikke kreves når …", which never says "avslå".
     """
-    intents = [i for i in asked_intents(question) if i.asks.search(word)]
-    return bool(intents) and any(decides(intents, h.chunk.text) for h in hits[:FOCUS_PASSAGES])
+    return any(i.asks.search(word) for i in stated)
 
 
-def focus_share(question: str, hits: Sequence[Hit], bm25: BM25Index) -> float | None:
+def focus_share(
+    question: str, hits: Sequence[Hit], bm25: BM25Index, stated: Sequence[Intent] | None = None
+) -> float | None:
     """Rarity-weighted share of the asked words that the best passages use (as a word, lemma or compound part).
 
     Near-domain questions ("overtid", "streik", "foreldrepermisjon") retrieve passages that
@@ -230,9 +242,10 @@ def focus_share(question: str, hits: Sequence[Hit], bm25: BM25Index) -> float | 
     terms: set[str] = set()
     for hit in hits[:FOCUS_PASSAGES]:
         terms |= bm25.chunk_terms(hit.chunk.chunk_id)
+    stated = stated_rules(question, hits) if stated is None else stated
 
     def used(word: str) -> bool:
-        if answered_by_a_rule(word, question, hits):
+        if answered_by_a_rule(word, stated):
             return True
         for form in forms(word):
             s = stem(form)
@@ -253,7 +266,8 @@ def evidence_of(
     top_dense = max((h.dense for h in hits), default=0.0)
     exact = any(h.exact_provision for h in hits)
     terms = salient_terms(question, settings)
-    covered = tuple(t for t in terms if is_known(t, bm25) or answered_by_a_rule(t, question, hits))
+    stated = stated_rules(question, hits)
+    covered = tuple(t for t in terms if is_known(t, bm25) or answered_by_a_rule(t, stated))
     uncovered = tuple(t for t in terms if t not in covered)
     return Evidence(
         top_dense=top_dense,
@@ -261,7 +275,8 @@ def evidence_of(
         covered=covered,
         uncovered=uncovered,
         asks=asks_something(question),
-        focus=focus_share(question, hits, bm25),
+        focus=focus_share(question, hits, bm25, stated),
+        rule_stated=bool(stated),
     )
 
 
@@ -281,7 +296,10 @@ def decide(
     if not evidence.uncovered:
         off_focus = evidence.focus is not None and evidence.focus < settings.min_focus
         return "refuse" if off_focus and evidence.top_dense < settings.focus_dense else "answer"
-    if not evidence.covered and (completed_from_history or evidence.top_dense < settings.refuse_dense):
+    # A question about a kind of rule ("may they refuse?") that a best passage states is answered in part
+    # even when its rare words are all unknown: the rule is quoted and the unknown words are named.
+    far = evidence.top_dense < settings.refuse_dense and not evidence.rule_stated
+    if not evidence.covered and (completed_from_history or far):
         return "refuse"
     return "partial"
 

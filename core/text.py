@@ -223,8 +223,9 @@ def asking_sentences(question: str) -> list[str]:
 # General legal phrasing of Norwegian (Bokmål and Nynorsk) and English, not fitted to any one
 # question (source: the standard drafting of Norwegian statutes and agreements, where a right is
 # granted with "har rett til", limited with "kan likevel ikke kreves" / "med mindre", timed with
-# "senest innen", and paid leave is "permisjon med lønn"). Most specific first: a question
-# whether one has a right to pay is decided by the rule on pay.
+# "senest innen", paid leave is "permisjon med lønn", and a dispute is sent on with "tvist om … avgjøres
+# av …nemnda"). Most specific first: a question whether one has a right to pay is decided by the rule on
+# pay, and "who decides if we disagree on my right" by the rule on disputes.
 @dataclass(frozen=True)
 class Intent:
     """A kind of question ("refusal") with the question words that ask it and the rule wording that decides it."""
@@ -235,6 +236,15 @@ class Intent:
 
 
 INTENTS: tuple[Intent, ...] = (
+    Intent(
+        "dispute",
+        re.compile(
+            r"\b(klage\w*|klag[ae]r?|uenig\w*|usamd\w*|tvist\w*|hvem avgjør|kven avgjer|"
+            r"appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(tvist\w*|avgjøres av|nemnd\w*|kan bringes inn for|domstol\w*)\b", re.IGNORECASE),
+    ),
     Intent(
         "refusal",
         re.compile(

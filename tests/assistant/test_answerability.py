@@ -192,6 +192,29 @@ def test_a_word_asking_for_a_rule_is_covered_when_a_best_passage_states_that_rul
     assert "avslå" in without.uncovered  # no passage states a limit, so the word stays uncovered
 
 
+def test_a_rule_question_whose_rule_a_best_passage_states_is_answered_in_part_not_refused(
+    bm25: BM25Index,
+) -> None:
+    # "Kan de nekte …" asks for the limit of the right; the passage states it, so the limit is quoted
+    # and the unknown reason is named, even though the best passage is not close in embedding space.
+    limit = make_chunk(
+        "(2) Permisjon kan likevel ikke kreves når det vil være til hinder for driften.",
+        position=41,
+        doc_id="aml",
+        kind="law",
+        provision="aml. § 12-11",
+    )
+    question = "Kan de nekte meg permisjon fordi turnusplanleggeren er sykmeldt?"
+    settings = AnswerabilitySettings()
+    stated = evidence_of(question, [Hit(limit, 1.0, dense=0.8)], bm25, settings)
+    silent = evidence_of(question, [Hit(CHUNKS[0], 1.0, dense=0.8)], bm25, settings)
+    assert stated.rule_stated and not silent.rule_stated
+    assert "turnusplanleggeren" in stated.uncovered and not stated.covered
+    assert decide(stated, settings) == "partial"
+    assert decide(silent, settings) == "refuse"
+    assert decide(replace(stated, rule_stated=False), settings) == "refuse"
+
+
 def test_a_question_ending_on_a_pronoun_asks_about_the_sentence_before_it(bm25: BM25Index) -> None:
     # "det" refers back to the snow clearing; the topic is named nowhere in the code.
     question = "Vi må måke snø på parkeringsplassen før vakta. Kan arbeidsgiver kreve det?"

@@ -49,6 +49,8 @@ def test_stopwords_dropped() -> None:
         ("Innen når må kommunen gi beskjed?", "deadline"),
         ("Beholder jeg lønna mens jeg studerer?", "pay"),
         ("Har eg rett til fri for å ta fagbrev?", "right"),
+        ("Vi er usamde om eg fyller vilkåra. Kven avgjer det?", "dispute"),
+        ("Who decides when my employer and I disagree about the leave?", "dispute"),
     ],
 )
 def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:
@@ -59,10 +61,16 @@ def test_the_deciding_wording_is_recognised_and_everyday_text_is_not() -> None:
     refusal = [i for i in INTENTS if i.name == "refusal"]
     assert decides(refusal, "Permisjon kan likevel ikke kreves når det er til hinder for driften.")
     assert not decides(refusal, "Medarbeidersamtalen er et viktig verktøy.")
+    dispute = [i for i in INTENTS if i.name == "dispute"]
+    assert decides(dispute, "Tvist om retten til fri avgjøres av en nemnd.")
+    assert not decides(dispute, "Lederen og den ansatte avtaler opplæringen sammen.")
     assert asked_intents("Hva er en medarbeidersamtale?") == ()
 
 
 def test_only_the_sentences_that_ask_decide_the_kind_of_rule() -> None:
-    # The refusal is what happened; the question is where to turn.
-    assert asked_intents("Lederen avviste søknaden min i går. Hvor kan jeg klage på dette?") == ()
+    # The refusal is what happened; the question is where to turn with the disagreement.
+    assert [
+        i.name for i in asked_intents("Lederen avviste søknaden min i går. Hvor kan jeg klage på dette?")
+    ] == ["dispute"]
+    assert asked_intents("Lederen avviste søknaden min i går. Hva står i planen?") == ()
     assert [i.name for i in asked_intents("Lederen er negativ. Kan hun avvise søknaden?")] == ["refusal"]
