@@ -410,9 +410,13 @@ def render(results: dict[str, Any]) -> str:
     out += [
         "",
         f"Sider: PDF-sider, og {PAGE_CHARS} tegn per side for tekstfiler. Innlesingstiden er uten lasting av "
-        "modellen; innlesingen bygger både avsnitts- og setningsvektorer. «Nytt spørsmål» er første gang "
+        "modellen; innlesingen bygger vektorer for setningene og de gjentatte overskriftene (avsnittsvektoren "
+        "er deres lengdevektede snitt) og skriver øyeblikksbildet av indeksen. «Modellen rått» er modellens fart "
+        "på de samme tekstene i samme kjøring. Hver setning i de genererte variantene er merket «(utgave N)», så "
+        "ingen setning går igjen og ingen vektor kan gjenbrukes. «Nytt spørsmål» er første gang "
         "prosessen ser spørsmålet, «varm» er andre gang. «Assistenten klar» er fra prosessstart til assistenten "
-        "er klar i prosessen (indeks, BM25 og setningsvektorer lastet); «start til den lytter» er fra "
+        "er klar i prosessen (øyeblikksbildet av indeksen, BM25 og setningsvektorer lastet); «start til den "
+        "lytter» er fra "
         "`kompetanse serve` startes på den eksisterende indeksen til den tar imot forespørsler. Lasttesten "
         "kjører klientene som tråder i samme prosess (uten HTTP); RSS er den prosessens topp etter lasten.",
         "",
