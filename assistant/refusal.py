@@ -224,21 +224,15 @@ def answered_by_a_rule(word: str, stated: Sequence[Intent]) -> bool:
     return any(i.asks.search(word) for i in stated)
 
 
-def focus_share(
+def focus_words(
     question: str, hits: Sequence[Hit], bm25: BM25Index, stated: Sequence[Intent] | None = None
-) -> float | None:
-    """Rarity-weighted share of the asked words that the best passages use (as a word, lemma or compound part).
-
-    Near-domain questions ("overtid", "streik", "foreldrepermisjon") retrieve passages that
-    are close in embedding space but do not use the words that carry the question. None for
-    English questions (the sources are Norwegian) and for questions with no weighted words.
-    """
+) -> list[tuple[str, float, bool]]:
+    """(word, weight, used) for each asked word: its rarity weight (``FOCUS_ZIPF`` minus its Zipf
+    frequency) and whether the best passages use it (as a word, lemma, compound part or one-edit
+    inflection), or state the kind of rule it asks for. Empty for English questions (the sources are
+    Norwegian) and without hits."""
     if question_language(question) == "en" or not hits:
-        return None
-    weights = {w: max(0.0, FOCUS_ZIPF - general_frequency(w)) for w in _asked_words(question)}
-    total = sum(weights.values())
-    if total <= 0:
-        return None
+        return []
     terms: set[str] = set()
     for hit in hits[:FOCUS_PASSAGES]:
         terms |= bm25.chunk_terms(hit.chunk.chunk_id)
@@ -256,7 +250,23 @@ def focus_share(
                 return True
         return False
 
-    return sum(weight for word, weight in weights.items() if used(word)) / total
+    return [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in _asked_words(question)]
+
+
+def focus_share(
+    question: str, hits: Sequence[Hit], bm25: BM25Index, stated: Sequence[Intent] | None = None
+) -> float | None:
+    """Rarity-weighted share of the asked words that the best passages use (:func:`focus_words`).
+
+    Near-domain questions ("overtid", "streik", "foreldrepermisjon") retrieve passages that
+    are close in embedding space but do not use the words that carry the question. None for
+    English questions and for questions with no weighted words.
+    """
+    words = focus_words(question, hits, bm25, stated)
+    total = sum(weight for _w, weight, _used in words)
+    if total <= 0:
+        return None
+    return sum(weight for _w, weight, used in words if used) / total
 
 
 def evidence_of(
