@@ -105,9 +105,8 @@ class HybridSearcher:
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
         self._sentences: dict[int, list[set[str]]] = {}
-        self._matrix: np.ndarray = np.zeros(
-            (0, 1), np.float32
-        )  # unit-length chunk vectors, one row per chunk
+        # unit-length chunk vectors, one row per chunk
+        self._matrix: np.ndarray = np.zeros((0, 1), np.float32)
 
     # -- state ---------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> bool:

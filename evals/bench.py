@@ -6,8 +6,8 @@
 Per corpus scale (1 = the bundled corpus; larger scales are generated variants of
 its texts written as .txt and .pdf files into a temporary corpus): ingest time
 without the model load, its chars/s beside the embedder's raw chars/s measured in
-the same run on the texts ingest embeds (:func:`embedded_texts`), an unchanged re-ingest; then, in a fresh process on that index,
-the assistant's start time, novel and warm query latency, an in-process load test
+the same run on the texts ingest embeds (:func:`ingest.vectors.embedded_texts`), an
+unchanged re-ingest; then, in a fresh process on that index, the assistant's start time, novel and warm query latency, an in-process load test
 (32 client threads, ``--load-seconds``) and the process's peak RSS; then the served
 app (:mod:`evals.bench_serve`): ``kompetanse serve`` on that index from launch to
 listening (``start_s``), and with ``--workers 1,2`` the same index on a Chroma server
@@ -36,8 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from core.models import Chunk
-from core.settings import REPO_ROOT, Settings, load_settings
+from core.settings import REPO_ROOT, load_settings
 from evals.bench_serve import fmt_number, json_keys_note, measure_start, measure_workers, render_workers
 from evals.dataset import EvalItem, load_dataset
 
@@ -260,17 +259,6 @@ def _ingest_progress(event: Any) -> None:
         _log(f"  fil {done}/{event.file_total} ({time.strftime('%H:%M:%S')})")
 
 
-def embedded_texts(settings: Settings, chunks: Sequence[Chunk]) -> list[str]:
-    """The texts ingest sends to the embedder for ``chunks`` (each distinct one once, in order): their
-    sentences and repeated headings, and with ``embedding.chunk_vectors = "embed"`` their texts too."""
-    from index.sentences import sentence_key, vector_records
-
-    texts = [sentence_key(r.text) for r in vector_records(chunks)]
-    if settings.embedding.chunk_vectors == "embed":
-        texts += [c.text for c in chunks]
-    return list(dict.fromkeys(texts))
-
-
 def embedder_chars_per_s(embedder: Any, texts: Sequence[str], seconds: float = 20.0) -> float:
     """The embedder's raw passage throughput on ``texts`` (model already loaded), chars/s."""
     chars = 0
@@ -299,6 +287,7 @@ def measure_scale(
     from index.embeddings import make_embedder
     from index.store import VectorIndex
     from ingest.pipeline import ingest_paths
+    from ingest.vectors import embedded_texts
 
     corpus = workdir / f"corpus-{scale}"
     counts = make_corpus(REPO_ROOT / "corpus", corpus, scale)
@@ -311,7 +300,7 @@ def measure_scale(
         raise RuntimeError(f"ingest failed at scale {scale}: {[str(o) for o in report.failed]}")
     again = ingest_paths(settings, [corpus], embedder=embedder)
     index = VectorIndex.open(settings, embedder)
-    texts = embedded_texts(settings, index.chunks())
+    texts = embedded_texts(settings.embedding, index.chunks())
     index.close()
     raw = embedder_chars_per_s(embedder, texts)
     ours: dict[str, Any] = {

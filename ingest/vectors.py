@@ -82,6 +82,16 @@ def derived_vector(parts: Sequence[tuple[str, Sequence[float]]]) -> list[float]:
     return [float(x) for x in (mean / norm if norm > 0 else mean)]
 
 
+def embedded_texts(settings: EmbeddingSettings, chunks: Sequence[Chunk]) -> list[str]:
+    """The texts :func:`embed_chunks` sends to the embedder for ``chunks`` when nothing can be reused
+    (each distinct one once, in order): their sentences and repeated headings, and with
+    ``chunk_vectors = "embed"`` their texts too. The benchmark measures the embedder's raw speed on them."""
+    texts = [sentence_key(r.text) for r in vector_records(chunks)]
+    if settings.chunk_vectors == "embed":
+        texts += [c.text for c in chunks]
+    return list(dict.fromkeys(texts))
+
+
 def embed_chunks(
     reuse: Sequence[VectorIndex],
     embedder: IndexEmbeddings,

@@ -9,7 +9,7 @@ from core.models import Chunk
 from core.settings import EmbeddingSettings
 from index.embeddings import HashEmbeddings
 from index.sentences import HEADING_ORDINAL, sentence_key, vector_records
-from ingest.vectors import derived_vector, embed_chunks
+from ingest.vectors import derived_vector, embed_chunks, embedded_texts
 from tests.embedders import WrappedEmbeddings
 from tests.index_fixtures import make_chunk
 
@@ -62,6 +62,7 @@ def test_sentences_mode_embeds_each_record_once_and_no_chunk_text() -> None:
     vectors, pairs, new_chunks = embed_chunks([], embedder, EmbeddingSettings(), chunks, lambda _d, _t: None)
     records = vector_records(chunks)
     assert sorted(embedder.texts) == sorted({sentence_key(r.text) for r in records})
+    assert embedder.texts == embedded_texts(EmbeddingSettings(), chunks)
     assert not {c.text for c in chunks} & set(embedder.texts)
     assert new_chunks == 2 and [r for r, _v in pairs] == records
     second = [(r.text, v) for r, v in pairs if r.chunk_id == chunks[1].chunk_id]
@@ -74,4 +75,5 @@ def test_embed_mode_also_embeds_the_chunk_text() -> None:
     settings = EmbeddingSettings(chunk_vectors="embed")
     vectors, _pairs, _new = embed_chunks([], embedder, settings, chunks, lambda _d, _t: None)
     assert {c.text for c in chunks} <= set(embedder.texts)
+    assert sorted(embedder.texts) == sorted(embedded_texts(settings, chunks))
     assert vectors[0] == pytest.approx(HashEmbeddings().embed_documents([chunks[0].text])[0])
