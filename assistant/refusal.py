@@ -8,8 +8,10 @@ The decision uses general evidence only, never a list of topics:
   questions) and that the sources never use, neither as the word, its
   ``simplemma`` lemma (Bokmål and Nynorsk), its stem, nor as the head of a
   compound whose last part the sources know ("vidareutdanning" -> utdanning).
-  Only terms in the sentences that ask something count: a narrative's context
-  ("jeg jobber på kjøkkenet") is not what the user wants to know.
+  Terms in the sentences that ask something decide; rare unknown words of the
+  narrative around them ("Jeg har vikariat i fire år. Har jeg krav på fast
+  stilling?") are named as uncovered but never cause a refusal, since the
+  questions themselves may be covered.
 
 - the *focus share*: how much of what is asked (words weighted by rarity in general
   use) the best passages speak of at all; near-domain questions ("får jeg betalt for
@@ -21,7 +23,8 @@ on the tuning split every such item was out of scope), when the best passage is 
 term is uncovered, the best passage is not close (``refuse_dense``) and states no rule of the kind the
 question asks for ("may they refuse", "by when", pay, a right, a dispute: ``core.text.INTENTS``), or when the focus share is
 below ``min_focus`` and the best passage is not close (``focus_dense``); "partial"
-when some asked-about rare terms are uncovered (the answer then says "Kildene sier ingenting om <term>."); else "answer".
+when some asked-about rare terms, or rare words of the narrative, are uncovered (the answer then says
+"Kildene sier ingenting om <term>."); else "answer".
 Thresholds live in ``core.settings.AnswerabilitySettings``.
 """
 
@@ -37,6 +40,7 @@ from assistant.question import question_language
 from core.glossary import GLOSSARY
 from core.settings import AnswerabilitySettings
 from core.text import (
+    INTENTS,
     STOPWORDS,
     Intent,
     asked_intents,
@@ -79,6 +83,13 @@ class Evidence:
     """Rarity-weighted share of the asked words that the best passages use (None: not judged)."""
     rule_stated: bool = False
     """The question asks for a kind of rule (``core.text.INTENTS``) and a best passage states one."""
+    context_uncovered: tuple[str, ...] = ()
+    """Rare words of the narrative around the questions that the sources do not use (:func:`context_terms`)."""
+
+    @property
+    def all_uncovered(self) -> tuple[str, ...]:
+        """Every term the answer must say the sources do not cover: the asked ones first."""
+        return (*self.uncovered, *(t for t in self.context_uncovered if t not in self.uncovered))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -89,6 +100,7 @@ class Evidence:
             "asks": self.asks,
             "focus": None if self.focus is None else round(self.focus, 4),
             "rule_stated": self.rule_stated,
+            "context_uncovered": list(self.context_uncovered),
         }
 
 
@@ -142,7 +154,8 @@ def _near_known(stem_: str, known: frozenset[str] | set[str], min_len: int) -> b
 
 def is_known(word: str, bm25: BM25Index) -> bool:
     """True if the sources use ``word``: as itself, a lemma, a glossary equivalent, a stem, a one-edit
-    spelling variant (typos, Nynorsk forms such as "tenestene"), or as the last part of a compound."""
+    spelling variant (typos, Nynorsk forms such as "tenestene"), as the last part of a compound, or as
+    the first part of one of their compounds ("turnus" in "turnusarbeidere")."""
     known = bm25.known_stems
     for form in forms(word):
         s = stem(form)
@@ -150,6 +163,8 @@ def is_known(word: str, bm25: BM25Index) -> bool:
             return True
         parts = bm25.vocab.split(form)
         if parts and parts[-1] in bm25.idf:
+            return True
+        if bm25.vocab.is_modifier(form):
             return True
     return False
 
@@ -200,6 +215,33 @@ def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     """
     words = _asked_words(question, settings.min_term_chars)
     return [word for word in words if general_frequency(word) < settings.max_zipf]
+
+
+def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
+    """Rare content words of the sentences around the questions (the narrative), as :func:`salient_terms`.
+
+    "Jeg har vikariat i fire år. Har jeg krav på fast stilling?" asks about the vikariat its first
+    sentence names. Words that name a kind of rule ("avslått", "klage": ``core.text.INTENTS``) tell
+    what happened, not a topic, and are left out.
+    """
+    sentences, _asking = question_sentences(question)
+    asked = _asked_text(question)
+    asked_words = set(_asked_words(question, settings.min_term_chars))
+    out: list[str] = []
+    for sentence in sentences:
+        if any(part in sentence or sentence in part for part in asked):
+            continue
+        for word in _WORD.findall(fold(sentence)):
+            if (
+                len(word) >= settings.min_term_chars
+                and word not in STOPWORDS
+                and word not in asked_words
+                and word not in out
+                and not any(i.asks.search(word) for i in INTENTS)
+                and general_frequency(word) < settings.max_zipf
+            ):
+                out.append(word)
+    return out
 
 
 FOCUS_PASSAGES = 3
@@ -287,6 +329,7 @@ def evidence_of(
         asks=asks_something(question),
         focus=focus_share(question, hits, bm25, stated),
         rule_stated=bool(stated),
+        context_uncovered=tuple(t for t in context_terms(question, settings) if not is_known(t, bm25)),
     )
 
 
@@ -305,7 +348,10 @@ def decide(
         return "refuse"
     if not evidence.uncovered:
         off_focus = evidence.focus is not None and evidence.focus < settings.min_focus
-        return "refuse" if off_focus and evidence.top_dense < settings.focus_dense else "answer"
+        if off_focus and evidence.top_dense < settings.focus_dense:
+            return "refuse"
+        # The narrative's unknown words never refuse (the questions may be covered), but are named.
+        return "partial" if evidence.context_uncovered else "answer"
     # A question about a kind of rule ("may they refuse?") that a best passage states is answered in part
     # even when its rare words are all unknown: the rule is quoted and the unknown words are named.
     far = evidence.top_dense < settings.refuse_dense and not evidence.rule_stated

@@ -184,7 +184,7 @@ class Assistant:
         """
         evidence: Evidence = evidence_of(question, hits, searcher.bm25, self.settings.answerability)
         outcome = decide(evidence, self.settings.answerability, completed_from_history=joined)
-        return outcome, evidence.uncovered
+        return outcome, evidence.all_uncovered
 
     def _extractive(
         self,

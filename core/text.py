@@ -98,8 +98,33 @@ class Vocabulary:
     """Known word stems of the corpus, used to split compounds into known parts."""
 
     def __init__(self, words_: Iterable[str]) -> None:
-        self.stems: frozenset[str] = frozenset(stem(w) for w in words_ if len(w) >= _MIN_PART)
+        words_ = [w for w in words_ if len(w) >= _MIN_PART]
+        self.stems: frozenset[str] = frozenset(stem(w) for w in words_)
+        self._words = frozenset(w for w in words_ if len(w) >= 2 * _MIN_PART and not w[:1].isdigit())
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._modifiers: frozenset[str] | None = None
+
+    def is_modifier(self, word: str) -> bool:
+        """True if the corpus uses ``word`` as the first part of a compound whose last part it knows
+        ("turnus" in "turnusarbeidere"), with or without a linking "s"/"e"."""
+        if self._modifiers is None:
+            # Computed on first use only: the answerability check needs it, retrieval does not.
+            found: set[str] = set()
+            for w in self._words:
+                for i in range(_MIN_PART, len(w) - _MIN_PART + 1):
+                    tail = w[i:]
+                    # the last part as a known word, or a known stem plus an inflection of up to
+                    # three letters ("arbeid-ere" in "turnusarbeidere")
+                    if stem(tail) in self.stems or any(
+                        tail[:j] in self.stems for j in range(max(_MIN_PART, len(tail) - 3), len(tail) + 1)
+                    ):
+                        head = w[:i]
+                        found.add(head)
+                        for link in _LINKS:
+                            if link and head.endswith(link) and len(head) - len(link) >= _MIN_PART:
+                                found.add(head[: -len(link)])
+            self._modifiers = frozenset(found)
+        return word in self._modifiers
 
     def split(self, word: str) -> tuple[str, ...]:
         """Stems of the known parts of a compound ("utdanningspermisjon" -> utdanning, permisjon).

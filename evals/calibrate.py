@@ -63,6 +63,7 @@ def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
         sig.evidence,
         covered=tuple(t for t in sig.evidence.covered if t in keep),
         uncovered=tuple(t for t in sig.evidence.uncovered if t in keep),
+        context_uncovered=tuple(t for t in sig.evidence.context_uncovered if t in keep),
     )
     return decide(ev, params)
 
@@ -122,7 +123,7 @@ def gather(items: Sequence[EvalItem]) -> list[Signals]:
     for item in items:
         hits = assistant.retrieve(item.question)  # type: ignore[attr-defined]
         ev = evidence_of(item.question, hits, assistant.searcher.bm25, loose)  # type: ignore[attr-defined]
-        freq = {t: general_frequency(t) for t in (*ev.covered, *ev.uncovered)}
+        freq = {t: general_frequency(t) for t in (*ev.covered, *ev.uncovered, *ev.context_uncovered)}
         out.append(Signals(item, ev, freq))
     return out
 

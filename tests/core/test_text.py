@@ -74,3 +74,10 @@ def test_only_the_sentences_that_ask_decide_the_kind_of_rule() -> None:
     ] == ["dispute"]
     assert asked_intents("Lederen avviste søknaden min i går. Hva står i planen?") == ()
     assert [i.name for i in asked_intents("Lederen er negativ. Kan hun avvise søknaden?")] == ["refusal"]
+
+
+def test_vocabulary_knows_the_first_parts_of_its_compounds() -> None:
+    vocab = Vocabulary(["turnusarbeidere", "arbeid", "opplæringstiltak", "tiltak"])
+    # the last part inflected ("arbeid-ere"), and a linking "s" ("opplæring-s-tiltak")
+    assert vocab.is_modifier("turnus") and vocab.is_modifier("opplæring")
+    assert not vocab.is_modifier("arbeid") and not vocab.is_modifier("turnusarbeidere")
