@@ -303,7 +303,8 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "right",
         re.compile(
-            r"\b(har jeg rett|har eg rett|rett til|rett på|krav på|kreve|entitled|right to|have a right)\b",
+            r"\b(har jeg rett|har eg rett|rett til|rett på|krav på|kreve|vilkår\w*|betingelse\w*|for å få|"
+            r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?)\b",
             re.IGNORECASE,
         ),
         re.compile(r"\b(har rett til|har krav på|kan kreve)\b", re.IGNORECASE),

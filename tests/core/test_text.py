@@ -49,6 +49,8 @@ def test_stopwords_dropped() -> None:
         ("Innen når må kommunen gi beskjed?", "deadline"),
         ("Beholder jeg lønna mens jeg studerer?", "pay"),
         ("Har eg rett til fri for å ta fagbrev?", "right"),
+        ("Hvilke betingelser gjelder for fri til etterutdanning?", "right"),
+        ("Am I eligible for time off to study?", "right"),
         ("Vi er usamde om eg fyller vilkåra. Kven avgjer det?", "dispute"),
         ("Who decides when my employer and I disagree about the leave?", "dispute"),
     ],
