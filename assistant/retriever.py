@@ -25,7 +25,15 @@ from core.models import Chunk
 from core.provisions import ledd_in_query
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
-from core.text import analyse, asked_intents, asks_for_questions, decides, speaks_of_completion, time_focus
+from core.text import (
+    analyse,
+    asked_intents,
+    asks_for_questions,
+    decides,
+    deferred_matters,
+    speaks_of_completion,
+    time_focus,
+)
 from index.lexical import BM25Index
 from index.snapshot import Snapshot
 
@@ -105,6 +113,7 @@ class HybridSearcher:
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
         self._sentences: dict[int, list[set[str]]] = {}
+        self._deferrals: dict[int, set[str]] = {}
         # unit-length chunk vectors, one row per chunk
         self._matrix: np.ndarray = np.zeros((0, 1), np.float32)
 
@@ -129,6 +138,7 @@ class HybridSearcher:
             self._titles = {}
             self._qshare = {}
             self._sentences = {}
+            self._deferrals = deferrals(chunks)
             self._generation = generation
         return True
 
@@ -246,6 +256,8 @@ class HybridSearcher:
         wants_questions = asks_for_questions(text)
         focus = time_focus(text)
         intents = asked_intents(text)
+        # A question about a right (not its pay) is decided by the provision a passage defers it to.
+        defers = bool(intents) and all(i.name != "pay" for i in intents) and bool(self._deferrals)
         w = self.settings
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
@@ -260,6 +272,8 @@ class HybridSearcher:
                 score -= w.time_mismatch_penalty
             if intents and decides(intents, chunk.text):
                 score += w.deciding_bonus
+            if defers and q_stems & self._deferrals.get(pos, set()):
+                score -= w.deferral_penalty
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored
@@ -329,6 +343,23 @@ class HybridSearcher:
         if total <= 0:
             return 0.0
         return sum(idf.get(t, 0.0) for t in q_stems if t in tf) / total
+
+
+def deferrals(chunks: Sequence[Chunk]) -> dict[int, set[str]]:
+    """Position -> stems of the matters a chunk hands over to another indexed provision.
+
+    HTA 14.2 opens "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11": for the
+    right itself (who has it, its limits, deadlines, disputes) § 12-11 decides, not 14.2.
+    """
+    indexed = {c.provision for c in chunks if c.provision}
+    out: dict[int, set[str]] = {}
+    for pos, chunk in enumerate(chunks):
+        if not any(ref in indexed and ref != chunk.provision for ref in chunk.references):
+            continue
+        stems = {t for matter in deferred_matters(chunk.text) for t in analyse(matter)}
+        if stems:
+            out[pos] = stems
+    return out
 
 
 def hit_to_document(hit: Hit) -> Document:

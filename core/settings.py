@@ -112,6 +112,13 @@ class RetrievalSettings(BaseModel):
         "'har rett til' for 'Har jeg rett …', 'kan likevel ikke kreves' for 'kan sjefen nekte …', 'senest "
         "innen' for a deadline, 'med lønn' for pay). Set by hand from the tuning split.",
     )
+    deferral_penalty: float = Field(
+        0.5,
+        ge=0,
+        description="Subtracted from a passage that hands the matter asked about over to another indexed "
+        "provision ('Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11') when the question "
+        "asks about the right itself, not its pay. Set by hand equal to ``deciding_bonus``.",
+    )
     max_question_chars: int = Field(
         2000,
         ge=50,

@@ -312,6 +312,22 @@ INTENTS: tuple[Intent, ...] = (
 )
 
 
+# "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11.": a sentence that hands a matter
+# over to another provision (standard Norwegian drafting: "reguleres av", "følger av", "fremgår av", "er
+# regulert i"). The matter is the words before the verb.
+_DEFERS = re.compile(
+    r"(?:^|(?<=[.!?:\n]))\s*(?P<matter>[^.!?:\n]{3,120}?)\s+(?:reguleres|følger|fremgår|er regulert)\s+(?:av|i)\s+"
+    r"[^.!?\n]*?§",
+    re.IGNORECASE,
+)
+
+
+def deferred_matters(text: str) -> list[str]:
+    """The matters ``text`` hands over to another provision ("Rett til utdanningspermisjon" in
+    "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11.")."""
+    return [m.group("matter").strip() for m in _DEFERS.finditer(text)]
+
+
 def asked_intents(question: str) -> tuple[Intent, ...]:
     """The kinds of deciding rule the questions in ``question`` ask for, most specific first (empty for none).
 

@@ -31,6 +31,7 @@ PARAMS = (
     "deciding_bonus",
     "time_mismatch_penalty",
     "question_list_penalty",
+    "deferral_penalty",
 )
 FACTORS = (0.0, 0.5, 0.75, 1.25, 1.5, 2.0)
 ROUNDS = 2

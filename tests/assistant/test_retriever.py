@@ -77,3 +77,49 @@ def test_each_part_of_a_multi_part_post_brings_its_own_best_passage() -> None:
     assert not any("skriftlig varsel" in h.chunk.text for h in whole)  # lost in the whole post
     assert any("skriftlig varsel" in h.chunk.text for h in split)  # among the passages quoted from
     assert split[0].chunk == whole[0].chunk  # the overall best still leads
+
+
+def _deferral_pair() -> list:
+    # A made-up pair: an agreement clause that hands the right over to a statute, and the statute's limit.
+    deferring = make_chunk(
+        "7.1 Fagbrevpermisjon\n\nRett til fagbrevpermisjon reguleres av opplæringsloven § 4-2. "
+        "Permisjon skal gis med mindre særlige grunner taler mot det, og med lønn når arbeidsgiver krever kurset.",
+        position=1,
+        doc_id="avtale",
+        kind="agreement",
+        provision="Avtalen pkt. 7.1",
+        references=("oppl. § 4-2",),
+    )
+    statute = make_chunk(
+        "§ 4-2 (2) Fagbrevpermisjon kan likevel ikke kreves når det er til hinder for driften.",
+        position=2,
+        doc_id="oppl",
+        kind="law",
+        provision="oppl. § 4-2",
+    )
+    return [deferring, statute]
+
+
+def _scores(question: str, penalty: float) -> dict[str | None, float]:
+    embedder = HashEmbeddings()
+    settings = RetrievalSettings(deferral_penalty=penalty)
+    searcher = HybridSearcher(MemoryIndex(_deferral_pair(), embedder), embedder, settings)
+    return {h.chunk.provision: h.score for h in searcher.search(question, 2)}
+
+
+@pytest.mark.parametrize(
+    ("question", "penalised"),
+    [
+        ("Kan de nekte meg fagbrevpermisjon?", True),  # the limit of the right: the statute decides
+        ("Har jeg rett til fagbrevpermisjon?", True),
+        ("Får jeg lønn under fagbrevpermisjon?", False),  # pay: the agreement's own rule decides
+        ("Hva er fagbrevpermisjon?", False),  # no kind of rule asked for
+    ],
+)
+def test_a_passage_handing_the_right_to_another_provision_gives_way_on_questions_about_the_right(
+    question: str, penalised: bool
+) -> None:
+    with_penalty, without = _scores(question, 0.5), _scores(question, 0.0)
+    drop = without["Avtalen pkt. 7.1"] - with_penalty["Avtalen pkt. 7.1"]
+    assert drop == pytest.approx(0.5 if penalised else 0.0)
+    assert with_penalty["oppl. § 4-2"] == pytest.approx(without["oppl. § 4-2"])

@@ -2,7 +2,16 @@
 
 import pytest
 
-from core.text import INTENTS, Vocabulary, analyse, asked_intents, content_words, decides, stem
+from core.text import (
+    INTENTS,
+    Vocabulary,
+    analyse,
+    asked_intents,
+    content_words,
+    decides,
+    deferred_matters,
+    stem,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -83,3 +92,9 @@ def test_vocabulary_knows_the_first_parts_of_its_compounds() -> None:
     # the last part inflected ("arbeid-ere"), and a linking "s" ("opplæring-s-tiltak")
     assert vocab.is_modifier("turnus") and vocab.is_modifier("opplæring")
     assert not vocab.is_modifier("arbeid") and not vocab.is_modifier("turnusarbeidere")
+
+
+def test_a_sentence_handing_a_matter_to_another_provision_is_recognised() -> None:
+    text = "3.1 Permisjon\n\nRett til velferdsfri følger av tjenestemannsloven § 10. Ellers gjelder avtalen."
+    assert deferred_matters(text) == ["Rett til velferdsfri"]
+    assert deferred_matters("Tvist om retten avgjøres av nemnda etter § 17-2.") == []
