@@ -26,6 +26,7 @@ from core.provisions import ledd_in_query
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
 from core.text import (
+    Vocabulary,
     analyse,
     asked_intents,
     asks_for_questions,
@@ -138,7 +139,7 @@ class HybridSearcher:
             self._titles = {}
             self._qshare = {}
             self._sentences = {}
-            self._deferrals = deferrals(chunks)
+            self._deferrals = deferrals(chunks, self._bm25.vocab)
             self._generation = generation
         return True
 
@@ -345,7 +346,7 @@ class HybridSearcher:
         return sum(idf.get(t, 0.0) for t in q_stems if t in tf) / total
 
 
-def deferrals(chunks: Sequence[Chunk]) -> dict[int, set[str]]:
+def deferrals(chunks: Sequence[Chunk], vocab: Vocabulary | None = None) -> dict[int, set[str]]:
     """Position -> stems of the matters a chunk hands over to another indexed provision.
 
     HTA 14.2 opens "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11": for the
@@ -356,7 +357,7 @@ def deferrals(chunks: Sequence[Chunk]) -> dict[int, set[str]]:
     for pos, chunk in enumerate(chunks):
         if not any(ref in indexed and ref != chunk.provision for ref in chunk.references):
             continue
-        stems = {t for matter in deferred_matters(chunk.text) for t in analyse(matter)}
+        stems = {t for matter in deferred_matters(chunk.text) for t in analyse(matter, vocab)}
         if stems:
             out[pos] = stems
     return out
