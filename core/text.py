@@ -248,8 +248,9 @@ def asking_sentences(question: str) -> list[str]:
 # General legal phrasing of Norwegian (Bokmål and Nynorsk) and English, not fitted to any one
 # question (source: the standard drafting of Norwegian statutes and agreements, where a right is
 # granted with "har rett til", limited with "kan likevel ikke kreves" / "med mindre", timed with
-# "senest innen", paid leave is "permisjon med lønn", and a dispute is sent on with "tvist om … avgjøres
-# av …nemnda"). Most specific first: a question whether one has a right to pay is decided by the rule on
+# "senest innen", a new use of a right waits "før det har gått …", paid leave is "permisjon med lønn", and
+# a dispute is sent on with "tvist om … avgjøres av …nemnda"). The employer's side of a refusal ("må jeg
+# si ja / innvilge?") asks for the same limit as the employee's ("kan de nekte?"). Most specific first: a question whether one has a right to pay is decided by the rule on
 # pay, and "who decides if we disagree on my right" by the rule on disputes.
 @dataclass(frozen=True)
 class Intent:
@@ -264,8 +265,8 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "dispute",
         re.compile(
-            r"\b(klage\w*|klag[ae]r?|uenig\w*|usamd\w*|tvist\w*|hvem avgjør|kven avgjer|"
-            r"appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides)\b",
+            r"\b(klage\w*|klag[ae]r?|uenig\w*|usamd\w*|tvist\w*|hvem avgjør|kven avgjer|hvem bestemmer|"
+            r"kven bestemmer|appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides|final say)\b",
             re.IGNORECASE,
         ),
         re.compile(r"\b(tvist\w*|avgjøres av|nemnd\w*|kan bringes inn for|domstol\w*)\b", re.IGNORECASE),
@@ -274,7 +275,8 @@ INTENTS: tuple[Intent, ...] = (
         "refusal",
         re.compile(
             r"\b(nekte\w*|avslå\w*|avslag\w*|si nei|sier nei|sa nei|seie nei|avvis\w*|refuse\w*|deny|denied|"
-            r"say no|turn down|reject\w*)\b",
+            r"say no|turn down|reject\w*|si ja|seie ja|må (?:jeg|vi|eg) (?:innvilge|godta|godkjenne)|"
+            r"have to (?:grant|approve|accept))\b",
             re.IGNORECASE,
         ),
         re.compile(
@@ -292,6 +294,16 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(senest|snarest|frist\w*|innen (?:\w+ )?(?:dager|uker|måneder|måned))\b", re.IGNORECASE
         ),
+    ),
+    Intent(
+        "waiting",
+        re.compile(
+            r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må jeg vente|må eg vente|"
+            r"vente før|ventetid\w*|karantene\w*|sperrefrist\w*|mellom to|how long must I wait|"
+            r"wait before|waiting period)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(før det har gått|ikke rett til ny|ikkje rett til ny)\b", re.IGNORECASE),
     ),
     Intent(
         "pay",
