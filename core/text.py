@@ -346,8 +346,13 @@ def asked_intents(question: str) -> tuple[Intent, ...]:
     Only the sentences that ask count: in "Sjefen har avslått søknaden. Hvor kan jeg klage?" the refusal
     is what happened, not what is asked.
     """
-    asked = asking_sentences(question)
-    return tuple(intent for intent in INTENTS if any(intent.asks.search(part) for part in asked))
+    found: set[str] = set()
+    for part in asking_sentences(question):
+        names = {intent.name for intent in INTENTS if intent.asks.search(part)}
+        # "right" is the general kind: "who decides if we disagree on my right?" asks about the dispute,
+        # "do I have a right to pay?" about the pay.
+        found |= names - {"right"} if len(names) > 1 else names
+    return tuple(intent for intent in INTENTS if intent.name in found)
 
 
 def decides(intents: Iterable[Intent], text: str) -> bool:

@@ -98,3 +98,14 @@ def test_a_sentence_handing_a_matter_to_another_provision_is_recognised() -> Non
     text = "3.1 Permisjon\n\nRett til velferdsfri følger av tjenestemannsloven § 10. Ellers gjelder avtalen."
     assert deferred_matters(text) == ["Rett til velferdsfri"]
     assert deferred_matters("Tvist om retten avgjøres av nemnda etter § 17-2.") == []
+
+
+def test_a_right_asked_with_a_more_specific_kind_of_rule_gives_way_to_it() -> None:
+    def names(question: str) -> list[str]:
+        return [i.name for i in asked_intents(question)]
+
+    assert names("Kven bestemmer om vi er usamde om eg har rett til fri?") == ["dispute"]
+    assert names("Har jeg rett på lønn når jeg tar fagskole?") == ["pay"]
+    assert names("Har jeg rett til fri for å ta fagskole?") == ["right"]
+    # Separate questions keep their own kinds.
+    assert names("Har jeg rett til fri? Og får jeg lønn?") == ["pay", "right"]
