@@ -330,7 +330,9 @@ def select_parts(
             ),
             key=lambda t: (-t[0], t[2].order),
         )
-        picked = [c for _, lex, c in scored[: cfg.per_part] if lex >= cfg.min_part_score]
+        # A part that asks for a kind of rule is answered by the sentences stating it, when any does.
+        stating = [t for t in scored if intents and decides(intents, t[2].span.text)]
+        picked = [c for _, lex, c in (stating or scored)[: cfg.per_part] if lex >= cfg.min_part_score]
         used.update((c.passage.n, c.span.start) for c in picked)
         out.append(picked)
     return out

@@ -75,6 +75,28 @@ def test_multi_part_post_gets_a_paragraph_per_part_with_its_own_citations() -> N
     assert len(set(paragraphs)) == len(paragraphs)  # nothing repeated
 
 
+def test_a_part_asking_for_a_kind_of_rule_is_answered_by_the_sentences_stating_it() -> None:
+    # "kan lederen nekte?" shares only "leder" with a sentence about wage talks; the limit of the right
+    # states the rule asked for, so only it answers that part.
+    talks = make_chunk(
+        "Lederen og den ansatte forhandler om lønn. Blir de ikke enige, vedtas lederens siste tilbud.",
+        position=20,
+    )
+    limit = make_chunk(
+        "(2) Permisjon kan likevel ikke kreves når det er til hinder for forsvarlig drift.",
+        position=21,
+        doc_id="aml",
+        kind="law",
+        provision="aml. § 12-11",
+    )
+    passages = _passages([talks, limit])
+    parts = ("Kan lederen nekte meg permisjon?", "Hva vedtas om vi ikke blir enige om lønn?")
+    extract = extractive_answer(" ".join(parts), passages, BM25Index([*CHUNKS, talks, limit]), parts=parts)
+    assert extract is not None
+    first = extract.text.split("\n\n")[0]
+    assert "kan likevel ikke kreves" in first and "forhandler" not in first
+
+
 def test_exact_provision_is_carried_on_the_passage_not_inferred_from_a_score() -> None:
     # A huge score alone no longer means "the question named this provision".
     loud = (Passage(1, GUIDE[3], 99.0), Passage(2, LAW[1], 0.5, exact_provision=True))
