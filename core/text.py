@@ -7,6 +7,7 @@ are mapped onto the Bokmål vocabulary of the sources by a small domain glossary
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
@@ -103,29 +104,28 @@ class Vocabulary:
         self.stems: frozenset[str] = frozenset(stem(w) for w in words_)
         self._words = frozenset(w for w in words_ if len(w) >= 2 * _MIN_PART and not w[:1].isdigit())
         self._cache: dict[str, tuple[str, ...]] = {}
-        self._modifiers: frozenset[str] | None = None
+        self._sorted: list[str] | None = None
 
     def is_modifier(self, word: str) -> bool:
         """True if the corpus uses ``word`` as the first part of a compound whose last part it knows
         ("turnus" in "turnusarbeidere"), with or without a linking "s"/"e"."""
-        if self._modifiers is None:
-            # Computed on first use only: the answerability check needs it, retrieval does not.
-            found: set[str] = set()
-            for w in self._words:
-                for i in range(_MIN_PART, len(w) - _MIN_PART + 1):
-                    tail = w[i:]
-                    # the last part as a known word, or a known stem plus an inflection of up to
-                    # three letters ("arbeid-ere" in "turnusarbeidere")
-                    if stem(tail) in self.stems or any(
-                        tail[:j] in self.stems for j in range(max(_MIN_PART, len(tail) - 3), len(tail) + 1)
-                    ):
-                        head = w[:i]
-                        found.add(head)
-                        for link in _LINKS:
-                            if link and head.endswith(link) and len(head) - len(link) >= _MIN_PART:
-                                found.add(head[: -len(link)])
-            self._modifiers = frozenset(found)
-        return word in self._modifiers
+        if len(word) < _MIN_PART:
+            return False
+        if self._sorted is None:
+            self._sorted = sorted(self._words)  # once, on first use: only the answerability check asks
+        for head in {word + link for link in _LINKS}:
+            at = bisect.bisect_left(self._sorted, head)
+            while at < len(self._sorted) and self._sorted[at].startswith(head):
+                tail = self._sorted[at][len(head) :]
+                # the last part as a known word, or a known stem plus an inflection of up to three
+                # letters ("arbeid-ere" in "turnusarbeidere")
+                if len(tail) >= _MIN_PART and (
+                    stem(tail) in self.stems
+                    or any(tail[:j] in self.stems for j in range(max(_MIN_PART, len(tail) - 3), len(tail) + 1))
+                ):
+                    return True
+                at += 1
+        return False
 
     def split(self, word: str) -> tuple[str, ...]:
         """Stems of the known parts of a compound ("utdanningspermisjon" -> utdanning, permisjon).
