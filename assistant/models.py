@@ -6,7 +6,7 @@ The JSON form of :class:`Answer` (``Answer.to_dict``) is the contract shared by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -134,6 +134,18 @@ class Answer:
             raise ValueError(f"answerability must be one of {ANSWERABILITY}, got {self.answerability!r}")
         if (self.answerability == "refuse") != self.refused:
             raise ValueError("refused must be True exactly when answerability is 'refuse'")
+
+    def with_uncovered(self, terms: Sequence[str], sentence: str) -> Answer:
+        """This answer in part: ``sentence`` (naming ``terms``) closes the text. Unchanged when refused,
+        when there is nothing uncovered, or when the answer already names what is uncovered."""
+        if self.refused or not terms or self.uncovered:
+            return self
+        return replace(
+            self,
+            text=f"{self.text}\n\n{sentence}",
+            answerability="partial",
+            uncovered=tuple(terms),
+        )
 
     def with_timings(self, **ms: float) -> Answer:
         """A copy of this answer with these timings (milliseconds) added, e.g. ``total_ms=12.5``."""

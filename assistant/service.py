@@ -209,15 +209,10 @@ class Assistant:
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if extract is None:
             return self._refusal(question, standalone, passages, notices, timings)
-        text = extract.text
-        if uncovered:
-            text = f"{text}\n\n{uncovered_sentence(uncovered)}"
         return Answer(
             question=question,
-            text=text,
+            text=extract.text,
             refused=False,
-            answerability="partial" if uncovered else "answer",
-            uncovered=uncovered,
             citations=extract.citations,
             passages=passages,
             method="extractive",
@@ -225,7 +220,7 @@ class Assistant:
             standalone_question=standalone,
             notices=notices,
             timings=timings,
-        )
+        ).with_uncovered(uncovered, uncovered_sentence(uncovered) if uncovered else "")
 
     @staticmethod
     def _refusal(
@@ -295,7 +290,7 @@ class Assistant:
             yield self._extractive(clean, standalone, passages, notices, timings, searcher, uncovered)
             return
         yield from self._llm_answer(
-            clean, standalone, history, passages, notices, timings, searcher, stream=stream
+            clean, standalone, history, passages, notices, timings, searcher, uncovered, stream=stream
         )
 
     def _llm_answer(
@@ -307,6 +302,7 @@ class Assistant:
         notices: tuple[str, ...],
         timings: dict[str, float],
         searcher: HybridSearcher,
+        uncovered: tuple[str, ...],
         *,
         stream: bool,
     ) -> Iterator[str | Answer]:
@@ -316,7 +312,9 @@ class Assistant:
         assert llm is not None, "only called when a chat model is configured"
 
         def fallback(extra: tuple[str, ...] = ()) -> Answer:
-            return self._extractive(question, standalone, passages, (*notices, *extra), timings, searcher)
+            return self._extractive(
+                question, standalone, passages, (*notices, *extra), timings, searcher, uncovered
+            )
 
         t0 = time.perf_counter()
         try:
@@ -344,7 +342,7 @@ class Assistant:
             standalone_question=standalone,
             lead=lead_for(cited),
             timings=timings,
-        )
+        ).with_uncovered(uncovered, uncovered_sentence(uncovered) if uncovered else "")
 
     # -- other views ---------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:

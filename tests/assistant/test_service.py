@@ -147,6 +147,23 @@ def test_streaming_yields_deltas_then_the_answer(settings: Settings) -> None:
     assert all(isinstance(i, str) for i in items[:-1]) and "".join(items[:-1]).strip() == good
 
 
+MIXED = "Gir utdanningspermisjon rett til lønn, og hva med foreldrepengene imens?"
+
+
+def test_a_partial_answer_names_what_is_uncovered_on_every_answer_path(settings: Settings) -> None:
+    uncovered = "Kildene sier ingenting om foreldrepengene."
+    good = "Permisjon med lønn gis når kommunen krever utdanningen [1]."
+    written = _with_llm(settings, [good]).ask(MIXED)
+    fallen_back = _with_llm(settings, ["Du får alltid full lønn i fem år [9]."]).ask(MIXED)
+    settings.llm.provider = "none"
+    quoted = Assistant(settings, MemoryIndex(CHUNKS, HashEmbeddings()), HashEmbeddings()).ask(MIXED)
+    for answer in (written, fallen_back, quoted):
+        assert answer.answerability == "partial" and not answer.refused
+        assert answer.uncovered == ("foreldrepengene",)
+        assert answer.text.endswith(uncovered) and answer.text.count(uncovered) == 1
+    assert written.method == "llm:fake-model" and fallen_back.method == "extractive"
+
+
 def test_refresh_swaps_in_a_fresh_searcher_and_is_throttled(settings: Settings) -> None:
     embedder = HashEmbeddings()
     index = MemoryIndex(CHUNKS, embedder)
