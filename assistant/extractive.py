@@ -175,6 +175,7 @@ def candidates(
     *,
     query_vector: Sequence[float] | None = None,
     sentence_vectors: SentenceVectors | None = None,
+    asked: str | None = None,
     cfg: ExtractiveSettings = _DEFAULT,
 ) -> list[Candidate]:
     """Every answer-worthy sentence of the best passages, scored against ``question``.
@@ -184,8 +185,9 @@ def candidates(
     the best sentence.
     """
     q_stems = set(bm25.query_terms(question))
-    intents, focus = asked_intents(question), time_focus(question)
-    statements_only = not asks_for_questions(question)
+    asked = question if asked is None else asked
+    intents, focus = asked_intents(asked), time_focus(asked)
+    statements_only = not asks_for_questions(asked)
     # A bare lookup ("hva står i 4.2.4") asks for the provision itself: quote it from the top.
     rest = {w for w in content_words(question) if not w[:1].isdigit()} - _LOOKUP_WORDS
     # The name of the document whose provision is named ("kompetanseplanen punkt 3") is part of the reference.
@@ -418,15 +420,23 @@ def extractive_answer(
     query_vector: Sequence[float] | None = None,
     sentence_vectors: SentenceVectors | None = None,
     parts: Sequence[str] = (),
+    asked: str | None = None,
     cfg: ExtractiveSettings = _DEFAULT,
 ) -> Extract | None:
     """An answer of sentences quoted from ``passages``, or None when none fits.
 
     A post that asks several things (``parts``, see :func:`core.text.asking_sentences`)
-    gets one short paragraph per part, each with its own citations.
+    gets one short paragraph per part, each with its own citations. ``asked`` is the user's own new
+    question when ``question`` was completed from earlier turns (see ``HybridSearcher.search``).
     """
     cands = candidates(
-        question, passages, bm25, query_vector=query_vector, sentence_vectors=sentence_vectors, cfg=cfg
+        question,
+        passages,
+        bm25,
+        query_vector=query_vector,
+        sentence_vectors=sentence_vectors,
+        asked=asked,
+        cfg=cfg,
     )
     if WANTS_LIST.search(question):
         listed = list_answer(cands)
@@ -439,7 +449,7 @@ def extractive_answer(
             citations = tuple(c for p in paragraphs for c in p.citations)
             lead = lead_line([c for g in groups for c in g])
             return Extract(text="\n\n".join(p.text for p in paragraphs), lead=lead, citations=citations)
-    chosen = select(cands, intents=asked_intents(question), cfg=cfg)
+    chosen = select(cands, intents=asked_intents(question if asked is None else asked), cfg=cfg)
     if not chosen:
         return None
     return compose(chosen)

@@ -177,6 +177,7 @@ class HybridSearcher:
         vector: Sequence[float] | None = None,
         parts: Sequence[str] = (),
         slots: int = 4,
+        asked: str | None = None,
     ) -> list[Hit]:
         """The ``k`` best hits for a standalone question, best first.
 
@@ -185,6 +186,8 @@ class HybridSearcher:
         whole question's embedding, so nothing more is embedded), and each part's best hit
         is placed among the first ``slots`` hits (the passages the answerer quotes from),
         replacing the weakest of the whole question's hits there, so every part is answered.
+        ``asked`` is the user's own new question when ``question`` was completed from earlier turns:
+        the history fills in the subject, the new question says what kind of answer it wants.
         """
         k = k or self.settings.top_k
         if not self.chunks or not question.strip():
@@ -193,7 +196,7 @@ class HybridSearcher:
         if vector is None:
             vector = self.embedder.embed_query(question)
         dense_rank, dense_sim = self._dense(vector, n_cand)
-        ranked = self._rank(question, dense_rank, dense_sim, n_cand)
+        ranked = self._rank(question, dense_rank, dense_sim, n_cand, asked=asked)
         if len(parts) >= 2 and ranked:
             ranked = self._with_parts(ranked, parts, dense_rank, dense_sim, n_cand, slots)
         chunks = self.chunks
@@ -238,9 +241,20 @@ class HybridSearcher:
         return ranked, {pos: float(sims[pos]) for pos in ranked}
 
     def _rank(
-        self, text: str, dense_rank: list[int], dense_sim: dict[int, float], n_cand: int
+        self,
+        text: str,
+        dense_rank: list[int],
+        dense_sim: dict[int, float],
+        n_cand: int,
+        *,
+        asked: str | None = None,
     ) -> list[tuple[float, int, Candidate]]:
-        """Fuse ``text``'s lexical ranking with the dense one and re-rank: (score, position, candidate), best first."""
+        """Fuse ``text``'s lexical ranking with the dense one and re-rank: (score, position, candidate), best first.
+
+        ``asked`` (default ``text``) is what the user asked in their own words: the kind of rule, the time
+        (during or after) and whether questions are wanted are read from it, not from earlier turns.
+        """
+        asked = text if asked is None else asked
         chunks = self.chunks
         bm25 = self.bm25
         lexical = bm25.search(text, n_cand)
@@ -254,9 +268,9 @@ class HybridSearcher:
         q_stems = set(bm25.query_terms(text))
         best_dense = max(dense_sim.values(), default=0.0)
         ledd = f"({ledd_in_query(text)})" if exact and ledd_in_query(text) else None
-        wants_questions = asks_for_questions(text)
-        focus = time_focus(text)
-        intents = asked_intents(text)
+        wants_questions = asks_for_questions(asked)
+        focus = time_focus(asked)
+        intents = asked_intents(asked)
         # A question about a right (not its pay) is decided by the provision a passage defers it to.
         defers = bool(intents) and all(i.name != "pay" for i in intents) and bool(self._deferrals)
         w = self.settings

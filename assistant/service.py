@@ -156,7 +156,7 @@ class Assistant:
         return vector
 
     def _retrieve(
-        self, standalone: str, searcher: HybridSearcher, parts: Sequence[str] = ()
+        self, standalone: str, searcher: HybridSearcher, parts: Sequence[str] = (), asked: str | None = None
     ) -> tuple[list[Hit], float]:
         t0 = time.perf_counter()
         vector = self._embed_query(standalone)
@@ -166,6 +166,7 @@ class Assistant:
             vector=vector,
             parts=parts,
             slots=self.settings.extractive.passages_considered,
+            asked=asked,
         )
         return hits, (time.perf_counter() - t0) * 1000
 
@@ -204,6 +205,7 @@ class Assistant:
             query_vector=self._embed_query(standalone),
             sentence_vectors=self.sentence_vectors,
             parts=self._parts(question),
+            asked=question,
             cfg=self.settings.extractive,
         )
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
@@ -279,7 +281,7 @@ class Assistant:
             return
         self._refresh_if_due()
         searcher = self.searcher  # one snapshot for the whole question
-        hits, retrieve_ms = self._retrieve(standalone, searcher, self._parts(clean))
+        hits, retrieve_ms = self._retrieve(standalone, searcher, self._parts(clean), asked=clean)
         timings["retrieve_ms"] = retrieve_ms
         passages = tuple(Passage(i + 1, h.chunk, h.score, h.exact_provision) for i, h in enumerate(hits))
         outcome, uncovered = self._answerability(clean, hits, searcher, joined=standalone != clean)

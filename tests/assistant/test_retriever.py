@@ -123,3 +123,28 @@ def test_a_passage_handing_the_right_to_another_provision_gives_way_on_questions
     drop = without["Avtalen pkt. 7.1"] - with_penalty["Avtalen pkt. 7.1"]
     assert drop == pytest.approx(0.5 if penalised else 0.0)
     assert with_penalty["oppl. § 4-2"] == pytest.approx(without["oppl. § 4-2"])
+
+
+def test_a_follow_up_is_ranked_for_the_kind_of_rule_it_asks_not_the_earlier_turn() -> None:
+    # The completed question still says "nekte" (the earlier turn); the user now asks who decides.
+    limit = make_chunk(
+        "(2) Permisjon kan likevel ikke kreves når det er til hinder for driften.",
+        position=1,
+        doc_id="lov",
+        kind="law",
+        provision="lov § 2",
+    )
+    dispute = make_chunk(
+        "Tvist om permisjon avgjøres av nemnda.", position=2, doc_id="lov", kind="law", provision="lov § 9"
+    )
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex([limit, dispute], embedder), embedder, RetrievalSettings())
+    completed = "Kan sjefen nekte meg permisjon? Hvem avgjør det da?"
+
+    def scores(asked: str | None) -> dict[str | None, float]:
+        return {h.chunk.provision: h.score for h in searcher.search(completed, 2, asked=asked)}
+
+    joined, own = scores(None), scores("Hvem avgjør det da?")
+    bonus = RetrievalSettings().deciding_bonus
+    assert own["lov § 2"] == pytest.approx(joined["lov § 2"] - bonus)  # the refusal was the earlier turn's
+    assert own["lov § 9"] == pytest.approx(joined["lov § 9"])
