@@ -23,8 +23,9 @@ on the tuning split every such item was out of scope), when the best passage is 
 term is uncovered, the best passage is not close (``refuse_dense``) and states no rule of the kind the
 question asks for ("may they refuse", "by when", pay, a right, a dispute: ``core.text.INTENTS``), or when the focus share is
 below ``min_focus`` and the best passage is not close (``focus_dense``); "partial"
-when some asked-about rare terms, or rare words of the narrative, are uncovered (the answer then says
-"Kildene sier ingenting om <term>."); else "answer".
+when some asked-about rare terms, or rare words of the narrative, are uncovered, or an amount asked for
+("hvor mange uker …") is stated by no best passage (the answer then says "Kildene sier ingenting om
+<term>."); else "answer".
 Thresholds live in ``core.settings.AnswerabilitySettings``.
 """
 
@@ -39,10 +40,12 @@ from assistant.models import Hit
 from assistant.question import question_language
 from core.glossary import GLOSSARY
 from core.settings import AnswerabilitySettings
+from core.sentences import split_sentences
 from core.text import (
     INTENTS,
     STOPWORDS,
     Intent,
+    analyse,
     asked_intents,
     asking_sentences,
     asks_something,
@@ -85,11 +88,14 @@ class Evidence:
     """The question asks for a kind of rule (``core.text.INTENTS``) and a best passage states one."""
     context_uncovered: tuple[str, ...] = ()
     """Rare words of the narrative around the questions that the sources do not use (:func:`context_terms`)."""
+    unstated: tuple[str, ...] = ()
+    """Amounts asked for that no best passage states (:func:`unstated_amounts`)."""
 
     @property
     def all_uncovered(self) -> tuple[str, ...]:
         """Every term the answer must say the sources do not cover: the asked ones first."""
-        return (*self.uncovered, *(t for t in self.context_uncovered if t not in self.uncovered))
+        named = (*self.uncovered, *(t for t in self.context_uncovered if t not in self.uncovered))
+        return (*self.unstated, *named)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -101,6 +107,7 @@ class Evidence:
             "focus": None if self.focus is None else round(self.focus, 4),
             "rule_stated": self.rule_stated,
             "context_uncovered": list(self.context_uncovered),
+            "unstated": list(self.unstated),
         }
 
 
@@ -281,18 +288,64 @@ def focus_words(
     stated = stated_rules(question, hits) if stated is None else stated
 
     def used(word: str) -> bool:
-        if answered_by_a_rule(word, stated):
-            return True
-        for form in forms(word):
-            s = stem(form)
-            if s in terms or set(bm25.vocab.split(form)[-1:]) & terms:
-                return True
-            # Inflection the stemmer leaves apart ("varsl" for varsle, "varsel"): one edit, 5+ letters.
-            if _near_known(s, terms, 5):
-                return True
-        return False
+        return answered_by_a_rule(word, stated) or uses(word, terms, bm25)
 
     return [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in _asked_words(question)]
+
+
+def uses(word: str, terms: set[str] | frozenset[str], bm25: BM25Index) -> bool:
+    """True if analysed ``terms`` (a passage's or a sentence's) contain ``word``: as a stem of the word or
+    of a lemma or glossary equivalent, as the last part of it as a compound, or as a one-edit inflection."""
+    for form in forms(word):
+        s = stem(form)
+        if s in terms or set(bm25.vocab.split(form)[-1:]) & terms:
+            return True
+        # Inflection the stemmer leaves apart ("varsl" for varsle, "varsel"): one edit, 5+ letters.
+        if _near_known(s, terms, 5):
+            return True
+    return False
+
+
+# "Hvor mange uker …?", "hvor mye …", "how much …": a question for an amount. General interrogatives of
+# Bokmål, Nynorsk and English, not fitted to any question.
+_ASKS_AMOUNT = re.compile(
+    r"\b(hvor mange|hvor mye|hvor lenge|hvor stor|hvor høy|kor mange|kor mykje|kor lenge|kor stor|"
+    r"how many|how much|how long)\b",
+    re.IGNORECASE,
+)
+# What states an amount: a number in digits or words, or a fraction or multiple.
+_STATES_AMOUNT = re.compile(
+    r"\b(\d+|en|ett|én|ei|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|halv\w*|dobbelt|"
+    r"prosent|kroner|kr)\b",
+    re.IGNORECASE,
+)
+
+
+def unstated_amounts(question: str, hits: Sequence[Hit], bm25: BM25Index) -> tuple[str, ...]:
+    """The amounts a question asks for ("hvor mange uker foreldrepermisjon får far") that no sentence of
+    the best passages states: no sentence using the asked topic (the part's rarest content word) holds a
+    number. Such a part is uncovered even when the topic itself is named in the sources. Norwegian
+    questions only, as the focus share: an English topic word meets the sources only through the glossary."""
+    if question_language(question) == "en":
+        return ()
+    out: list[str] = []
+    for part in asking_sentences(question):
+        match = _ASKS_AMOUNT.search(part)
+        if not match:
+            continue
+        topic_words = sorted(_asked_words(part), key=general_frequency)
+        if not topic_words:
+            continue
+        topic = topic_words[0]
+        stated = any(
+            _STATES_AMOUNT.search(span.text) and uses(topic, set(analyse(span.text, bm25.vocab)), bm25)
+            for hit in hits[:FOCUS_PASSAGES]
+            for span in split_sentences(hit.chunk.text)
+        )
+        if not stated:
+            asked = part[match.start() :].rstrip(" ?!.")
+            out.append(asked[:1].lower() + asked[1:])
+    return tuple(out)
 
 
 def focus_share(
@@ -330,6 +383,7 @@ def evidence_of(
         focus=focus_share(question, hits, bm25, stated),
         rule_stated=bool(stated),
         context_uncovered=tuple(t for t in context_terms(question, settings) if not is_known(t, bm25)),
+        unstated=unstated_amounts(question, hits, bm25),
     )
 
 
@@ -350,8 +404,8 @@ def decide(
         off_focus = evidence.focus is not None and evidence.focus < settings.min_focus
         if off_focus and evidence.top_dense < settings.focus_dense:
             return "refuse"
-        # The narrative's unknown words never refuse (the questions may be covered), but are named.
-        return "partial" if evidence.context_uncovered else "answer"
+        # The narrative's unknown words and unstated amounts never refuse (the rest may be covered), but are named.
+        return "partial" if evidence.context_uncovered or evidence.unstated else "answer"
     # A question about a kind of rule ("may they refuse?") that a best passage states is answered in part
     # even when its rare words are all unknown: the rule is quoted and the unknown words are named.
     far = evidence.top_dense < settings.refuse_dense and not evidence.rule_stated

@@ -253,3 +253,24 @@ def test_a_word_the_sources_use_as_the_first_part_of_a_compound_is_known() -> No
     index = BM25Index([chunk])
     assert refusal.is_known("skift", index)
     assert not refusal.is_known("nattevakt", index)
+
+
+def test_an_amount_asked_for_that_no_best_passage_states_is_uncovered() -> None:
+    # The sources name "beredskapsvakt" but give no amount for it; the topic is named nowhere in the code.
+    named = make_chunk(
+        "Ansatte med beredskapsvakt omfattes av de lokale forhandlingene.", position=30, doc_id="avtale"
+    )
+    dated = make_chunk("Permisjonen kan vare i inntil tre år.", position=31, doc_id="avtale")
+    index = BM25Index([named, dated])
+    asked = "Hvor mange kroner i måneden får jeg for beredskapsvakt?"
+    assert refusal.unstated_amounts(asked, [Hit(named, 1.0, dense=0.9)], index) == (
+        "hvor mange kroner i måneden får jeg for beredskapsvakt",
+    )
+    # An amount the passages state about the asked topic answers it.
+    assert refusal.unstated_amounts("Hvor lenge kan permisjonen vare?", [Hit(dated, 1.0, dense=0.9)], index) == ()
+    # A question that asks for no amount is not judged by this rule.
+    assert refusal.unstated_amounts("Omfattes beredskapsvakt av forhandlingene?", [Hit(named, 1.0)], index) == ()
+    settings = AnswerabilitySettings()
+    evidence = evidence_of(asked, [Hit(named, 1.0, dense=0.95)], index, settings)
+    assert decide(replace(evidence, focus=1.0), settings) == "partial"
+    assert evidence.all_uncovered[0].startswith("hvor mange kroner")
