@@ -60,6 +60,7 @@ def test_stopwords_dropped() -> None:
         ("Har eg rett til fri for å ta fagbrev?", "right"),
         ("Hvilke betingelser gjelder for fri til etterutdanning?", "right"),
         ("Am I eligible for time off to study?", "right"),
+        ("Hvilke rettigheter har jeg når jeg vil ta fagbrev?", "right"),
         ("Vi er usamde om eg fyller vilkåra. Kven avgjer det?", "dispute"),
         ("Who decides when my employer and I disagree about the leave?", "dispute"),
     ],
