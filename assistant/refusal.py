@@ -39,8 +39,8 @@ from functools import lru_cache
 from assistant.models import Hit
 from assistant.question import question_language
 from core.glossary import GLOSSARY
-from core.settings import AnswerabilitySettings
 from core.sentences import split_sentences
+from core.settings import AnswerabilitySettings
 from core.text import (
     INTENTS,
     STOPWORDS,

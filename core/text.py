@@ -121,7 +121,9 @@ class Vocabulary:
                 # letters ("arbeid-ere" in "turnusarbeidere")
                 if len(tail) >= _MIN_PART and (
                     stem(tail) in self.stems
-                    or any(tail[:j] in self.stems for j in range(max(_MIN_PART, len(tail) - 3), len(tail) + 1))
+                    or any(
+                        tail[:j] in self.stems for j in range(max(_MIN_PART, len(tail) - 3), len(tail) + 1)
+                    )
                 ):
                     return True
                 at += 1

@@ -229,7 +229,9 @@ def test_a_question_ending_on_a_pronoun_asks_about_the_sentence_before_it(bm25: 
 def test_a_topic_named_only_in_the_narrative_is_declared_uncovered_never_refused(bm25: BM25Index) -> None:
     # "Jeg har hatt tilkallingsvakter i to år." names the subject; the question itself is generic.
     # The topic is named nowhere in the code.
-    question = "Jeg har hatt tilkallingsvakter på gjenvinningsstasjonen i to år. Hva plikter arbeidsgiveren da?"
+    question = (
+        "Jeg har hatt tilkallingsvakter på gjenvinningsstasjonen i to år. Hva plikter arbeidsgiveren da?"
+    )
     for path in [*REPO.glob("assistant/*.py"), *REPO.glob("core/*.py")]:
         assert "gjenvinningsstasjon" not in path.read_text(encoding="utf-8").lower(), path
     settings = AnswerabilitySettings()
@@ -267,9 +269,14 @@ def test_an_amount_asked_for_that_no_best_passage_states_is_uncovered() -> None:
         "hvor mange kroner i måneden får jeg for beredskapsvakt",
     )
     # An amount the passages state about the asked topic answers it.
-    assert refusal.unstated_amounts("Hvor lenge kan permisjonen vare?", [Hit(dated, 1.0, dense=0.9)], index) == ()
+    assert (
+        refusal.unstated_amounts("Hvor lenge kan permisjonen vare?", [Hit(dated, 1.0, dense=0.9)], index)
+        == ()
+    )
     # A question that asks for no amount is not judged by this rule.
-    assert refusal.unstated_amounts("Omfattes beredskapsvakt av forhandlingene?", [Hit(named, 1.0)], index) == ()
+    assert (
+        refusal.unstated_amounts("Omfattes beredskapsvakt av forhandlingene?", [Hit(named, 1.0)], index) == ()
+    )
     settings = AnswerabilitySettings()
     evidence = evidence_of(asked, [Hit(named, 1.0, dense=0.95)], index, settings)
     assert decide(replace(evidence, focus=1.0), settings) == "partial"
