@@ -332,11 +332,16 @@ def select_parts(
             ),
             key=lambda t: (-t[0], t[2].order),
         )
+        # A part asking about the time of study, or after it, is not answered by a sentence about the other.
+        focus = time_focus(part)
+        if focus:
+            scored = [t for t in scored if (focus == "during") != speaks_of_completion(t[2].span.text)]
         # A part that asks for a kind of rule is answered by the sentences stating it, when any does.
         stating = [t for t in scored if intents and decides(intents, t[2].span.text)]
         picked = [c for _, lex, c in (stating or scored)[: cfg.per_part] if lex >= cfg.min_part_score]
         used.update((c.passage.n, c.span.start) for c in picked)
-        out.append(picked)
+        # In reading order: within a provision its main rule comes before the special cases.
+        out.append(sorted(picked, key=lambda c: (c.passage.n, c.span.start)))
     return out
 
 

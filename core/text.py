@@ -299,6 +299,18 @@ INTENTS: tuple[Intent, ...] = (
         ),
     ),
     Intent(
+        "procedure",
+        re.compile(
+            r"\b(hvordan (?:søker|søke|skal jeg søke|går jeg (?:fram|frem)|gjør jeg det formelt)|"
+            r"korleis (?:søkjer|søker|søkje|går eg fram)|how (?:do I|to|can I) apply|what do I have to submit)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(skriftlig varsel|skriftleg varsel|må gi arbeidsgiver|varslet skal inneholde)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Intent(
         "waiting",
         re.compile(
             r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må jeg vente|må eg vente|"

@@ -97,6 +97,19 @@ def test_a_part_asking_for_a_kind_of_rule_is_answered_by_the_sentences_stating_i
     assert "kan likevel ikke kreves" in first and "forhandler" not in first
 
 
+def test_a_part_asking_about_the_time_of_study_is_not_answered_by_a_rule_for_after_it() -> None:
+    after = make_chunk(
+        "Partene kan forhandle om endret lønn når arbeidstaker har gjennomført utdanningen.", position=22
+    )
+    during = make_chunk("Fagbrevkurs som kommunen krever, gis som permisjon med lønn.", position=23)
+    passages = _passages([after, during, LAW[1]])
+    parts = ("Får jeg lønn mens jeg tar fagbrevkurset?", "Må jeg gi arbeidsgiver skriftlig varsel?")
+    extract = extractive_answer(" ".join(parts), passages, BM25Index([*CHUNKS, after, during]), parts=parts)
+    assert extract is not None
+    first = extract.text.split("\n\n")[0]
+    assert "permisjon med lønn" in first and "gjennomført" not in first
+
+
 def test_exact_provision_is_carried_on_the_passage_not_inferred_from_a_score() -> None:
     # A huge score alone no longer means "the question named this provision".
     loud = (Passage(1, GUIDE[3], 99.0), Passage(2, LAW[1], 0.5, exact_provision=True))

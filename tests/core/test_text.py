@@ -61,6 +61,8 @@ def test_stopwords_dropped() -> None:
         ("Hvilke betingelser gjelder for fri til etterutdanning?", "right"),
         ("Am I eligible for time off to study?", "right"),
         ("Hvilke rettigheter har jeg når jeg vil ta fagbrev?", "right"),
+        ("Hvordan søker jeg om fri for å ta fagbrev?", "procedure"),
+        ("How do I apply for time off to study?", "procedure"),
         ("Vi er usamde om eg fyller vilkåra. Kven avgjer det?", "dispute"),
         ("Who decides when my employer and I disagree about the leave?", "dispute"),
     ],
@@ -77,6 +79,10 @@ def test_the_deciding_wording_is_recognised_and_everyday_text_is_not() -> None:
     assert decides(dispute, "Tvist om retten til fri avgjøres av en nemnd.")
     assert not decides(dispute, "Lederen og den ansatte avtaler opplæringen sammen.")
     assert asked_intents("Hva er en medarbeidersamtale?") == ()
+    procedure = [i for i in INTENTS if i.name == "procedure"]
+    assert decides(procedure, "Den som vil bruke retten, må gi arbeidsgiver skriftlig varsel.")
+    # Applying again is about waiting, not about how to apply.
+    assert "procedure" not in [i.name for i in asked_intents("Kan jeg søke om ny fri allerede nå?")]
 
 
 def test_only_the_sentences_that_ask_decide_the_kind_of_rule() -> None:
