@@ -210,7 +210,7 @@ class HybridSearcher:
         ranked: list[tuple[float, int, Candidate]],
         parts: Sequence[str],
         dense_rank: list[int],
-        dense_sim: dict[int, float],
+        dense_sim: np.ndarray,
         n_cand: int,
         slots: int,
     ) -> list[tuple[float, int, Candidate]]:
@@ -224,11 +224,12 @@ class HybridSearcher:
         order = [*head[:keep], *missing, *(pos for _s, pos, _c in ranked)]
         return [by_pos[pos] for pos in dict.fromkeys(order)]
 
-    def _dense(self, vector: Sequence[float], n: int) -> tuple[list[int], dict[int, float]]:
-        """The ``n`` chunk positions nearest to ``vector`` (cosine), best first, and their similarities."""
+    def _dense(self, vector: Sequence[float], n: int) -> tuple[list[int], np.ndarray]:
+        """The ``n`` chunk positions nearest to ``vector`` (cosine), best first, and every chunk's similarity
+        (a chunk that only the lexical ranking brings still gets its true similarity)."""
         matrix = self._matrix
         if not len(matrix):
-            return [], {}
+            return [], np.zeros(0, np.float32)
         query = np.asarray(vector, dtype=np.float32)
         norm = float(np.linalg.norm(query))
         # einsum, not BLAS: many request threads each calling a multithreaded BLAS product fight over
@@ -237,14 +238,13 @@ class HybridSearcher:
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
         top = top[np.argsort(-sims[top], kind="stable")]
-        ranked = [int(i) for i in top]
-        return ranked, {pos: float(sims[pos]) for pos in ranked}
+        return [int(i) for i in top], sims
 
     def _rank(
         self,
         text: str,
         dense_rank: list[int],
-        dense_sim: dict[int, float],
+        dense_sim: np.ndarray,
         n_cand: int,
         *,
         asked: str | None = None,
@@ -266,7 +266,7 @@ class HybridSearcher:
         for pos in exact:
             fused.setdefault(pos, 0.0)
         q_stems = set(bm25.query_terms(text))
-        best_dense = max(dense_sim.values(), default=0.0)
+        best_dense = float(dense_sim.max()) if len(dense_sim) else 0.0
         ledd = f"({ledd_in_query(text)})" if exact and ledd_in_query(text) else None
         wants_questions = asks_for_questions(asked)
         focus = time_focus(asked)
@@ -276,7 +276,8 @@ class HybridSearcher:
         w = self.settings
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
-            cand = Candidate(pos, rrf, dense_sim.get(pos, 0.0), lex_score.get(pos, 0.0), pos in exact)
+            dense = float(dense_sim[pos]) if pos < len(dense_sim) else 0.0
+            cand = Candidate(pos, rrf, dense, lex_score.get(pos, 0.0), pos in exact)
             score = self._score(cand, q_stems, best_dense)
             chunk = chunks[pos]
             if ledd and cand.exact and chunk.section_path and chunk.section_path[-1] == ledd:

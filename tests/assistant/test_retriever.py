@@ -148,3 +148,17 @@ def test_a_follow_up_is_ranked_for_the_kind_of_rule_it_asks_not_the_earlier_turn
     bonus = RetrievalSettings().deciding_bonus
     assert own["lov § 2"] == pytest.approx(joined["lov § 2"] - bonus)  # the refusal was the earlier turn's
     assert own["lov § 9"] == pytest.approx(joined["lov § 9"])
+
+
+def test_a_passage_only_the_lexical_ranking_brings_keeps_its_true_dense_similarity() -> None:
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex(CHUNKS, embedder), embedder, RetrievalSettings())
+    question = "Må jeg varsle arbeidsgiveren skriftlig om permisjonen?"
+    vector = embedder.embed_query(question)
+    searcher.refresh()
+    dense_rank, sims = searcher._dense(vector, 1)  # the dense ranking gives one candidate
+    ranked = searcher._rank(question, dense_rank, sims, 10)
+    lexical_only = [c for _s, pos, c in ranked if pos not in dense_rank]
+    assert lexical_only
+    for cand in lexical_only:
+        assert cand.dense == pytest.approx(float(sims[cand.position])) and cand.dense != 0.0
