@@ -44,6 +44,23 @@ class EmbeddingSettings(BaseModel):
     )
 
 
+class ChunkingSettings(BaseModel):
+    """How documents are cut into chunks (see ingest/chunker.py); a change rebuilds the index."""
+
+    max_chars: int = Field(
+        1200,
+        ge=100,
+        description="A chunk's body is packed up to this many characters (a longer sentence stays whole).",
+    )
+    min_chars: int = Field(
+        400,
+        ge=0,
+        description="A provision's or section's last piece shorter than this joins the piece before it (when "
+        "the two fit in 1.25 × max_chars), so a list's last item is not left alone in a chunk of its own. "
+        "400 was chosen over 200 on the tuning split (docs/EVALUATION.md).",
+    )
+
+
 class ChromaSettings(BaseModel):
     """Where the vector index lives: embedded (default) or a Chroma server."""
 
@@ -316,6 +333,9 @@ class Settings(BaseSettings):
     )
     embedding: EmbeddingSettings = Field(
         default_factory=lambda: EmbeddingSettings(), description="Which embedder turns text into vectors."
+    )
+    chunking: ChunkingSettings = Field(
+        default_factory=lambda: ChunkingSettings(), description="How documents are cut into chunks."
     )
     chroma: ChromaSettings = Field(
         default_factory=lambda: ChromaSettings(), description="Where the vector index lives."

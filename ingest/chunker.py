@@ -208,7 +208,7 @@ def _chunk_type(group: _Group, piece: _Piece, first: bool) -> ChunkType:
     return "paragraph"
 
 
-def chunk_document(doc: LoadedDocument, *, max_chars: int = 1200, min_chars: int = 200) -> list[Chunk]:
+def chunk_document(doc: LoadedDocument, *, max_chars: int = 1200, min_chars: int = 400) -> list[Chunk]:
     """Cut a loaded document into chunks (see the module docstring for the rules).
 
     Takes the document and the size bounds (characters of body text; a single

@@ -40,7 +40,8 @@ def parse_file(path: Path, info: DocumentInfo, settings: Settings) -> Parsed:
     from ingest.loaders import load_document
 
     doc = load_document(path, info, settings)
-    return Parsed(info, doc, chunk_document(doc))
+    cfg = settings.chunking
+    return Parsed(info, doc, chunk_document(doc, max_chars=cfg.max_chars, min_chars=cfg.min_chars))
 
 
 class Prefetch:

@@ -75,12 +75,18 @@ _CHUNKING_MODULES = (
 )
 
 
+def ingest_version(settings: Settings) -> str:
+    """Fingerprint of the code that turns files into chunks and vectors, of the chunk sizes
+    (``chunking``) and of how chunk vectors are made (``embedding.chunk_vectors``); a change
+    triggers a rebuild."""
+    sizes = f"{settings.chunking.max_chars}/{settings.chunking.min_chars}"
+    return _fingerprint(f"{PIPELINE_VERSION}\0{settings.embedding.chunk_vectors}\0{sizes}")
+
+
 @lru_cache(maxsize=4)
-def ingest_version(chunk_vectors: str) -> str:
-    """Fingerprint of the code that turns files into chunks and vectors, and of how chunk vectors
-    are made (``embedding.chunk_vectors``); a change triggers a rebuild."""
+def _fingerprint(parameters: str) -> str:
     folder = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{PIPELINE_VERSION}\0{chunk_vectors}".encode())
+    digest = hashlib.sha256(parameters.encode())
     for name in _CHUNKING_MODULES:
         source = folder / f"{name}.py"
         if source.is_file():
@@ -263,7 +269,7 @@ def ingest_paths(
     started = time.perf_counter()
     embedder = embedder if embedder is not None else make_embedder(settings)
     targets = _resolve(paths if paths is not None else [settings.corpus_dir])
-    version = ingest_version(settings.embedding.chunk_vectors)
+    version = ingest_version(settings)
 
     target, reuse, old_manifest, rebuilding, previous = _prepare(settings, embedder, rebuild, version)
     manifest = {} if rebuilding else dict(old_manifest)
@@ -407,7 +413,7 @@ def ensure_index(
         index = None
     except IndexMismatchError:
         index, rebuild = None, True
-    if index is not None and index.ingest_version == ingest_version(settings.embedding.chunk_vectors):
+    if index is not None and index.ingest_version == ingest_version(settings):
         manifest = index.manifest()
         folder = settings.corpus_dir.resolve()
         files = discover([folder]).supported

@@ -226,10 +226,10 @@ def test_unexpected_error_in_one_file_is_isolated(
 
     real = ingest.chunker.chunk_document
 
-    def flaky(doc):  # type: ignore[no-untyped-def]
+    def flaky(doc, **sizes):  # type: ignore[no-untyped-def]
         if doc.info.doc_id == LAW:
             raise RuntimeError("boom")
-        return real(doc)
+        return real(doc, **sizes)
 
     monkeypatch.setattr(ingest.chunker, "chunk_document", flaky)
     report = ingest_paths(hash_cfg, embedder=HashEmbeddings())
