@@ -23,7 +23,6 @@ from core.sentences import Span
 from core.settings import ExtractiveSettings
 from core.text import (
     Intent,
-    analyse,
     asked_intents,
     asks_for_questions,
     content_words,
@@ -162,7 +161,7 @@ def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> 
     """Idf-weighted share of the question's stems that the sentence contains (0..1)."""
     if not question_stems:
         return 0.0
-    stems = set(analyse(sentence, bm25.vocab))
+    stems = bm25.text_terms(sentence)
     total = sum(bm25.idf.get(t, 1.0) for t in question_stems)
     got = sum(bm25.idf.get(t, 1.0) for t in question_stems if t in stems)
     return got / total if total else 0.0

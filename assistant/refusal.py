@@ -45,7 +45,6 @@ from core.text import (
     INTENTS,
     STOPWORDS,
     Intent,
-    analyse,
     asked_intents,
     asking_sentences,
     asks_something,
@@ -338,7 +337,7 @@ def unstated_amounts(question: str, hits: Sequence[Hit], bm25: BM25Index) -> tup
             continue
         topic = topic_words[0]
         stated = any(
-            _STATES_AMOUNT.search(span.text) and uses(topic, set(analyse(span.text, bm25.vocab)), bm25)
+            _STATES_AMOUNT.search(span.text) and uses(topic, bm25.text_terms(span.text), bm25)
             for hit in hits[:FOCUS_PASSAGES]
             for span in split_sentences(hit.chunk.text)
         )

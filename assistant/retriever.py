@@ -318,9 +318,7 @@ class HybridSearcher:
             return 0.0
         sentences = self._sentences.get(pos)
         if sentences is None:
-            sentences = [
-                set(analyse(s.text, self.bm25.vocab)) for s in split_sentences(self.chunks[pos].text)
-            ]
+            sentences = [set(self.bm25.text_terms(s.text)) for s in split_sentences(self.chunks[pos].text)]
             self._sentences[pos] = sentences
         idf = self.bm25.idf
         total = sum(idf.get(t, 0.0) for t in q_stems)

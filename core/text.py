@@ -356,6 +356,9 @@ def deferred_matters(text: str) -> list[str]:
     return [m.group("matter").strip() for m in _DEFERS.finditer(text)]
 
 
+_BY_NAME = {intent.name: intent for intent in INTENTS}
+
+
 def asked_intents(question: str) -> tuple[Intent, ...]:
     """The kinds of deciding rule the questions in ``question`` ask for, most specific first (empty for none).
 
@@ -373,7 +376,13 @@ def asked_intents(question: str) -> tuple[Intent, ...]:
 
 def decides(intents: Iterable[Intent], text: str) -> bool:
     """True when ``text`` is worded as the rule that settles one of ``intents``."""
-    return any(intent.decides.search(text) for intent in intents)
+    return any(_states(intent.name, text) for intent in intents)
+
+
+@lru_cache(maxsize=50_000)
+def _states(name: str, text: str) -> bool:
+    # Passages and sentences recur across questions: each is read once per kind of rule.
+    return bool(_BY_NAME[name].decides.search(text))
 
 
 # A question that asks for questions to raise or discuss (the guide's reflection and checklist

@@ -26,6 +26,7 @@ from core.models import Chunk
 from core.text import Vocabulary, analyse, words
 
 _QUERY_CACHE = 512  # analysed questions kept per index (one request asks several times)
+_TEXT_CACHE = 20_000  # analysed sentences kept per index (about 1 kB each)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class BM25Index:
         )
         self._position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._queries: dict[str, list[str]] = {}
+        self._texts: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
 
     def chunk_terms(self, chunk_id: str) -> frozenset[str]:
@@ -102,6 +104,18 @@ class BM25Index:
                     self._queries.clear()
                 self._queries[question] = terms
         return list(terms)
+
+    def text_terms(self, text: str) -> frozenset[str]:
+        """Analysed stems of a passage's sentence (compounds split); cached, since the same sentences are
+        scored for question after question."""
+        terms = self._texts.get(text)
+        if terms is None:
+            terms = frozenset(analyse(text, self.vocab))
+            with self._lock:
+                if len(self._texts) >= _TEXT_CACHE:
+                    self._texts.clear()
+                self._texts[text] = terms
+        return terms
 
     def search(self, question: str, k: int) -> list[LexicalHit]:
         """The ``k`` best chunks for ``question`` by BM25, best first (only positive scores)."""
