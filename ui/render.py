@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Answer, Citation, Passage
+from assistant.refusal import uncovered_sentence
 
 _EXTRA_ESCAPES = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
 _MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -203,10 +204,9 @@ def _feedback_html(turn: int, rating: int | None) -> str:
 
 
 def _uncovered(answer: Answer) -> str:
-    """ "kildene sier ingenting om a og b" for a partial answer."""
-    terms = list(answer.uncovered)
-    joined = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " og " + terms[-1]
-    return f"kildene sier ingenting om {joined}"
+    """ "kildene sier ingenting om a og b" for a partial answer (the answer's own closing sentence, as a label)."""
+    sentence = uncovered_sentence(answer.uncovered)
+    return sentence[:1].lower() + sentence[1:].rstrip(".")
 
 
 def answer_html(answer: Answer, turn: int, rating: int | None = None) -> str:
