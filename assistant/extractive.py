@@ -433,6 +433,7 @@ def extractive_answer(
     gets one short paragraph per part, each with its own citations. ``asked`` is the user's own new
     question when ``question`` was completed from earlier turns (see ``HybridSearcher.search``).
     """
+    asked = question if asked is None else asked
     cands = candidates(
         question,
         passages,
@@ -453,7 +454,7 @@ def extractive_answer(
             citations = tuple(c for p in paragraphs for c in p.citations)
             lead = lead_line([c for g in groups for c in g])
             return Extract(text="\n\n".join(p.text for p in paragraphs), lead=lead, citations=citations)
-    chosen = select(cands, intents=asked_intents(question if asked is None else asked), cfg=cfg)
+    chosen = select(cands, intents=asked_intents(asked), cfg=cfg)
     if not chosen:
         return None
     return compose(chosen)

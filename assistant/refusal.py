@@ -92,9 +92,9 @@ class Evidence:
 
     @property
     def all_uncovered(self) -> tuple[str, ...]:
-        """Every term the answer must say the sources do not cover: the asked ones first."""
-        named = (*self.uncovered, *(t for t in self.context_uncovered if t not in self.uncovered))
-        return (*self.unstated, *named)
+        """Everything the answer must say the sources do not cover: unstated amounts, then the asked terms,
+        then the narrative's (which never repeat an asked word, see :func:`context_terms`)."""
+        return (*self.unstated, *self.uncovered, *self.context_uncovered)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -203,14 +203,19 @@ def _asked_text(question: str) -> list[str]:
     return out
 
 
-def _asked_words(question: str, min_chars: int = 3) -> list[str]:
-    """The content words of the sentences that ask something, at least ``min_chars`` long (in order, unique)."""
+def _content_words(sentences: Sequence[str], min_chars: int) -> list[str]:
+    """The non-stopwords of ``sentences`` at least ``min_chars`` long (in order, unique)."""
     out: list[str] = []
-    for sentence in _asked_text(question):
+    for sentence in sentences:
         for word in _WORD.findall(fold(sentence)):
             if len(word) >= min_chars and word not in STOPWORDS and word not in out:
                 out.append(word)
     return out
+
+
+def _asked_words(question: str, min_chars: int = 3) -> list[str]:
+    """The content words of the sentences that ask something, at least ``min_chars`` long (in order, unique)."""
+    return _content_words(_asked_text(question), min_chars)
 
 
 def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
@@ -232,22 +237,15 @@ def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     """
     sentences, _asking = question_sentences(question)
     asked = _asked_text(question)
-    asked_words = set(_asked_words(question, settings.min_term_chars))
-    out: list[str] = []
-    for sentence in sentences:
-        if any(part in sentence or sentence in part for part in asked):
-            continue
-        for word in _WORD.findall(fold(sentence)):
-            if (
-                len(word) >= settings.min_term_chars
-                and word not in STOPWORDS
-                and word not in asked_words
-                and word not in out
-                and not any(i.asks.search(word) for i in INTENTS)
-                and general_frequency(word) < settings.max_zipf
-            ):
-                out.append(word)
-    return out
+    narrative = [s for s in sentences if not any(part in s or s in part for part in asked)]
+    asked_words = set(_content_words(asked, settings.min_term_chars))
+    return [
+        word
+        for word in _content_words(narrative, settings.min_term_chars)
+        if word not in asked_words
+        and not any(i.asks.search(word) for i in INTENTS)
+        and general_frequency(word) < settings.max_zipf
+    ]
 
 
 FOCUS_PASSAGES = 3

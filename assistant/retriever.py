@@ -113,7 +113,7 @@ class HybridSearcher:
         self._bm25: BM25Index | None = None
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
-        self._sentences: dict[int, list[set[str]]] = {}
+        self._sentences: dict[int, list[frozenset[str]]] = {}
         self._deferrals: dict[int, set[str]] = {}
         # unit-length chunk vectors, one row per chunk
         self._matrix: np.ndarray = np.zeros((0, 1), np.float32)
@@ -318,7 +318,7 @@ class HybridSearcher:
             return 0.0
         sentences = self._sentences.get(pos)
         if sentences is None:
-            sentences = [set(self.bm25.text_terms(s.text)) for s in split_sentences(self.chunks[pos].text)]
+            sentences = [self.bm25.text_terms(s.text) for s in split_sentences(self.chunks[pos].text)]
             self._sentences[pos] = sentences
         idf = self.bm25.idf
         total = sum(idf.get(t, 0.0) for t in q_stems)

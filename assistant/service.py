@@ -211,7 +211,7 @@ class Assistant:
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if extract is None:
             return self._refusal(question, standalone, passages, notices, timings)
-        return Answer(
+        answer = Answer(
             question=question,
             text=extract.text,
             refused=False,
@@ -222,7 +222,8 @@ class Assistant:
             standalone_question=standalone,
             notices=notices,
             timings=timings,
-        ).with_uncovered(uncovered, uncovered_sentence(uncovered) if uncovered else "")
+        )
+        return _in_part(answer, uncovered)
 
     @staticmethod
     def _refusal(
@@ -335,7 +336,7 @@ class Assistant:
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         by_n = {p.n: p.chunk for p in passages}
         cited = [by_n[n] for n in dict.fromkeys(c.n for c in draft.validation.citations) if n in by_n]
-        yield answer_from_draft(
+        written = answer_from_draft(
             question,
             passages,
             draft,
@@ -344,7 +345,8 @@ class Assistant:
             standalone_question=standalone,
             lead=lead_for(cited),
             timings=timings,
-        ).with_uncovered(uncovered, uncovered_sentence(uncovered) if uncovered else "")
+        )
+        yield _in_part(written, uncovered)
 
     # -- other views ---------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
@@ -408,3 +410,8 @@ class Assistant:
                 )
             )
         return sorted(out, key=lambda d: d.title)
+
+
+def _in_part(answer: Answer, uncovered: Sequence[str]) -> Answer:
+    """``answer`` closed by "Kildene sier ingenting om …" when the sources leave part of the question uncovered."""
+    return answer.with_uncovered(uncovered, uncovered_sentence(uncovered)) if uncovered else answer

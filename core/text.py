@@ -253,8 +253,9 @@ def asking_sentences(question: str) -> list[str]:
 # granted with "har rett til", limited with "kan likevel ikke kreves" / "med mindre", timed with
 # "senest innen", a new use of a right waits "før det har gått …", paid leave is "permisjon med lønn", and
 # a dispute is sent on with "tvist om … avgjøres av …nemnda"). The employer's side of a refusal ("må jeg
-# si ja / innvilge?") asks for the same limit as the employee's ("kan de nekte?"). Most specific first: a question whether one has a right to pay is decided by the rule on
-# pay, and "who decides if we disagree on my right" by the rule on disputes.
+# si ja / innvilge?") asks for the same limit as the employee's ("kan de nekte?"). Most specific first: a
+# question whether one has a right to pay is decided by the rule on pay, and "who decides if we disagree
+# on my right" by the rule on disputes.
 @dataclass(frozen=True)
 class Intent:
     """A kind of question ("refusal") with the question words that ask it and the rule wording that decides it."""
