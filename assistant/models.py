@@ -135,14 +135,17 @@ class Answer:
         if (self.answerability == "refuse") != self.refused:
             raise ValueError("refused must be True exactly when answerability is 'refuse'")
 
-    def with_uncovered(self, terms: Sequence[str], sentence: str) -> Answer:
-        """This answer in part: ``sentence`` (naming ``terms``) closes the text. Unchanged when refused,
-        when there is nothing uncovered, or when the answer already names what is uncovered."""
+    def with_uncovered(self, terms: Sequence[str], note: str, *, first: bool = False) -> Answer:
+        """This answer in part: ``note`` (naming ``terms``) closes the text, or with ``first`` opens it (the
+        sources do not cover what is asked, so what follows is only the nearest they come, and the
+        "Gjelder:" line, which names the provisions that govern the question, goes). Unchanged when
+        refused, when there is nothing uncovered, or when the answer already names what is uncovered."""
         if self.refused or not terms or self.uncovered:
             return self
         return replace(
             self,
-            text=f"{self.text}\n\n{sentence}",
+            text=f"{note}\n\n{self.text}" if first else f"{self.text}\n\n{note}",
+            lead="" if first else self.lead,
             answerability="partial",
             uncovered=tuple(terms),
         )

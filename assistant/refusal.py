@@ -63,6 +63,8 @@ REFUSAL_TEXT = (
 )
 EMPTY_QUESTION_TEXT = "Skriv et spørsmål, så svarer jeg med henvisning til kildene."
 UNCOVERED_TEXT = "Kildene sier ingenting om {terms}."
+UNCOVERED_HELP = "Spør gjerne din tillitsvalgte eller personalavdelingen om det."
+NEAREST_TEXT = "Det nærmeste kildene kommer, er dette:"
 
 _WORD = re.compile(r"[a-zæøåéèêóòôäöü]+")
 
@@ -91,6 +93,15 @@ class Evidence:
     """Amounts asked for that no best passage states (:func:`unstated_amounts`)."""
 
     @property
+    def asked_uncovered(self) -> bool:
+        """The sources do not cover what is asked: every asked-about rare term is unknown to them, or an
+        amount asked for is stated by no best passage. (Unknown words of the narrative alone leave the
+        questions themselves covered.) The passages found are then only the nearest the sources come."""
+        if self.exact:  # a provision named by number is what is asked, and it is quoted
+            return False
+        return bool(self.unstated) or (bool(self.uncovered) and not self.covered)
+
+    @property
     def all_uncovered(self) -> tuple[str, ...]:
         """Everything the answer must say the sources do not cover: unstated amounts, then the asked terms,
         then the narrative's (which never repeat an asked word, see :func:`context_terms`)."""
@@ -108,6 +119,26 @@ class Evidence:
             "context_uncovered": list(self.context_uncovered),
             "unstated": list(self.unstated),
         }
+
+
+@dataclass(frozen=True)
+class Gap:
+    """What an answer in part must name: the ``terms`` the sources do not cover, and whether they are what
+    the question asks (``asked``, :attr:`Evidence.asked_uncovered`) rather than a detail of it."""
+
+    terms: tuple[str, ...] = ()
+    asked: bool = False
+
+    @classmethod
+    def of(cls, evidence: Evidence, *, parts: int = 1) -> Gap:
+        """The gap ``evidence`` shows; in a post asking ``parts`` questions an uncovered term is one part's
+        detail, never all that is asked."""
+        terms = evidence.all_uncovered
+        return cls(terms, bool(terms) and parts < 2 and evidence.asked_uncovered)
+
+
+NO_GAP = Gap()
+"""The gap of a question the sources cover."""
 
 
 @lru_cache(maxsize=50_000)
@@ -409,6 +440,14 @@ def decide(
     if not evidence.covered and (completed_from_history or far):
         return "refuse"
     return "partial"
+
+
+def uncovered_note(terms: Sequence[str], *, nearest: bool = False) -> str:
+    """What an answer in part says of the uncovered ``terms``: that the sources are silent and who can help;
+    with ``nearest`` (the question itself is uncovered), also that the quotes after it are only the nearest
+    the sources come."""
+    note = f"{uncovered_sentence(terms)} {UNCOVERED_HELP}"
+    return f"{note}\n\n{NEAREST_TEXT}" if nearest else note
 
 
 def uncovered_sentence(terms: Sequence[str]) -> str:

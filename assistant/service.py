@@ -30,11 +30,13 @@ from assistant.models import (
 from assistant.question import NOTICE_LANGUAGE, question_language, sanitise_question
 from assistant.refusal import (
     EMPTY_QUESTION_TEXT,
+    NO_GAP,
     REFUSAL_TEXT,
     Evidence,
+    Gap,
     decide,
     evidence_of,
-    uncovered_sentence,
+    uncovered_note,
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
@@ -177,15 +179,15 @@ class Assistant:
 
     def _answerability(
         self, question: str, hits: Sequence[Hit], searcher: HybridSearcher, *, joined: bool = False
-    ) -> tuple[str, tuple[str, ...]]:
-        """The outcome and the uncovered terms, judged on the user's own words.
+    ) -> tuple[str, Gap]:
+        """The outcome and what the sources leave uncovered, judged on the user's own words.
 
         For a follow-up, the salient terms come from the new question only: the
         history may fill in what it leaves implicit, never hide a new uncovered topic.
         """
         evidence: Evidence = evidence_of(question, hits, searcher.bm25, self.settings.answerability)
         outcome = decide(evidence, self.settings.answerability, completed_from_history=joined)
-        return outcome, evidence.all_uncovered
+        return outcome, Gap.of(evidence, parts=len(asking_sentences(question)))
 
     def _extractive(
         self,
@@ -195,18 +197,21 @@ class Assistant:
         notices: tuple[str, ...],
         timings: dict[str, float],
         searcher: HybridSearcher,
-        uncovered: tuple[str, ...] = (),
+        gap: Gap = NO_GAP,
     ) -> Answer:
         t0 = time.perf_counter()
+        cfg = self.settings.extractive
+        if gap.asked:  # only the nearest the sources come: a few sentences, not an answer per part
+            cfg = cfg.model_copy(update={"max_sentences": cfg.nearest_sentences})
         extract = extractive_answer(
             standalone,
             passages,
             searcher.bm25,
             query_vector=self._embed_query(standalone),
             sentence_vectors=self.sentence_vectors,
-            parts=self._parts(question),
+            parts=() if gap.asked else self._parts(question),
             asked=question,
-            cfg=self.settings.extractive,
+            cfg=cfg,
         )
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if extract is None:
@@ -223,7 +228,7 @@ class Assistant:
             notices=notices,
             timings=timings,
         )
-        return _in_part(answer, uncovered)
+        return _in_part(answer, gap)
 
     @staticmethod
     def _refusal(
@@ -285,15 +290,15 @@ class Assistant:
         hits, retrieve_ms = self._retrieve(standalone, searcher, self._parts(clean), asked=clean)
         timings["retrieve_ms"] = retrieve_ms
         passages = tuple(Passage(i + 1, h.chunk, h.score, h.exact_provision) for i, h in enumerate(hits))
-        outcome, uncovered = self._answerability(clean, hits, searcher, joined=standalone != clean)
+        outcome, gap = self._answerability(clean, hits, searcher, joined=standalone != clean)
         if not hits or outcome == "refuse":
             yield self._refusal(clean, standalone, passages, notices, timings)
             return
         if self.llm is None:
-            yield self._extractive(clean, standalone, passages, notices, timings, searcher, uncovered)
+            yield self._extractive(clean, standalone, passages, notices, timings, searcher, gap)
             return
         yield from self._llm_answer(
-            clean, standalone, history, passages, notices, timings, searcher, uncovered, stream=stream
+            clean, standalone, history, passages, notices, timings, searcher, gap, stream=stream
         )
 
     def _llm_answer(
@@ -305,7 +310,7 @@ class Assistant:
         notices: tuple[str, ...],
         timings: dict[str, float],
         searcher: HybridSearcher,
-        uncovered: tuple[str, ...],
+        gap: Gap,
         *,
         stream: bool,
     ) -> Iterator[str | Answer]:
@@ -316,7 +321,7 @@ class Assistant:
 
         def fallback(extra: tuple[str, ...] = ()) -> Answer:
             return self._extractive(
-                question, standalone, passages, (*notices, *extra), timings, searcher, uncovered
+                question, standalone, passages, (*notices, *extra), timings, searcher, gap
             )
 
         t0 = time.perf_counter()
@@ -346,7 +351,7 @@ class Assistant:
             lead=lead_for(cited),
             timings=timings,
         )
-        yield _in_part(written, uncovered)
+        yield _in_part(written, gap)
 
     # -- other views ---------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
@@ -412,6 +417,9 @@ class Assistant:
         return sorted(out, key=lambda d: d.title)
 
 
-def _in_part(answer: Answer, uncovered: Sequence[str]) -> Answer:
-    """``answer`` closed by "Kildene sier ingenting om …" when the sources leave part of the question uncovered."""
-    return answer.with_uncovered(uncovered, uncovered_sentence(uncovered)) if uncovered else answer
+def _in_part(answer: Answer, gap: Gap) -> Answer:
+    """``answer`` with "Kildene sier ingenting om …" and who can help, when the sources leave part of the
+    question uncovered: at the end for a detail, first when it is what the question asks."""
+    if not gap.terms:
+        return answer
+    return answer.with_uncovered(gap.terms, uncovered_note(gap.terms, nearest=gap.asked), first=gap.asked)

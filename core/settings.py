@@ -223,6 +223,14 @@ class ExtractiveSettings(BaseModel):
     passages_considered: int = Field(
         4, ge=1, description="How many of the best passages sentences come from."
     )
+    nearest_sentences: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="Most sentences quoted when the sources do not cover what is asked (the answer opens "
+        "with what they do not cover, then the nearest they come). Set by hand, not tuned: enough to show "
+        "what the sources are about, too few to read as an answer.",
+    )
     rank_prior: tuple[float, ...] = Field(
         (1.0, 0.8, 0.65, 0.55, 0.5, 0.45),
         description="Weight of a sentence by its passage's rank (1st, 2nd, …).",

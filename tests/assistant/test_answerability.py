@@ -13,6 +13,7 @@ from assistant import refusal
 from assistant.models import Answer, Hit
 from assistant.refusal import (
     Evidence,
+    Gap,
     decide,
     evidence_of,
     general_frequency,
@@ -281,3 +282,17 @@ def test_an_amount_asked_for_that_no_best_passage_states_is_uncovered() -> None:
     evidence = evidence_of(asked, [Hit(named, 1.0, dense=0.95)], index, settings)
     assert decide(replace(evidence, focus=1.0), settings) == "partial"
     assert evidence.all_uncovered[0].startswith("hvor mange kroner")
+
+
+def test_a_gap_is_what_is_asked_only_when_no_asked_term_is_covered_and_no_provision_is_named() -> None:
+    topic = Evidence(top_dense=0.9, exact=False, uncovered=("vaktgodtgjørelsen",))
+    assert Gap.of(topic) == Gap(("vaktgodtgjørelsen",), asked=True)
+    # an amount no best passage states is what is asked, even when its topic word is known
+    assert Gap.of(Evidence(top_dense=0.9, exact=False, unstated=("hvor mange uker",))).asked
+    detail = replace(topic, covered=("utdanningspermisjon",))
+    named = replace(topic, exact=True)
+    narrative = Evidence(top_dense=0.9, exact=False, context_uncovered=("vikariat",))
+    for evidence in (detail, named, narrative):
+        assert Gap.of(evidence).terms and not Gap.of(evidence).asked
+    assert not Gap.of(topic, parts=2).asked  # one part of a post with several questions
+    assert Gap.of(Evidence(top_dense=0.9, exact=False)) == Gap()

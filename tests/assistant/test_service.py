@@ -3,7 +3,14 @@
 import pytest
 
 from assistant.models import Answer, Turn
-from assistant.refusal import EMPTY_QUESTION_TEXT, REFUSAL_TEXT, Evidence, decide
+from assistant.refusal import (
+    EMPTY_QUESTION_TEXT,
+    NEAREST_TEXT,
+    REFUSAL_TEXT,
+    UNCOVERED_HELP,
+    Evidence,
+    decide,
+)
 from assistant.service import (
     NOTICE_LANGUAGE,
     Assistant,
@@ -160,8 +167,32 @@ def test_a_partial_answer_names_what_is_uncovered_on_every_answer_path(settings:
     for answer in (written, fallen_back, quoted):
         assert answer.answerability == "partial" and not answer.refused
         assert answer.uncovered == ("foreldrepengene",)
-        assert answer.text.endswith(uncovered) and answer.text.count(uncovered) == 1
+        # a detail of the question is uncovered: the answer comes first, then what the sources do not
+        # say and who can help
+        assert answer.text.endswith(f"{uncovered} {UNCOVERED_HELP}") and answer.text.count(uncovered) == 1
+        assert NEAREST_TEXT not in answer.text
     assert written.method == "llm:fake-model" and fallen_back.method == "extractive"
+
+
+UNCOVERED_TOPIC = "Hvordan regnes vaktgodtgjørelsen ut?"
+
+
+def test_when_what_is_asked_is_uncovered_that_comes_first_and_few_quotes_follow(settings: Settings) -> None:
+    # No passage is far enough to refuse: the question is answered in part with the nearest quotes.
+    settings.answerability.min_dense = 0.0
+    settings.answerability.refuse_dense = 0.0
+    settings.answerability.focus_dense = 0.0
+    settings.extractive.nearest_sentences = 1
+    first = "Kildene sier ingenting om vaktgodtgjørelsen."
+    good = "Permisjon med lønn gis når kommunen krever utdanningen [1]."
+    written = _with_llm(settings, [good]).ask(UNCOVERED_TOPIC)
+    settings.llm.provider = "none"
+    quoted = Assistant(settings, MemoryIndex(CHUNKS, HashEmbeddings()), HashEmbeddings()).ask(UNCOVERED_TOPIC)
+    for answer in (written, quoted):
+        assert answer.answerability == "partial" and answer.uncovered == ("vaktgodtgjørelsen",)
+        assert answer.text.startswith(f"{first} {UNCOVERED_HELP}\n\n{NEAREST_TEXT}")
+        assert answer.lead == ""  # no "Gjelder:" line: no provision governs what was asked
+    assert len(quoted.citations) == 1  # nearest_sentences
 
 
 def test_refresh_swaps_in_a_fresh_searcher_and_is_throttled(settings: Settings) -> None:
