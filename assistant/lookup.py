@@ -113,6 +113,43 @@ def lookup(ref: str, chunks: Sequence[Chunk]) -> ProvisionView | None:
     return section_view(ref, chunks)
 
 
+_NUMBER = re.compile(r"\d+(?:[.-]\d+)*")
+
+
+def sub_provisions(ref: str, chunks: Sequence[Chunk]) -> list[str]:
+    """Labels of the indexed provisions that lie inside the one ``ref`` names, in index order: "HTA 14" ->
+    "HTA kap. 1 pkt. 14.2"; "aml. § 12" -> § 12-11, § 12-14. For a whole chapter or section that the
+    sources quote only in part. When ``ref`` names the document ("HTA", "aml."), only its provisions."""
+    numbers = _NUMBER.findall(ref)
+    if not numbers:
+        return []
+    number = numbers[-1]
+    found: list[str] = []
+    for c in chunks:
+        label = c.provision
+        if not label or label in found:
+            continue
+        tail = _NUMBER.findall(label)
+        if tail and tail[-1].startswith((f"{number}.", f"{number}-")):
+            found.append(label)
+    words = set(re.findall(r"\w+", fold(ref)))
+    named = [label for label in found if fold(label.split()[0]).rstrip(".") in words]
+    return named or found
+
+
+def not_found_message(ref: str, chunks: Sequence[Chunk]) -> str:
+    """What to tell a user whose reference matches no provision: the parts of it that the sources hold, or
+    the forms a reference can take."""
+    parts = [v for v in (provision_view(label, chunks) for label in sub_provisions(ref, chunks)) if v]
+    if parts:
+        listed = "; ".join(f"{v.label} ({v.title})" for v in parts)
+        return f"«{ref}» er ikke med i kildene i sin helhet, men disse delene av den er med: {listed}."
+    return (
+        f"Fant ingen bestemmelse for «{ref}». Prøv for eksempel «aml. § 12-11», «HTA 14.2» eller "
+        "«Hovedavtalen § 3-5», eller søk på et ord."
+    )
+
+
 def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:
     """Every provision, then every guide section, optionally filtered by ``query``.
 

@@ -17,7 +17,7 @@ import numpy as np
 from assistant.condense import standalone_question
 from assistant.contracts import ChatAnswerer
 from assistant.extractive import extractive_answer, lead_for
-from assistant.lookup import all_views, lookup
+from assistant.lookup import all_views, lookup, not_found_message, sub_provisions
 from assistant.models import (
     Answer,
     Checklist,
@@ -364,6 +364,15 @@ class Assistant:
         """A provision by any common reference form ("HTA 14.2", "§ 12-11"), or None."""
         self._refresh_if_due()
         return lookup(ref[:200], self.searcher.chunks)
+
+    def not_found(self, ref: str) -> str:
+        """The message for a reference :meth:`lookup` does not find, naming the parts of it that are indexed."""
+        return not_found_message(ref[:200], self.searcher.chunks)
+
+    def sub_provisions(self, ref: str) -> list[ProvisionView]:
+        """The indexed provisions inside the chapter or section ``ref`` names (see :func:`lookup.sub_provisions`)."""
+        chunks = self.searcher.chunks
+        return [v for v in (lookup(label, chunks) for label in sub_provisions(ref[:200], chunks)) if v]
 
     def provisions(self, query: str = "") -> list[ProvisionView]:
         """All provisions and guide sections, optionally filtered by ``query``."""

@@ -110,12 +110,10 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_lookup(args: argparse.Namespace, settings: Settings) -> int:
-    view = _assistant(settings).lookup(args.ref)
+    assistant = _assistant(settings)
+    view = assistant.lookup(args.ref)
     if view is None:
-        print(
-            f"Fant ingen bestemmelse som heter «{args.ref}». Prøv f.eks. «HTA 14.2», «§ 12-11» eller «Hovedavtalen § 3-5».",
-            file=sys.stderr,
-        )
+        print(assistant.not_found(args.ref), file=sys.stderr)
         return 1
     print(json.dumps(view.to_dict(), ensure_ascii=False, indent=2) if args.json else format_provision(view))
     return 0

@@ -307,11 +307,7 @@ def create_api(
         404 if unknown, 409 with the ``candidates`` when the number is in several documents."""
         view = assistant.lookup(ref[:200])
         if view is None:
-            raise HTTPException(
-                status.HTTP_404_NOT_FOUND,
-                detail=f"Fant ingen bestemmelse for «{ref[:200]}». Prøv for eksempel «aml. § 12-11» "
-                "eller «HTA 14.2», eller søk med /api/provisions?q=.",
-            )
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=assistant.not_found(ref))
         return view.to_dict()
 
     @router.get("/documents", summary="Dokumentene i indeksen")

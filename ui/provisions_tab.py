@@ -28,7 +28,10 @@ def provision_view_html(assistant: Assistant, ref: str) -> str:
         log.exception("lookup failed")
         return render.panel_message_html(GENERIC_ERROR)
     if view is None:
-        return render.panel_message_html(f"Fant ingen bestemmelse for «{ref}».")
+        parts = assistant.sub_provisions(ref)  # a chapter quoted in part: offer its parts
+        return render.panel_message_html(assistant.not_found(ref)) + (
+            render_tabs.provision_list_html(parts) if parts else ""
+        )
     return render_tabs.provision_html(view)
 
 

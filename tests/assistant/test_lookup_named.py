@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lookup import all_views, lookup
+from assistant.lookup import all_views, lookup, not_found_message, sub_provisions
 from assistant.resolve import named_in_question, question_labels
 from core.errors import AmbiguousReferenceError
 from core.models import Chunk
@@ -143,3 +143,24 @@ def test_provisions_named_in_a_question(question: str, labels: list[str]) -> Non
 )
 def test_question_labels_combine_named_and_common_forms(question: str, labels: list[str]) -> None:
     assert question_labels(question, CHUNKS) == labels
+
+
+def test_a_chapter_quoted_in_part_names_the_parts_the_sources_hold() -> None:
+    chunks = [
+        chunk("HTA kap. 1 pkt. 14.2", "Hovedtariffavtalen", "HTA", "Rett til utdanningspermisjon …", 0),
+        chunk("HTA kap. 3 pkt. 3.2", "Hovedtariffavtalen", "HTA", "Den lokale lønnspolitikken …", 1),
+        chunk("aml. § 12-11", "Arbeidsmiljøloven", "aml", "(1) Arbeidstaker som …", 2),
+        chunk("aml. § 12-14", "Arbeidsmiljøloven", "aml", "Tvist om rett til permisjon …", 3),
+        chunk("HA § 3-5", "Hovedavtalen", "HA", "Partene skal drøfte …", 4),
+    ]
+    assert lookup("HTA 14", chunks) is None
+    assert sub_provisions("HTA 14", chunks) == ["HTA kap. 1 pkt. 14.2"]
+    assert sub_provisions("aml. § 12", chunks) == ["aml. § 12-11", "aml. § 12-14"]
+    # the document named narrows the parts ("HTA kap. 3" is not Hovedavtalen § 3-5); a bare number does not
+    assert sub_provisions("HTA kap. 3", chunks) == ["HTA kap. 3 pkt. 3.2"]
+    assert sub_provisions("3", chunks) == ["HTA kap. 3 pkt. 3.2", "HA § 3-5"]
+    assert sub_provisions("§ 12-1", chunks) == [] and sub_provisions("HTA", chunks) == []
+    message = not_found_message("aml. § 12", chunks)
+    assert message.startswith("«aml. § 12» er ikke med i kildene i sin helhet")
+    assert "aml. § 12-11" in message and "aml. § 12-14" in message
+    assert not_found_message("§ 99", chunks).startswith("Fant ingen bestemmelse for «§ 99»")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from assistant.lookup import not_found_message, sub_provisions
 from assistant.models import (
     Answer,
     Checklist,
@@ -183,6 +184,13 @@ class FakeAssistant(Assistant):
             raise AmbiguousReferenceError(ref, ["HTA kap. 1 pkt. 14.2", "Lønnspolitikk pkt. 14.2"])
         chunk = aliases.get(key)
         return self._view(chunk) if chunk else None
+
+    def not_found(self, ref: str) -> str:
+        return not_found_message(ref, CHUNKS)
+
+    def sub_provisions(self, ref: str) -> list[ProvisionView]:
+        wanted = set(sub_provisions(ref, CHUNKS))
+        return [self._view(c) for c in CHUNKS if c.provision in wanted]
 
     def provisions(self, query: str = "") -> list[ProvisionView]:
         self._check()

@@ -102,6 +102,8 @@ def test_provision_lookup_and_404(client: TestClient) -> None:
     missing = client.get("/provisions/§ 99-99")
     assert missing.status_code == 404
     assert missing.json()["error"].startswith("Fant ingen bestemmelse for «§ 99-99»")
+    chapter = client.get("/provisions/aml. § 12")  # quoted in part: the 404 names the parts that are indexed
+    assert chapter.status_code == 404 and "aml. § 12-11" in chapter.json()["error"]
 
 
 def test_an_ambiguous_provision_lists_the_candidates(client: TestClient) -> None:

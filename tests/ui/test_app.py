@@ -127,6 +127,8 @@ def test_thumbs_store_feedback_and_comment_updates_it(chat: ChatHandlers, store:
 def test_open_provision_from_a_panel(chat: ChatHandlers) -> None:
     assert "Omtalt i" in chat.open_provision(event(action="ref", ref="aml. § 12-11"))
     assert "Fant ingen bestemmelse for «§ 1-1»" in chat.open_provision(event(action="ref", ref="§ 1-1"))
+    chapter = chat.open_provision(event(action="ref", ref="aml. § 12"))
+    assert "ikke med i kildene i sin helhet" in chapter and 'class="ka-provision-list"' in chapter
 
 
 def test_examples_follow_the_role() -> None:
