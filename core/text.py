@@ -263,6 +263,8 @@ class Intent:
     name: str
     asks: re.Pattern[str]
     decides: re.Pattern[str]
+    given: re.Pattern[str] | None = None
+    """What the question must also say, anywhere, for this kind to count (None: nothing)."""
 
 
 INTENTS: tuple[Intent, ...] = (
@@ -320,6 +322,13 @@ INTENTS: tuple[Intent, ...] = (
             re.IGNORECASE,
         ),
         re.compile(r"\b(før det har gått|ikke rett til ny|ikkje rett til ny)\b", re.IGNORECASE),
+        # The waiting rule is about a leave after an earlier one: "må jeg vente?" from someone who never had
+        # one asks whether the right's conditions are met yet. Words of repetition and of an earlier time.
+        re.compile(
+            r"\b(igjen|ny|nytt|nye|enda en|en til|ei til|ein til|mellom to|forrige|foregående|tidligere|"
+            r"førre|allerede|hadde|har hatt|hatt|tilbake|again|another|previous|back|had)\b",
+            re.IGNORECASE,
+        ),
     ),
     Intent(
         "pay",
@@ -368,7 +377,11 @@ def asked_intents(question: str) -> tuple[Intent, ...]:
     """
     found: set[str] = set()
     for part in asking_sentences(question):
-        names = {intent.name for intent in INTENTS if intent.asks.search(part)}
+        names = {
+            intent.name
+            for intent in INTENTS
+            if intent.asks.search(part) and (intent.given is None or intent.given.search(question))
+        }
         # "right" is the general kind: "who decides if we disagree on my right?" asks about the dispute,
         # "do I have a right to pay?" about the pay.
         found |= names - {"right"} if len(names) > 1 else names

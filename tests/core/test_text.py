@@ -116,3 +116,11 @@ def test_a_right_asked_with_a_more_specific_kind_of_rule_gives_way_to_it() -> No
     assert names("Har jeg rett til fri for å ta fagskole?") == ["right"]
     # Separate questions keep their own kinds.
     assert names("Har jeg rett til fri? Og får jeg lønn?") == ["pay", "right"]
+
+
+def test_waiting_is_asked_only_after_an_earlier_leave() -> None:
+    # Someone who never had the leave and asks whether to wait asks whether the right's conditions are met.
+    first = "Jeg har vært her i ett år. Kan jeg kreve fri til studier nå, eller må jeg vente?"
+    assert [i.name for i in asked_intents(first)] == ["right"]
+    again = "Jeg var borte for å studere i fjor. Må jeg vente før jeg kan søke igjen?"
+    assert [i.name for i in asked_intents(again)] == ["waiting"]
