@@ -27,6 +27,7 @@ from core.text import (
     asks_for_questions,
     content_words,
     decides,
+    inapplicable,
     speaks_of_completion,
     time_focus,
 )
@@ -217,6 +218,8 @@ def candidates(
                 score *= cfg.question_factor
             if focus and (focus == "during") == speaks_of_completion(span.text):
                 score *= cfg.time_mismatch_factor
+            if inapplicable(span.text, question):
+                score *= cfg.inapplicable_factor
             found.append((passage, span, members, score, order, prior))
     if not found:
         return []

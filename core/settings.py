@@ -257,6 +257,14 @@ class ExtractiveSettings(BaseModel):
         le=1,
         description="Score kept by a sentence about the wrong time (after vs during the study).",
     )
+    inapplicable_factor: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Score kept by a sentence stating a rule whose precondition the question never mentions "
+        "(the waiting rule before a new leave, for someone who speaks of no earlier leave). Set by hand equal "
+        "to time_mismatch_factor.",
+    )
     reference_factor: float = Field(
         0.6,
         ge=0,

@@ -393,6 +393,15 @@ def decides(intents: Iterable[Intent], text: str) -> bool:
     return any(_states(intent.name, text) for intent in intents)
 
 
+def inapplicable(text: str, question: str) -> bool:
+    """True when ``text`` states a rule whose precondition the question never mentions: the waiting rule
+    ("ikke rett til ny utdanningspermisjon før det har gått …") for someone who speaks of no earlier leave."""
+    return any(
+        intent.given is not None and _states(intent.name, text) and not intent.given.search(question)
+        for intent in INTENTS
+    )
+
+
 @lru_cache(maxsize=50_000)
 def _states(name: str, text: str) -> bool:
     # Passages and sentences recur across questions: each is read once per kind of rule.

@@ -198,3 +198,22 @@ def test_a_question_in_the_sources_does_not_answer_a_question_that_asks_for_a_ru
         "Får jeg permisjon med lønn til kurset?", passages, BM25Index([*CHUNKS, asking])
     )
     assert extract is not None and extract.text.startswith("Arbeidsgiver som krever kurset")
+
+
+def test_the_rule_for_a_new_leave_gives_way_when_the_question_speaks_of_no_earlier_one() -> None:
+    granting = make_chunk(
+        "(1) Den som har vært ansatt i to år, har rett til permisjon for å studere.",
+        position=53,
+        doc_id="aml",
+        kind="law",
+        provision="aml. § 12-11",
+    )
+    # the waiting rule ranks first, as retrieval may put it
+    passages = _passages([LIST_LAW, granting])
+    bm25 = BM25Index([*CHUNKS, LIST_LAW, granting])
+    first = extractive_answer("Kan jeg få permisjon nå, eller må jeg vente?", passages, bm25)
+    assert first is not None and first.text.startswith("(1) Den som har vært ansatt")
+    again = extractive_answer(
+        "Jeg hadde permisjon i fjor. Kan jeg få permisjon nå, eller må jeg vente?", passages, bm25
+    )
+    assert again is not None and again.text.startswith("(3) Den som har hatt permisjon")

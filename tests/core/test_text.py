@@ -10,6 +10,7 @@ from core.text import (
     content_words,
     decides,
     deferred_matters,
+    inapplicable,
     stem,
 )
 
@@ -124,3 +125,10 @@ def test_waiting_is_asked_only_after_an_earlier_leave() -> None:
     assert [i.name for i in asked_intents(first)] == ["right"]
     again = "Jeg var borte for å studere i fjor. Må jeg vente før jeg kan søke igjen?"
     assert [i.name for i in asked_intents(again)] == ["waiting"]
+
+
+def test_a_rule_with_a_precondition_the_question_never_mentions_is_inapplicable() -> None:
+    waiting = "Den som har hatt permisjon, har ikke rett til ny permisjon før det har gått ett år."
+    assert inapplicable(waiting, "Har jeg rett til permisjon etter to år i kommunen?")
+    assert not inapplicable(waiting, "Jeg var borte i fjor. Når kan jeg ta permisjon igjen?")
+    assert not inapplicable("Arbeidstakeren har rett til permisjon.", "Har jeg rett til permisjon?")
