@@ -104,8 +104,14 @@ class Evidence:
     @property
     def all_uncovered(self) -> tuple[str, ...]:
         """Everything the answer must say the sources do not cover: unstated amounts, then the asked terms,
-        then the narrative's (which never repeat an asked word, see :func:`context_terms`)."""
-        return (*self.unstated, *self.uncovered, *self.context_uncovered)
+        then the narrative's, each named once ("permittering" is not repeated after "permitteringen", nor
+        a word after an amount phrase that holds it)."""
+        out: list[str] = []
+        for term in (*self.unstated, *self.uncovered, *self.context_uncovered):
+            said = {w for phrase in out for word in _WORD.findall(phrase) for w in lemmas(word)}
+            if not said & set(lemmas(term)):
+                out.append(term)
+        return tuple(out)
 
     def to_dict(self) -> dict[str, object]:
         return {

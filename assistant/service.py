@@ -202,7 +202,9 @@ class Assistant:
         t0 = time.perf_counter()
         cfg = self.settings.extractive
         if gap.asked:  # only the nearest the sources come: a few sentences, not an answer per part
-            cfg = cfg.model_copy(update={"max_sentences": cfg.nearest_sentences})
+            cfg = cfg.model_copy(
+                update={"max_sentences": cfg.nearest_sentences, "min_relative": cfg.nearest_min_relative}
+            )
         extract = extractive_answer(
             standalone,
             passages,

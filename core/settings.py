@@ -224,12 +224,19 @@ class ExtractiveSettings(BaseModel):
         4, ge=1, description="How many of the best passages sentences come from."
     )
     nearest_sentences: int = Field(
-        3,
+        2,
         ge=1,
         le=20,
         description="Most sentences quoted when the sources do not cover what is asked (the answer opens "
         "with what they do not cover, then the nearest they come). Set by hand, not tuned: enough to show "
         "what the sources are about, too few to read as an answer.",
+    )
+    nearest_min_relative: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="``min_relative`` for those nearest sentences: only the ones almost as close as the best. "
+        "Set by hand, not tuned.",
     )
     rank_prior: tuple[float, ...] = Field(
         (1.0, 0.8, 0.65, 0.55, 0.5, 0.45),

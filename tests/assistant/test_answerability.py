@@ -296,3 +296,14 @@ def test_a_gap_is_what_is_asked_only_when_no_asked_term_is_covered_and_no_provis
         assert Gap.of(evidence).terms and not Gap.of(evidence).asked
     assert not Gap.of(topic, parts=2).asked  # one part of a post with several questions
     assert Gap.of(Evidence(top_dense=0.9, exact=False)) == Gap()
+
+
+def test_what_is_uncovered_is_named_once() -> None:
+    evidence = Evidence(
+        top_dense=0.9,
+        exact=False,
+        unstated=("hvor lenge må de varsle før permitteringen",),
+        uncovered=("permitteringen", "lønnstrinnet"),
+        context_uncovered=("permittering", "lønnstrinn"),
+    )
+    assert evidence.all_uncovered == ("hvor lenge må de varsle før permitteringen", "lønnstrinnet")
