@@ -203,10 +203,13 @@ def _feedback_html(turn: int, rating: int | None) -> str:
     )
 
 
-def _uncovered(answer: Answer) -> str:
-    """ "kildene sier ingenting om a og b" for a partial answer (the answer's own closing sentence, as a label)."""
+def _partial_label(answer: Answer) -> str:
+    """ "Delvis dekket av kildene: kildene sier ingenting om a og b" for a partial answer; just the first part
+    when the text itself opens with that sentence (what is asked is uncovered), so it is not said twice."""
     sentence = uncovered_sentence(answer.uncovered)
-    return sentence[:1].lower() + sentence[1:].rstrip(".")
+    if answer.text.startswith(sentence):
+        return PARTIAL_LABEL
+    return f"{PARTIAL_LABEL}: {sentence[:1].lower() + sentence[1:].rstrip('.')}"
 
 
 def answer_html(answer: Answer, turn: int, rating: int | None = None) -> str:
@@ -216,9 +219,7 @@ def answer_html(answer: Answer, turn: int, rating: int | None = None) -> str:
     if answer.refused:
         parts.append(f'<p class="ka-refusal-label" role="note">{REFUSAL_LABEL}</p>')
     elif answer.uncovered:
-        parts.append(
-            f'<p class="ka-partial-label" role="note">{PARTIAL_LABEL}: {esc(_uncovered(answer))}</p>'
-        )
+        parts.append(f'<p class="ka-partial-label" role="note">{esc(_partial_label(answer))}</p>')
     if answer.lead and not answer.refused:
         parts.append(f'<p class="ka-lead">{esc(answer.lead)}</p>')
     parts.append(f'<div class="ka-text">{answer_body_html(answer, turn)}</div>')
@@ -354,7 +355,7 @@ def answer_markdown(answer: Answer) -> str:
     if answer.refused:
         lines += [f"_{REFUSAL_LABEL}_", ""]
     elif answer.uncovered:
-        lines += [f"_{PARTIAL_LABEL}: {_uncovered(answer)}_", ""]
+        lines += [f"_{_partial_label(answer)}_", ""]
     lines += [answer.text.strip(), ""]
     if answer.citations:
         lines += ["**Kilder**", ""]
