@@ -34,6 +34,7 @@ from core.text import (
     deferred_matters,
     speaks_of_completion,
     time_focus,
+    with_equivalents,
 )
 from index.lexical import BM25Index
 from index.snapshot import Snapshot
@@ -194,7 +195,7 @@ class HybridSearcher:
             return []
         n_cand = max(self.settings.candidates, k)
         if vector is None:
-            vector = self.embedder.embed_query(question)
+            vector = self.embedder.embed_query(with_equivalents(question))
         dense_rank, dense_sim = self._dense(vector, n_cand)
         ranked = self._rank(question, dense_rank, dense_sim, n_cand, asked=asked)
         if len(parts) >= 2 and ranked:

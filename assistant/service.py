@@ -43,7 +43,7 @@ from assistant.samtale import Question, build_checklist, guide_questions
 from core.errors import IndexUnavailableError
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
-from core.text import asking_sentences
+from core.text import asking_sentences, with_equivalents
 from index.contracts import ChunkIndex, Embedder
 from index.sentences import SentenceVectors
 
@@ -151,20 +151,25 @@ class Assistant:
         """The question's embedding, kept briefly so the answer step can reuse it."""
         vector = self._query_vectors.get(text)
         if vector is None:
-            vector = list(self.embedder.embed_query(text))
+            vector = list(self.embedder.embed_query(with_equivalents(text)))
             if len(self._query_vectors) > 256:
                 self._query_vectors.clear()
             self._query_vectors[text] = vector
         return vector
 
     def _retrieve(
-        self, standalone: str, searcher: HybridSearcher, parts: Sequence[str] = (), asked: str | None = None
+        self,
+        standalone: str,
+        searcher: HybridSearcher,
+        parts: Sequence[str] = (),
+        asked: str | None = None,
+        k: int | None = None,
     ) -> tuple[list[Hit], float]:
         t0 = time.perf_counter()
         vector = self._embed_query(standalone)
         hits = searcher.search(
             standalone,
-            self.settings.retrieval.top_k,
+            k or self.settings.retrieval.top_k,
             vector=vector,
             parts=parts,
             slots=self.settings.extractive.passages_considered,
@@ -356,11 +361,18 @@ class Assistant:
         yield _in_part(written, gap)
 
     # -- other views ---------------------------------------------------------
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
-        """Ranked hits for a standalone question."""
+    def retrieve(self, question: str, k: int | None = None, asked: str | None = None) -> list[Hit]:
+        """Ranked hits for a standalone question. With ``asked``, the user's own words (a follow-up
+        completed from earlier turns, a post of several questions), ranked exactly as :meth:`ask` ranks
+        them: the kind of rule and the time come from ``asked``, and each of its questions gets a place
+        among the passages quoted; the first ``top_k`` are the passages the answer drew from."""
         self._refresh_if_due()
-        clean, _ = sanitise_question(question, self.settings.retrieval.max_question_chars)
-        return self.searcher.search(clean, k or self.settings.retrieval.top_k)
+        limit = self.settings.retrieval.max_question_chars
+        clean, _ = sanitise_question(question, limit)
+        if asked is None:
+            return self.searcher.search(clean, k or self.settings.retrieval.top_k)
+        own, _ = sanitise_question(asked, limit)
+        return self._retrieve(clean, self.searcher, self._parts(own), asked=own, k=k)[0]
 
     def lookup(self, ref: str) -> ProvisionView | None:
         """A provision by any common reference form ("HTA 14.2", "§ 12-11"), or None."""

@@ -161,6 +161,15 @@ class Vocabulary:
         return best
 
 
+def with_equivalents(question: str) -> str:
+    """``question`` followed by the sources' Bokmål words for its English, Nynorsk and colloquial ones (the
+    glossary), for the embedder: "Kven avgjer saka når vi er usamde?" is also embedded with "avgjør uenige
+    tvist", so it lands nearer the Bokmål passages. Unchanged when no word has an equivalent."""
+    seen = set(words(question))
+    extra = [t for w in words(question) for t in GLOSSARY.get(w, ()) if t not in seen]
+    return f"{question} {' '.join(dict.fromkeys(extra))}" if extra else question
+
+
 def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False) -> list[str]:
     """Stems for lexical matching: each content word's stem plus its compound parts.
 

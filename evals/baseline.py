@@ -224,8 +224,9 @@ class BaselinePipeline:
         stats = BuildStats(len(files), len(chunks), pages, chars, time.perf_counter() - started)
         return cls(workdir, embeddings, collection, chunks, owned=owned, stats=stats)
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
-        """Top-``k`` (default 4) chunks by cosine similarity to ``question``."""
+    def retrieve(self, question: str, k: int | None = None, asked: str | None = None) -> list[Hit]:
+        """Top-``k`` (default 4) chunks by cosine similarity to ``question`` (``asked`` is ignored: the naive
+        baseline ranks by the question alone)."""
         k = TOP_K if k is None else k
         n = min(k, self._collection.count())
         if n <= 0 or not question.strip():

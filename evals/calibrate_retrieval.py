@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.settings import RetrievalSettings, load_settings
+from core.text import with_equivalents
 from evals.dataset import EvalItem, load_dataset, normalize
 
 PARAMS = (
@@ -99,7 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     searcher = assistant.searcher  # type: ignore[attr-defined]
     items = [i for i in load_dataset(args.questions) if not i.out_of_scope and not i.history]
     queries = [
-        Query(i, tuple(assistant.embedder.embed_query(i.question)), tuple(normalize(e) for e in i.evidence))  # type: ignore[attr-defined]
+        Query(
+            i,
+            tuple(assistant.embedder.embed_query(with_equivalents(i.question))),
+            tuple(normalize(e) for e in i.evidence),
+        )  # type: ignore[attr-defined]
         for i in items
     ]
     now = settings.retrieval

@@ -57,7 +57,7 @@ class Answerer(Protocol):
 
     def ask(self, question: str, history: Sequence[Turn] = (), role: str | None = None) -> Answer: ...
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]: ...
+    def retrieve(self, question: str, k: int | None = None, asked: str | None = None) -> list[Hit]: ...
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,10 @@ def evaluate_system(
             answer = Answer(question=item.question, text="", refused=False, citations=(), passages=())
         latency_ms = (time.perf_counter() - started) * 1000
         try:
-            hits = answerer.retrieve(answer.standalone_question or item.question, RETRIEVE_K)
+            # ranked as the answer ranked them (the user's own words decide the kind of rule and the parts)
+            hits = answerer.retrieve(
+                answer.standalone_question or item.question, RETRIEVE_K, asked=item.question
+            )
         except Exception as exc:
             log.exception("retrieve failed for %s", item.id)
             error = error or str(exc) or type(exc).__name__

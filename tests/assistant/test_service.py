@@ -208,3 +208,15 @@ def test_refresh_swaps_in_a_fresh_searcher_and_is_throttled(settings: Settings) 
     assert assistant.searcher is first
     assert assistant.refresh() is True  # the writer's explicit refresh reloads at once
     assert assistant.searcher is not first and assistant.searcher.chunks == first.chunks
+
+
+def test_retrieve_with_the_users_words_ranks_as_the_answer_did(assistant: Assistant) -> None:
+    # The evaluation measures retrieval this way: the passages the answer drew from come first. Few
+    # passages, so that placing each part's best passage among those quoted changes the order.
+    assistant.settings.retrieval.top_k = 3
+    assistant.settings.extractive.passages_considered = 2
+    post = "Får jeg lønn mens jeg studerer? Og hva med etterpå?"
+    answer = assistant.ask(post)
+    quoted = [p.chunk.chunk_id for p in answer.passages]
+    assert [h.chunk.chunk_id for h in assistant.retrieve(answer.standalone_question, 3, asked=post)] == quoted
+    assert [h.chunk.chunk_id for h in assistant.retrieve(answer.standalone_question, 3)] != quoted

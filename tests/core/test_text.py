@@ -12,6 +12,7 @@ from core.text import (
     deferred_matters,
     inapplicable,
     stem,
+    with_equivalents,
 )
 
 pytestmark = pytest.mark.unit
@@ -132,3 +133,13 @@ def test_a_rule_with_a_precondition_the_question_never_mentions_is_inapplicable(
     assert inapplicable(waiting, "Har jeg rett til permisjon etter to år i kommunen?")
     assert not inapplicable(waiting, "Jeg var borte i fjor. Når kan jeg ta permisjon igjen?")
     assert not inapplicable("Arbeidstakeren har rett til permisjon.", "Har jeg rett til permisjon?")
+
+
+def test_the_embedded_question_carries_the_sources_words_for_its_own() -> None:
+    assert (
+        with_equivalents("Kven avgjer saka når vi er usamde?")
+        == "Kven avgjer saka når vi er usamde? avgjør uenige tvist"
+    )
+    assert (
+        with_equivalents("Har jeg rett til utdanningspermisjon?") == "Har jeg rett til utdanningspermisjon?"
+    )

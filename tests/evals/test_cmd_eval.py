@@ -47,7 +47,7 @@ class FakeAssistant:
         cite = Citation(1, CHUNK.chunk_id, "Arbeidsmiljøloven", "aml. § 12-11", "", None, TEXT, 0)
         return Answer(question, f"{TEXT[:-1]} [1].", False, (cite,), (passage,))
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+    def retrieve(self, question: str, k: int | None = None, asked: str | None = None) -> list[Hit]:
         return [Hit(CHUNK, 0.9)]
 
 

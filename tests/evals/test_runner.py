@@ -81,7 +81,7 @@ class ScriptedAnswerer:
             question, text, refused, citations, passages, standalone_question=f"{question} (frittstående)"
         )
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+    def retrieve(self, question: str, k: int | None = None, asked: str | None = None) -> list[Hit]:
         texts = self.script[question.removesuffix(" (frittstående)")][0]
         return [Hit(CHUNKS[t], 1.0 / i) for i, t in enumerate(texts, 1)][:k]
 

@@ -165,7 +165,7 @@ class FakeAssistant(Assistant):
             yield word + " "
         yield answer
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+    def retrieve(self, question: str, k: int | None = None, asked: str | None = None) -> list[Hit]:
         self._check()
         return [Hit(c, 1.0 / (i + 1)) for i, c in enumerate(CHUNKS)][: k or 3]
 
