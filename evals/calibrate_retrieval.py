@@ -102,9 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     queries = [
         Query(
             i,
-            tuple(assistant.embedder.embed_query(with_equivalents(i.question))),
+            tuple(assistant.embedder.embed_query(with_equivalents(i.question))),  # type: ignore[attr-defined]
             tuple(normalize(e) for e in i.evidence),
-        )  # type: ignore[attr-defined]
+        )
         for i in items
     ]
     now = settings.retrieval

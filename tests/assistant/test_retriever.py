@@ -35,9 +35,12 @@ def test_named_provision_comes_first(searcher: HybridSearcher, question: str, la
     assert hits[0].exact_provision
 
 
-def test_compound_question_finds_phrase(searcher: HybridSearcher) -> None:
-    hits = searcher.search("Må jeg varsle arbeidsgiveren skriftlig om permisjonen?", 3)
-    assert "skriftlig varsel" in hits[0].chunk.text
+def test_other_inflections_find_the_phrase(searcher: HybridSearcher) -> None:
+    # The lexical ranking on its own: the hash embedder's similarities are noise, so the fused ranking
+    # would test them (this test passed by that noise until the embedded question changed). Stems meet
+    # across inflections: "skriftlige varselet" finds "skriftlig varsel".
+    best = searcher.bm25.search("Hva må stå i det skriftlige varselet til arbeidsgiveren?", 3)[0]
+    assert "skriftlig varsel" in searcher.chunks[best.index].text
 
 
 def test_refresh_rebuilds_only_when_generation_changes(searcher: HybridSearcher) -> None:
