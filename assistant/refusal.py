@@ -34,11 +34,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from assistant.known import general_frequency, is_known, lemmas, uses
 from assistant.models import Hit
 from assistant.question import question_language
-from core.glossary import GLOSSARY
 from core.sentences import split_sentences
 from core.settings import AnswerabilitySettings
 from core.text import (
@@ -51,7 +50,6 @@ from core.text import (
     decides,
     fold,
     question_sentences,
-    stem,
 )
 from index.lexical import BM25Index
 
@@ -145,80 +143,6 @@ class Gap:
 
 NO_GAP = Gap()
 """The gap of a question the sources cover."""
-
-
-@lru_cache(maxsize=50_000)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, lang))
-
-
-@lru_cache(maxsize=50_000)
-def lemmas(word: str) -> tuple[str, ...]:
-    """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique)."""
-    import simplemma
-
-    out = [word]
-    for lang in ("nb", "nn"):
-        lemma = str(simplemma.lemmatize(word, lang=lang)).lower()
-        if lemma not in out:
-            out.append(lemma)
-    return tuple(out)
-
-
-@lru_cache(maxsize=50_000)
-def forms(word: str) -> tuple[str, ...]:
-    """The word, its lemmas and their glossary equivalents in the sources' Bokmål ("tilsette" -> ansatte)."""
-    out = list(lemmas(word))
-    for form in list(out):
-        out.extend(t for t in GLOSSARY.get(form, ()) if t not in out)
-    return tuple(out)
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """True if ``a`` and ``b`` differ by at most one insertion, deletion or substitution."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
-
-
-def _near_known(stem_: str, known: frozenset[str] | set[str], min_len: int) -> bool:
-    """A spelling variant, typo or inflection of a known stem: one edit, stems of ``min_len``+ letters."""
-    if len(stem_) < min_len:
-        return False
-    return any(k[:1] == stem_[:1] and _within_one_edit(stem_, k) for k in known)
-
-
-def is_known(word: str, bm25: BM25Index) -> bool:
-    """True if the sources use ``word``: as itself, a lemma, a glossary equivalent, a stem, a one-edit
-    spelling variant (typos, Nynorsk forms such as "tenestene"), as the last part of a compound, or as
-    the first part of one of their compounds ("turnus" in "turnusarbeidere")."""
-    known = bm25.known_stems
-    for form in forms(word):
-        s = stem(form)
-        if s in known or _near_known(s, known, 6):
-            return True
-        parts = bm25.vocab.split(form)
-        if parts and parts[-1] in bm25.idf:
-            return True
-        if bm25.vocab.is_modifier(form):
-            return True
-    return False
-
-
-def general_frequency(word: str) -> float:
-    """The word's highest Zipf frequency over its lemmas, in Bokmål and in English (0 = unseen).
-
-    A hyphenated lemma ("natt-tillegg" for "nattillegg") is left out: wordfreq reads it as two
-    words and reports a phrase estimate, not the frequency of the word.
-    """
-    return max(_zipf(form, lang) for form in lemmas(word) if "-" not in form for lang in ("nb", "en"))
 
 
 # A question that ends on a pronoun ("Kan arbeidsgiver kreve det?", "bør jeg melde det?") asks about
@@ -325,19 +249,6 @@ def focus_words(
         return answered_by_a_rule(word, stated) or uses(word, terms, bm25)
 
     return [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in _asked_words(question)]
-
-
-def uses(word: str, terms: set[str] | frozenset[str], bm25: BM25Index) -> bool:
-    """True if analysed ``terms`` (a passage's or a sentence's) contain ``word``: as a stem of the word or
-    of a lemma or glossary equivalent, as the last part of it as a compound, or as a one-edit inflection."""
-    for form in forms(word):
-        s = stem(form)
-        if s in terms or set(bm25.vocab.split(form)[-1:]) & terms:
-            return True
-        # Inflection the stemmer leaves apart ("varsl" for varsle, "varsel"): one edit, 5+ letters.
-        if _near_known(s, terms, 5):
-            return True
-    return False
 
 
 # "Hvor mange uker …?", "hvor mye …", "how much …": a question for an amount. General interrogatives of

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.refusal import Evidence, decide, evidence_of, general_frequency
+from assistant.known import general_frequency
+from assistant.refusal import Evidence, decide, evidence_of
 from core.settings import AnswerabilitySettings, load_settings
 from evals.dataset import EvalItem, load_dataset
 

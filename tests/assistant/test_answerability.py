@@ -16,7 +16,6 @@ from assistant.refusal import (
     Gap,
     decide,
     evidence_of,
-    general_frequency,
     salient_terms,
     uncovered_sentence,
 )
@@ -170,13 +169,6 @@ def test_questions_joined_by_commas_are_separate_parts() -> None:
     ]
 
 
-def test_a_hyphenated_lemma_does_not_make_a_rare_compound_common(monkeypatch: pytest.MonkeyPatch) -> None:
-    # simplemma writes some compounds with a hyphen ("natt-tillegg"); wordfreq reads that as two
-    # common words and reports a phrase estimate, which must not count as the word's frequency.
-    monkeypatch.setattr(refusal, "lemmas", lambda word: (word, "kveld-vakt"))
-    assert general_frequency("kveldvakt") == 0.0
-
-
 def test_a_word_asking_for_a_rule_is_covered_when_a_best_passage_states_that_rule(bm25: BM25Index) -> None:
     # "avslå" (to turn down) is never used by the sources; the limit of the right answers it.
     limit = make_chunk(
@@ -249,13 +241,6 @@ def test_narrative_words_naming_what_happened_are_not_topics(bm25: BM25Index) ->
     # "avslått" tells what the employer did; the question asks about the rule, not a topic.
     question = "Lederen har avslått søknaden min om utdanningspermisjon. Hvem avgjør det hvis vi er uenige?"
     assert "avslått" not in refusal.context_terms(question, AnswerabilitySettings())
-
-
-def test_a_word_the_sources_use_as_the_first_part_of_a_compound_is_known() -> None:
-    chunk = make_chunk("Ordningen gjelder skiftarbeidere og annet arbeid i kommunen.", position=3)
-    index = BM25Index([chunk])
-    assert refusal.is_known("skift", index)
-    assert not refusal.is_known("nattevakt", index)
 
 
 def test_an_amount_asked_for_that_no_best_passage_states_is_uncovered() -> None:

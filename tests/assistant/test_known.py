@@ -1,0 +1,33 @@
+"""What the sources know: words as lemmas, glossary equivalents, compound parts and spelling variants."""
+
+import pytest
+
+from assistant import known
+from assistant.known import general_frequency, is_known, uses
+from index.lexical import BM25Index
+from tests.assistant.fakes import make_chunk
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_hyphenated_lemma_does_not_make_a_rare_compound_common(monkeypatch: pytest.MonkeyPatch) -> None:
+    # simplemma writes some compounds with a hyphen ("natt-tillegg"); wordfreq reads that as two
+    # common words and reports a phrase estimate, which must not count as the word's frequency.
+    monkeypatch.setattr(known, "lemmas", lambda word: (word, "kveld-vakt"))
+    assert general_frequency("kveldvakt") == 0.0
+
+
+def test_a_word_the_sources_use_as_the_first_part_of_a_compound_is_known() -> None:
+    chunk = make_chunk("Ordningen gjelder skiftarbeidere og annet arbeid i kommunen.", position=3)
+    index = BM25Index([chunk])
+    assert is_known("skift", index)
+    assert not is_known("nattevakt", index)
+
+
+def test_a_passage_uses_a_word_through_its_inflections_and_compound_parts() -> None:
+    chunk = make_chunk("Arbeidstakeren må gi skriftlig varsel før permisjon til utdanning.", position=4)
+    index = BM25Index([chunk])
+    terms = index.chunk_terms(chunk.chunk_id)
+    assert uses("varsle", terms, index)  # one edit from the stem of "varsel"
+    assert uses("utdanningspermisjonen", terms, index)  # its last part, "permisjon", is used
+    assert not uses("nattillegg", terms, index)
