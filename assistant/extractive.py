@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.citations import make_citation
-from assistant.models import Citation, Passage
-from core.models import Chunk
+from assistant.compose import Candidate, Extract, answer_units, compose, lead_line
+from assistant.models import Passage
 from core.provisions import parse_query_references
 from core.sentences import Span
 from core.settings import ExtractiveSettings
@@ -32,7 +30,7 @@ from core.text import (
     time_focus,
 )
 from index.lexical import BM25Index
-from index.sentences import SentenceVectors, chunk_sentences, sentence_key
+from index.sentences import SentenceVectors, sentence_key
 
 # A question that asks for a list gets the whole list (see list_answer).
 WANTS_LIST = re.compile(
@@ -45,8 +43,6 @@ _LIST_ITEM = re.compile(r"^\s*(?:[•·▪*-]|–)\s")
 MIN_SENTENCE_CHARS = 20  # shorter pieces are headings or list labels, not statements
 REFERENCE_MAX_CHARS = 90
 _DEFAULT = ExtractiveSettings()
-
-_LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")
 
 
 _LOOKUP_WORDS = frozenset(
@@ -88,57 +84,6 @@ _LOOKUP_WORDS = frozenset(
         "står",
     ]
 )
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a passage (or a list's lead-in with its items, see :func:`answer_units`) with its score."""
-
-    passage: Passage
-    span: Span
-    score: float
-    order: int
-    members: tuple[Span, ...] = ()  # a list unit's lead-in and items; empty for a plain sentence
-
-
-# A lettered or numbered list item: "a. dobbelt så lang tid …", "2) …".
-_ITEM = re.compile(r"^\s*(?:[a-zæøå]|\d{1,2})[.)]\s")
-_ENDS_SENTENCE = re.compile(r"[.!?][»”\"')\]]*\s*$")
-# A ledd marker that opens a sentence: "(3) Arbeidstaker som …".
-_LEDD = re.compile(r"^\s*\(\d{1,2}\)\s")
-
-
-def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
-    """The chunk's sentences, with a list's lead-in and its lettered items joined into one unit.
-
-    "… før det har gått" followed by "a. …" and "b. …" is one statement: it is scored,
-    quoted and cited as a whole, so an item never appears without its lead-in or its
-    sibling. Returns (span, members) pairs; members is empty for a plain sentence.
-    """
-    spans = chunk_sentences(chunk)
-    units: list[tuple[Span, tuple[Span, ...]]] = []
-    i = 0
-    while i < len(spans):
-        j = i + 1
-        if not _ENDS_SENTENCE.search(spans[i].text):
-            while j < len(spans) and _ITEM.match(spans[j].text):
-                j += 1
-        if j - i > 1:
-            first, last = spans[i], spans[j - 1]
-            units.append((Span(first.start, last.end, chunk.text[first.start : last.end]), tuple(spans[i:j])))
-        else:
-            units.append((spans[i], ()))
-        i = j
-    return units
-
-
-@dataclass(frozen=True)
-class Extract:
-    """The extractive answer's parts: text with markers, lead line, citations."""
-
-    text: str
-    lead: str
-    citations: tuple[Citation, ...]
 
 
 def _is_heading_line(passage: Passage, span: Span) -> bool:
@@ -345,78 +290,6 @@ def select_parts(
         # In reading order: within a provision its main rule comes before the special cases.
         out.append(sorted(picked, key=lambda c: (c.passage.n, c.span.start)))
     return out
-
-
-def _cited(sentence: str, n: int) -> str:
-    """``sentence`` with ``[n]`` placed before its final punctuation."""
-    sentence = sentence.strip()
-    m = re.search(r"[.!?:]+[»”\"')]*$", sentence)
-    if m:
-        return f"{sentence[: m.start()]} [{n}]{sentence[m.start() :]}"
-    return f"{sentence} [{n}]"
-
-
-def lead_for(chunks: Sequence[Chunk]) -> str:
-    """Name the governing provisions (or guide sections) of the cited chunks, in order."""
-    names: list[str] = []
-    for chunk in chunks:
-        if chunk.provision:
-            name = chunk.provision
-        else:
-            name = f"{chunk.short_name}: {chunk.section_path[0]}" if chunk.section_path else chunk.short_name
-        if name not in names:
-            names.append(name)
-    return "Gjelder: " + "; ".join(names) if names else ""
-
-
-def lead_line(chosen: Sequence[Candidate]) -> str:
-    """The lead line for the chosen sentences."""
-    return lead_for([c.passage.chunk for c in chosen])
-
-
-def _kind(c: Candidate) -> str:
-    """How a chosen sentence is laid out: "bullet", "list" (lead-in and items), "ledd" or "plain"."""
-    body = c.span.text.strip()
-    if body.startswith(("•", "-", "–", "*", "·", "▪")):
-        return "bullet"
-    if c.members:
-        return "list"
-    return "ledd" if _LEDD.match(body) else "plain"
-
-
-def compose(chosen: Sequence[Candidate]) -> Extract:
-    """Join the chosen sentences into the answer text; each citation quotes its exact span.
-
-    Bullets, a list's items and a sentence opening with a ledd marker ("(3) …") start a
-    line of their own, so markers read as labels and never sit in mid-sentence.
-    """
-    text = ""
-    previous = ""
-    citations: list[Citation] = []
-    for c in chosen:
-        kind = _kind(c)
-        raw = c.span.text
-        start = c.span.start + len(raw) - len(raw.lstrip())
-        body = raw.strip()
-        if kind == "bullet":
-            mark = _LIST_MARK.match(body)
-            cut = mark.end() if mark else 1
-            start += cut
-            body = body[cut:]
-        citations.append(make_citation(c.passage.n, c.passage, start, start + len(body)))
-        if kind == "list":
-            body = "\n".join(" ".join(m.text.split()) for m in c.members)
-        else:
-            body = " ".join(body.split())
-        line = ("• " if kind == "bullet" else "") + _cited(body, c.passage.n)
-        if not text:
-            text = line
-        elif kind != "plain" or previous in ("bullet", "list"):
-            text += "\n" + line
-        else:
-            text += " " + line
-        previous = kind
-    return Extract(text=text, lead=lead_line(chosen), citations=tuple(citations))
 
 
 def extractive_answer(

@@ -14,9 +14,10 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from assistant.compose import lead_for
 from assistant.condense import standalone_question
 from assistant.contracts import ChatAnswerer
-from assistant.extractive import extractive_answer, lead_for
+from assistant.extractive import extractive_answer
 from assistant.lookup import all_views, lookup, not_found_message, sub_provisions
 from assistant.models import (
     Answer,

@@ -3,7 +3,8 @@
 import pytest
 
 from assistant.citations import strip_markers, validate_answer
-from assistant.extractive import Candidate, extractive_answer, select
+from assistant.compose import Candidate
+from assistant.extractive import extractive_answer, select
 from assistant.models import Passage
 from core.sentences import Span
 from core.text import asked_intents
