@@ -25,9 +25,9 @@ from core.text import (
     asks_for_questions,
     content_words,
     decides,
-    inapplicable,
     speaks_of_completion,
     time_focus,
+    unmet_preconditions,
 )
 from index.lexical import BM25Index
 from index.sentences import SentenceVectors, sentence_key
@@ -133,6 +133,7 @@ def candidates(
     asked = question if asked is None else asked
     intents, focus = asked_intents(asked), time_focus(asked)
     statements_only = not asks_for_questions(asked)
+    unmet = unmet_preconditions(question)
     # A bare lookup ("hva står i 4.2.4") asks for the provision itself: quote it from the top.
     rest = {w for w in content_words(question) if not w[:1].isdigit()} - _LOOKUP_WORDS
     # The name of the document whose provision is named ("kompetanseplanen punkt 3") is part of the reference.
@@ -163,7 +164,7 @@ def candidates(
                 score *= cfg.question_factor
             if focus and (focus == "during") == speaks_of_completion(span.text):
                 score *= cfg.time_mismatch_factor
-            if inapplicable(span.text, question):
+            if unmet and decides(unmet, span.text):
                 score *= cfg.inapplicable_factor
             found.append((passage, span, members, score, order, prior))
     if not found:

@@ -402,13 +402,11 @@ def decides(intents: Iterable[Intent], text: str) -> bool:
     return any(_states(intent.name, text) for intent in intents)
 
 
-def inapplicable(text: str, question: str) -> bool:
-    """True when ``text`` states a rule whose precondition the question never mentions: the waiting rule
-    ("ikke rett til ny utdanningspermisjon før det har gått …") for someone who speaks of no earlier leave."""
-    return any(
-        intent.given is not None and _states(intent.name, text) and not intent.given.search(question)
-        for intent in INTENTS
-    )
+def unmet_preconditions(question: str) -> tuple[Intent, ...]:
+    """The kinds of rule whose precondition ``question`` never mentions: the waiting rule ("ikke rett til ny
+    utdanningspermisjon før det har gått …") for someone who speaks of no earlier leave. A passage that
+    :func:`decides` one of them states a rule that does not apply to the asker."""
+    return tuple(i for i in INTENTS if i.given is not None and not i.given.search(question))
 
 
 @lru_cache(maxsize=50_000)
