@@ -11,6 +11,11 @@ from index.sentences import sentence_key, sentence_records
 from index.snapshot import Snapshot
 
 
+def law_chunk(text: str, *, position: int) -> Chunk:
+    """A passage of aml. § 12-11, as the law's chunks carry it."""
+    return make_chunk(text, position=position, doc_id="aml", kind="law", provision="aml. § 12-11")
+
+
 def make_chunk(
     text: str,
     *,

@@ -22,7 +22,7 @@ from assistant.refusal import (
 from core.settings import AnswerabilitySettings
 from core.text import asking_sentences
 from index.lexical import BM25Index
-from tests.assistant.fakes import CHUNKS, make_chunk
+from tests.assistant.fakes import CHUNKS, law_chunk, make_chunk
 
 pytestmark = pytest.mark.unit
 
@@ -171,12 +171,9 @@ def test_questions_joined_by_commas_are_separate_parts() -> None:
 
 def test_a_word_asking_for_a_rule_is_covered_when_a_best_passage_states_that_rule(bm25: BM25Index) -> None:
     # "avslå" (to turn down) is never used by the sources; the limit of the right answers it.
-    limit = make_chunk(
+    limit = law_chunk(
         "(2) Permisjon kan likevel ikke kreves når det vil være til hinder for driften.",
         position=40,
-        doc_id="aml",
-        kind="law",
-        provision="aml. § 12-11",
     )
     question = "Får kommunen lov til å avslå studiepermisjonen min?"
     with_rule = evidence_of(question, [Hit(limit, 1.0, dense=0.9)], bm25, AnswerabilitySettings())
@@ -190,12 +187,9 @@ def test_a_rule_question_whose_rule_a_best_passage_states_is_answered_in_part_no
 ) -> None:
     # "Kan de nekte …" asks for the limit of the right; the passage states it, so the limit is quoted
     # and the unknown reason is named, even though the best passage is not close in embedding space.
-    limit = make_chunk(
+    limit = law_chunk(
         "(2) Permisjon kan likevel ikke kreves når det vil være til hinder for driften.",
         position=41,
-        doc_id="aml",
-        kind="law",
-        provision="aml. § 12-11",
     )
     question = "Kan de nekte meg permisjon fordi turnusplanleggeren er sykmeldt?"
     settings = AnswerabilitySettings()

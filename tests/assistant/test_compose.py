@@ -4,19 +4,16 @@ import pytest
 
 from assistant.compose import Candidate, answer_units, compose, lead_for
 from assistant.models import Passage
-from tests.assistant.fakes import make_chunk
+from tests.assistant.fakes import law_chunk, make_chunk
 
 pytestmark = pytest.mark.unit
 
-LAW = make_chunk(
+LAW = law_chunk(
     "(3) Den som har hatt permisjon, kan ikke få ny før det har gått\n"
     "a. like lang tid som den forrige varte og\n"
     "b. minst ett år.\n"
     "(4) Varselet skal være skriftlig.",
     position=60,
-    doc_id="aml",
-    kind="law",
-    provision="aml. § 12-11",
 )
 
 

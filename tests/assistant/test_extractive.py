@@ -9,7 +9,7 @@ from assistant.models import Passage
 from core.sentences import Span
 from core.text import asked_intents
 from index.lexical import BM25Index
-from tests.assistant.fakes import CHUNKS, GUIDE, LAW, make_chunk
+from tests.assistant.fakes import CHUNKS, GUIDE, LAW, law_chunk, make_chunk
 
 pytestmark = pytest.mark.unit
 
@@ -83,12 +83,9 @@ def test_a_part_asking_for_a_kind_of_rule_is_answered_by_the_sentences_stating_i
         "Lederen og den ansatte forhandler om lønn. Blir de ikke enige, vedtas lederens siste tilbud.",
         position=20,
     )
-    limit = make_chunk(
+    limit = law_chunk(
         "(2) Permisjon kan likevel ikke kreves når det er til hinder for forsvarlig drift.",
         position=21,
-        doc_id="aml",
-        kind="law",
-        provision="aml. § 12-11",
     )
     passages = _passages([talks, limit])
     parts = ("Kan lederen nekte meg permisjon?", "Hva vedtas om vi ikke blir enige om lønn?")
@@ -131,15 +128,12 @@ def test_the_sentence_granting_the_right_leads_an_answer_to_a_rights_question() 
     assert select(cands)[0].span.text == pointer  # otherwise the best sentence leads
 
 
-LIST_LAW = make_chunk(
+LIST_LAW = law_chunk(
     "(3) Den som har hatt permisjon, kan ikke få ny permisjon før det har gått\n"
     "a. like lang tid som den forrige permisjonen varte og\n"
     "b. minst ett år siden den forrige tok til.\n"
     "(5) Arbeidsgiver skal senest innen tre måneder gi skriftlig svar.",
     position=50,
-    doc_id="aml",
-    kind="law",
-    provision="aml. § 12-11",
 )
 
 
@@ -171,12 +165,9 @@ def test_a_ledd_marker_opens_a_line_and_never_sits_in_mid_text() -> None:
 
 
 def test_a_question_whether_the_employer_may_refuse_leads_with_the_limit_of_the_right() -> None:
-    limit = make_chunk(
+    limit = law_chunk(
         "(2) Permisjon kan likevel ikke kreves når det vil være til hinder for forsvarlig drift.",
         position=51,
-        doc_id="aml",
-        kind="law",
-        provision="aml. § 12-11",
     )
     passages = _passages([LAW[0], limit])
     extract = extractive_answer(
@@ -202,12 +193,9 @@ def test_a_question_in_the_sources_does_not_answer_a_question_that_asks_for_a_ru
 
 
 def test_the_rule_for_a_new_leave_gives_way_when_the_question_speaks_of_no_earlier_one() -> None:
-    granting = make_chunk(
+    granting = law_chunk(
         "(1) Den som har vært ansatt i to år, har rett til permisjon for å studere.",
         position=53,
-        doc_id="aml",
-        kind="law",
-        provision="aml. § 12-11",
     )
     # the waiting rule ranks first, as retrieval may put it
     passages = _passages([LIST_LAW, granting])
