@@ -115,6 +115,23 @@ def test_chat_citation_panel_and_refusal(open_app: Callable[..., Visit], running
     assert_stayed_local(visit)
 
 
+def test_a_question_the_sources_do_not_cover_says_so_first(open_app: Callable[..., Visit]) -> None:
+    # A near-domain topic: the sources speak of leave for education, never of this kind of leave.
+    visit = open_app()
+    page = visit.page
+    answer = ask(page, "Har jeg rett på omsorgspermisjon når barnet mitt blir født?")
+    expect(answer).not_to_have_class("ka-a ka-refused")
+    expect(answer.locator(".ka-partial-label")).to_have_text("Delvis dekket av kildene")
+    first = answer.locator(".ka-text p").first
+    expect(first).to_contain_text("Kildene sier ingenting om omsorgspermisjon.")
+    expect(first).to_contain_text("tillitsvalgte eller personalavdelingen")
+    expect(answer.locator(".ka-text")).to_contain_text("Det nærmeste kildene kommer, er dette:")
+    expect(answer.locator(".ka-lead")).to_have_count(0)  # no "Gjelder:": no provision governs the question
+    assert answer.locator(".ka-text button.ka-cite").count() <= 2
+    save_screenshot(page, "chat-partial.png")
+    assert_stayed_local(visit)
+
+
 def test_provisions_tab(open_app: Callable[..., Visit]) -> None:
     visit = open_app()
     page = visit.page
