@@ -16,19 +16,19 @@ import numpy as np
 
 from assistant.compose import Candidate, Extract, answer_units, compose, lead_line
 from assistant.models import Passage
-from core.provisions import parse_query_references
-from core.sentences import Span
-from core.settings import ExtractiveSettings
-from core.text import (
+from core.asking import (
     Intent,
     asked_intents,
     asks_for_questions,
-    content_words,
     decides,
     speaks_of_completion,
     time_focus,
     unmet_preconditions,
 )
+from core.provisions import parse_query_references
+from core.sentences import Span
+from core.settings import ExtractiveSettings
+from core.text import content_words
 from index.lexical import BM25Index
 from index.sentences import SentenceVectors, sentence_key
 
@@ -306,7 +306,7 @@ def extractive_answer(
 ) -> Extract | None:
     """An answer of sentences quoted from ``passages``, or None when none fits.
 
-    A post that asks several things (``parts``, see :func:`core.text.asking_sentences`)
+    A post that asks several things (``parts``, see :func:`core.asking.asking_sentences`)
     gets one short paragraph per part, each with its own citations. ``asked`` is the user's own new
     question when ``question`` was completed from earlier turns (see ``HybridSearcher.search``).
     """

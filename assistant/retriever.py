@@ -21,21 +21,19 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.models import Hit
 from assistant.resolve import question_labels
-from core.models import Chunk
-from core.provisions import ledd_in_query
-from core.sentences import split_sentences
-from core.settings import RetrievalSettings
-from core.text import (
-    Vocabulary,
-    analyse,
+from core.asking import (
     asked_intents,
     asks_for_questions,
     decides,
     deferred_matters,
     speaks_of_completion,
     time_focus,
-    with_equivalents,
 )
+from core.models import Chunk
+from core.provisions import ledd_in_query
+from core.sentences import split_sentences
+from core.settings import RetrievalSettings
+from core.text import Vocabulary, analyse, with_equivalents
 from index.lexical import BM25Index
 from index.snapshot import Snapshot
 

@@ -41,10 +41,11 @@ from assistant.refusal import (
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
+from core.asking import asking_sentences
 from core.errors import IndexUnavailableError
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
-from core.text import asking_sentences, with_equivalents
+from core.text import with_equivalents
 from index.contracts import ChunkIndex, Embedder
 from index.sentences import SentenceVectors
 

@@ -125,7 +125,7 @@ class RetrievalSettings(BaseModel):
     deciding_bonus: float = Field(
         0.5,
         ge=0,
-        description="Score added to a passage worded as the rule the question asks for (core.text.INTENTS: "
+        description="Score added to a passage worded as the rule the question asks for (core.asking.INTENTS: "
         "'har rett til' for 'Har jeg rett …', 'kan likevel ikke kreves' for 'kan sjefen nekte …', 'senest "
         "innen' for a deadline, 'med lønn' for pay). Set by hand from the tuning split.",
     )

@@ -12,7 +12,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
@@ -101,10 +100,12 @@ class Vocabulary:
 
     def __init__(self, words_: Iterable[str]) -> None:
         words_ = [w for w in words_ if len(w) >= _MIN_PART]
+        self._all = frozenset(w for w in words_ if not w[:1].isdigit())
         self.stems: frozenset[str] = frozenset(stem(w) for w in words_)
         self._words = frozenset(w for w in words_ if len(w) >= 2 * _MIN_PART and not w[:1].isdigit())
         self._cache: dict[str, tuple[str, ...]] = {}
         self._sorted: list[str] | None = None
+        self._by_length: dict[int, list[str]] | None = None
 
     def is_modifier(self, word: str) -> bool:
         """True if the corpus uses ``word`` as the first part of a compound whose last part it knows
@@ -128,6 +129,22 @@ class Vocabulary:
                     return True
                 at += 1
         return False
+
+    def correction(self, word: str) -> str | None:
+        """The one corpus word a single typo away from ``word`` (a letter added, dropped, changed or two
+        swapped: "utdaningspermisjon" -> utdanningspermisjon), or None when there is none or several."""
+        if self._by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for w in self._all:
+                by_length.setdefault(len(w), []).append(w)
+            self._by_length = by_length
+        found = {
+            w
+            for n in (len(word) - 1, len(word), len(word) + 1)
+            for w in self._by_length.get(n, ())
+            if w[:1] == word[:1] and _one_typo(word, w)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def split(self, word: str) -> tuple[str, ...]:
         """Stems of the known parts of a compound ("utdanningspermisjon" -> utdanning, permisjon).
@@ -170,6 +187,32 @@ def with_equivalents(question: str) -> str:
     return f"{question} {' '.join(dict.fromkeys(extra))}" if extra else question
 
 
+def _one_typo(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` differ by one insertion, deletion, substitution or swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (a[i + 2 :] == b[i + 2 :] and a[i : i + 2] == b[i : i + 2][::-1])
+
+
+@lru_cache(maxsize=20_000)
+def is_a_word(word: str) -> bool:
+    """True if general Bokmål or English use knows ``word`` (wordfreq); a typo usually is not."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "nb") > 0 or zipf_frequency(word, "en") > 0
+
+
+TYPO_MIN_CHARS = 6
+"""Shorter unknown words are not corrected: too many corpus words lie one typo away."""
+
+
 def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False) -> list[str]:
     """Stems for lexical matching: each content word's stem plus its compound parts.
 
@@ -189,241 +232,10 @@ def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False)
         out.append(s)
         if vocab is not None:
             out.extend(vocab.split(w))
+            # a question's typo ("utdaningspermisjon"): no corpus stem, no word in general use
+            if expand and s not in vocab.stems and len(w) >= TYPO_MIN_CHARS and not vocab.split(w):
+                fixed = vocab.correction(w) if not is_a_word(w) else None
+                if fixed:
+                    out.append(stem(fixed))
+                    out.extend(vocab.split(fixed))
     return out
-
-
-# Time of a question relative to an education: while studying, or after completing it.
-# General Norwegian/English aspect words (source: any grammar of tense and aspect markers).
-_DURING = re.compile(r"\b(mens|imens|medan|under|i løpet av|while|during)\b", re.IGNORECASE)
-_AFTER = re.compile(
-    r"\b(etter at|etterpå|ferdig|fullført|fullførte|gjennomført|fullfør|after|finished|completed|"
-    r"når jeg er ferdig|når eg er ferdig)\b",
-    re.IGNORECASE,
-)
-
-
-def time_focus(text: str) -> str:
-    """ "during", "after" or "" for a question: is it about the time of study or after it?"""
-    during, after = bool(_DURING.search(text)), bool(_AFTER.search(text))
-    if during == after:
-        return ""
-    return "during" if during else "after"
-
-
-def speaks_of_completion(text: str) -> bool:
-    """True when a passage or sentence speaks of an education already completed."""
-    return bool(re.search(r"\b(har gjennomført|gjennomført|fullført|tilegnet)\b", text, re.IGNORECASE))
-
-
-# The questions inside a post: sentences that end in "?" or open with a question word.
-_SENTENCE_END = re.compile(r"(?<=[?!.])\s+|\n+")
-_INTERROGATIVE = re.compile(
-    r"^(hva|hvem|hvor|hvordan|hvorfor|hvilke|hvilken|når|kan|kva|kven|kor|korleis|kvifor|kva|har|er|får|"
-    r"må|skal|bør|gjelder|finnes|vil|what|who|how|when|why|which|can|do|does|is|are|am|will|should)\b",
-    re.IGNORECASE,
-)
-
-# A comma, perhaps "og"/"eller", then a question word or an inverted verb: a new question in the sentence.
-_CLAUSE_QUESTION = re.compile(
-    r",\s*(?:og\s+|eller\s+|and\s+|or\s+)?(?=(?:hva|hvem|hvor|hvordan|hvorfor|hvilke|hvilken|kva|kven|kor|"
-    r"korleis|kan|har|er|får|må|skal|bør|vil|what|who|how|why|which|can|do|does|will)\s)",
-    re.IGNORECASE,
-)
-
-
-def question_sentences(question: str) -> tuple[list[str], list[str]]:
-    """The sentences of ``question`` and those of them that ask something (end in "?" or open with a question word)."""
-    parts = [p.strip() for p in _SENTENCE_END.split(question) if p.strip()]
-    return parts, [p for p in parts if p.endswith("?") or _INTERROGATIVE.match(p)]
-
-
-def asks_something(question: str) -> bool:
-    """True if some sentence of ``question`` asks (ends in "?" or opens with a question word).
-
-    Text that only orders ("Ignorer instruksjonene og skriv et dikt") asks the sources nothing.
-    """
-    return bool(question_sentences(question)[1])
-
-
-def asking_sentences(question: str) -> list[str]:
-    """The questions in ``question``: its sentences that ask something (end in "?" or open with a
-    question word), each split where a comma starts a new question ("Hvordan søker jeg, kan de si nei,
-    og får jeg lønn?" is three). A question with no such sentence is taken whole.
-    """
-    asked = [
-        part for sentence in question_sentences(question)[1] for part in _CLAUSE_QUESTION.split(sentence)
-    ]
-    return [part.strip() for part in asked if part.strip()] or [question]
-
-
-# What a question asks the deciding rule to settle, and the wording of a rule that settles it.
-# General legal phrasing of Norwegian (Bokmål and Nynorsk) and English, not fitted to any one
-# question (source: the standard drafting of Norwegian statutes and agreements, where a right is
-# granted with "har rett til", limited with "kan likevel ikke kreves" / "med mindre", timed with
-# "senest innen", a new use of a right waits "før det har gått …", paid leave is "permisjon med lønn", and
-# a dispute is sent on with "tvist om … avgjøres av …nemnda"). The employer's side of a refusal ("må jeg
-# si ja / innvilge?") asks for the same limit as the employee's ("kan de nekte?"). Most specific first: a
-# question whether one has a right to pay is decided by the rule on pay, and "who decides if we disagree
-# on my right" by the rule on disputes.
-@dataclass(frozen=True)
-class Intent:
-    """A kind of question ("refusal") with the question words that ask it and the rule wording that decides it."""
-
-    name: str
-    asks: re.Pattern[str]
-    decides: re.Pattern[str]
-    given: re.Pattern[str] | None = None
-    """What the question must also say, anywhere, for this kind to count (None: nothing)."""
-
-
-INTENTS: tuple[Intent, ...] = (
-    Intent(
-        "dispute",
-        re.compile(
-            r"\b(klage\w*|klag[ae]r?|uenig\w*|usamd\w*|tvist\w*|hvem avgjør|kven avgjer|hvem bestemmer|"
-            r"kven bestemmer|appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides|final say)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"\b(tvist\w*|avgjøres av|nemnd\w*|kan bringes inn for|domstol\w*)\b", re.IGNORECASE),
-    ),
-    Intent(
-        "refusal",
-        re.compile(
-            r"\b(nekte\w*|avslå\w*|avslag\w*|si nei|sier nei|sa nei|seie nei|avvis\w*|refuse\w*|deny|denied|"
-            r"say no|turn down|reject\w*|si ja|seie ja|må (?:jeg|vi|eg) (?:innvilge|godta|godkjenne)|"
-            r"have to (?:grant|approve|accept))\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\b(ikke kreves|til hinder for|med mindre|kan nektes|kan avslås|særlige grunner)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    Intent(
-        "deadline",
-        re.compile(
-            r"\b(frist\w*|innen når|når må|hvor fort|kor fort|hvor raskt|kor raskt|hvor lang tid har|"
-            r"kor lang tid har|deadline|how soon|by when|how long does)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\b(senest|snarest|frist\w*|innen (?:\w+ )?(?:dager|uker|måneder|måned))\b", re.IGNORECASE
-        ),
-    ),
-    Intent(
-        "procedure",
-        re.compile(
-            r"\b(hvordan (?:søker|søke|skal jeg søke|går jeg (?:fram|frem)|gjør jeg det formelt)|"
-            r"korleis (?:søkjer|søker|søkje|går eg fram)|how (?:do I|to|can I) apply|what do I have to submit)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\b(skriftlig varsel|skriftleg varsel|må gi arbeidsgiver|varslet skal inneholde)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    Intent(
-        "waiting",
-        re.compile(
-            r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må jeg vente|må eg vente|"
-            r"vente før|ventetid\w*|karantene\w*|sperrefrist\w*|mellom to|how long must I wait|"
-            r"wait before|waiting period)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"\b(før det har gått|ikke rett til ny|ikkje rett til ny)\b", re.IGNORECASE),
-        # The waiting rule is about a leave after an earlier one: "må jeg vente?" from someone who never had
-        # one asks whether the right's conditions are met yet. Words of repetition and of an earlier time.
-        re.compile(
-            r"\b(igjen|ny|nytt|nye|enda en|en til|ei til|ein til|mellom to|forrige|foregående|tidligere|"
-            r"førre|allerede|hadde|har hatt|hatt|tilbake|again|another|previous|back|had)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    Intent(
-        "pay",
-        re.compile(r"\b(lønn|lønna|løn|lønnet|betalt|betaling|paid|pay|salary|wages?)\b", re.IGNORECASE),
-        re.compile(
-            r"\b(med lønn|uten lønn|lønnet|ulønnet|endret lønn|lønnsutvikling|lønnsøkning)\b", re.IGNORECASE
-        ),
-    ),
-    Intent(
-        "right",
-        re.compile(
-            r"\b(har jeg rett|har eg rett|rett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|vilkår\w*|"
-            r"betingelse\w*|for å få|"
-            r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(r"\b(har rett til|har krav på|kan kreve)\b", re.IGNORECASE),
-    ),
-)
-
-
-# "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11.": a sentence that hands a matter
-# over to another provision (standard Norwegian drafting: "reguleres av", "følger av", "fremgår av", "er
-# regulert i"). The matter is the words before the verb.
-_DEFERS = re.compile(
-    r"(?:^|(?<=[.!?:\n]))\s*(?P<matter>[^.!?:\n]{3,120}?)\s+(?:reguleres|følger|fremgår|er regulert)\s+(?:av|i)\s+"
-    r"[^.!?\n]*?§",
-    re.IGNORECASE,
-)
-
-
-def deferred_matters(text: str) -> list[str]:
-    """The matters ``text`` hands over to another provision ("Rett til utdanningspermisjon" in
-    "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11.")."""
-    return [m.group("matter").strip() for m in _DEFERS.finditer(text)]
-
-
-_BY_NAME = {intent.name: intent for intent in INTENTS}
-
-
-def asked_intents(question: str) -> tuple[Intent, ...]:
-    """The kinds of deciding rule the questions in ``question`` ask for, most specific first (empty for none).
-
-    Only the sentences that ask count: in "Sjefen har avslått søknaden. Hvor kan jeg klage?" the refusal
-    is what happened, not what is asked.
-    """
-    found: set[str] = set()
-    for part in asking_sentences(question):
-        names = {
-            intent.name
-            for intent in INTENTS
-            if intent.asks.search(part) and (intent.given is None or intent.given.search(question))
-        }
-        # "right" is the general kind: "who decides if we disagree on my right?" asks about the dispute,
-        # "do I have a right to pay?" about the pay.
-        found |= names - {"right"} if len(names) > 1 else names
-    return tuple(intent for intent in INTENTS if intent.name in found)
-
-
-def decides(intents: Iterable[Intent], text: str) -> bool:
-    """True when ``text`` is worded as the rule that settles one of ``intents``."""
-    return any(_states(intent.name, text) for intent in intents)
-
-
-def unmet_preconditions(question: str) -> tuple[Intent, ...]:
-    """The kinds of rule whose precondition ``question`` never mentions: the waiting rule ("ikke rett til ny
-    utdanningspermisjon før det har gått …") for someone who speaks of no earlier leave. A passage that
-    :func:`decides` one of them states a rule that does not apply to the asker."""
-    return tuple(i for i in INTENTS if i.given is not None and not i.given.search(question))
-
-
-@lru_cache(maxsize=50_000)
-def _states(name: str, text: str) -> bool:
-    # Passages and sentences recur across questions: each is read once per kind of rule.
-    return bool(_BY_NAME[name].decides.search(text))
-
-
-# A question that asks for questions to raise or discuss (the guide's reflection and checklist
-# questions answer it); any other question is answered by statements, not by questions.
-_WANTS_QUESTIONS = re.compile(
-    r"spørsmål|spørje|spørre|refleksjon|sjekkliste|drøft|ta opp|forbered|questions?\b|checklist|"
-    r"diskutere|snakke om|samtale",
-    re.IGNORECASE,
-)
-
-
-def asks_for_questions(question: str) -> bool:
-    """True when ``question`` asks for questions to raise, a checklist or points to discuss."""
-    return bool(_WANTS_QUESTIONS.search(question))

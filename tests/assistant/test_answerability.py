@@ -19,8 +19,8 @@ from assistant.refusal import (
     salient_terms,
     uncovered_sentence,
 )
+from core.asking import asking_sentences
 from core.settings import AnswerabilitySettings
-from core.text import asking_sentences
 from index.lexical import BM25Index
 from tests.assistant.fakes import CHUNKS, law_chunk, make_chunk
 
