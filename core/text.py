@@ -106,6 +106,7 @@ class Vocabulary:
         self._cache: dict[str, tuple[str, ...]] = {}
         self._sorted: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
+        self._corrections: dict[str, str | None] = {}
 
     def is_modifier(self, word: str) -> bool:
         """True if the corpus uses ``word`` as the first part of a compound whose last part it knows
@@ -133,6 +134,8 @@ class Vocabulary:
     def correction(self, word: str) -> str | None:
         """The one corpus word a single typo away from ``word`` (a letter added, dropped, changed or two
         swapped: "utdaningspermisjon" -> utdanningspermisjon), or None when there is none or several."""
+        if word in self._corrections:
+            return self._corrections[word]
         if self._by_length is None:
             by_length: dict[int, list[str]] = {}
             for w in self._all:
@@ -144,7 +147,10 @@ class Vocabulary:
             for w in self._by_length.get(n, ())
             if w[:1] == word[:1] and _one_typo(word, w)
         }
-        return found.pop() if len(found) == 1 else None
+        fixed = found.pop() if len(found) == 1 else None
+        if len(self._corrections) < 10_000:  # questions' words, bounded
+            self._corrections[word] = fixed
+        return fixed
 
     def split(self, word: str) -> tuple[str, ...]:
         """Stems of the known parts of a compound ("utdanningspermisjon" -> utdanning, permisjon).
