@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
-from core.text import stem
+from core.text import one_slip, stem
 from index.lexical import BM25Index
 
 
@@ -42,23 +42,11 @@ def forms(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    """True if ``a`` and ``b`` differ by at most one insertion, deletion or substitution."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
-
-
 def _near_known(stem_: str, known: frozenset[str] | set[str], min_len: int) -> bool:
     """A spelling variant, typo or inflection of a known stem: one edit, stems of ``min_len``+ letters."""
     if len(stem_) < min_len:
         return False
-    return any(k[:1] == stem_[:1] and _within_one_edit(stem_, k) for k in known)
+    return any(k[:1] == stem_[:1] and one_slip(stem_, k) for k in known)
 
 
 def is_known(word: str, bm25: BM25Index) -> bool:

@@ -145,7 +145,7 @@ class Vocabulary:
             w
             for n in (len(word) - 1, len(word), len(word) + 1)
             for w in self._by_length.get(n, ())
-            if w[:1] == word[:1] and _one_typo(word, w)
+            if w != word and w[:1] == word[:1] and one_slip(word, w)
         }
         fixed = found.pop() if len(found) == 1 else None
         if len(self._corrections) < 10_000:  # questions' words, bounded
@@ -193,9 +193,10 @@ def with_equivalents(question: str) -> str:
     return f"{question} {' '.join(dict.fromkeys(extra))}" if extra else question
 
 
-def _one_typo(a: str, b: str) -> bool:
-    """True if ``a`` and ``b`` differ by one insertion, deletion, substitution or swap of neighbours."""
-    if a == b or abs(len(a) - len(b)) > 1:
+def one_slip(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` are equal or differ by one insertion, deletion, substitution or swap of
+    neighbours: a typo, a spelling variant, or an inflection the stemmer leaves apart."""
+    if abs(len(a) - len(b)) > 1:
         return False
     if len(a) > len(b):
         a, b = b, a
