@@ -18,10 +18,10 @@ from assistant.compose import Candidate, Extract, answer_units, compose, lead_li
 from assistant.models import Passage
 from core.asking import (
     Intent,
+    about_other_time,
     asked_intents,
     asks_for_questions,
     decides,
-    speaks_of_completion,
     time_focus,
     unmet_preconditions,
 )
@@ -162,7 +162,7 @@ def candidates(
                 score += cfg.deciding_bonus
             if statements_only and span.text.rstrip().endswith("?"):
                 score *= cfg.question_factor
-            if focus and (focus == "during") == speaks_of_completion(span.text):
+            if about_other_time(focus, span.text):
                 score *= cfg.time_mismatch_factor
             if unmet and decides(unmet, span.text):
                 score *= cfg.inapplicable_factor
@@ -282,8 +282,7 @@ def select_parts(
         )
         # A part asking about the time of study, or after it, is not answered by a sentence about the other.
         focus = time_focus(part)
-        if focus:
-            scored = [t for t in scored if (focus == "during") != speaks_of_completion(t[2].span.text)]
+        scored = [t for t in scored if not about_other_time(focus, t[2].span.text)]
         # A part that asks for a kind of rule is answered by the sentences stating it, when any does.
         stating = [t for t in scored if intents and decides(intents, t[2].span.text)]
         picked = [c for _, lex, c in (stating or scored)[: cfg.per_part] if lex >= cfg.min_part_score]

@@ -22,11 +22,11 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.models import Hit
 from assistant.resolve import question_labels
 from core.asking import (
+    about_other_time,
     asked_intents,
     asks_for_questions,
     decides,
     deferred_matters,
-    speaks_of_completion,
     time_focus,
 )
 from core.models import Chunk
@@ -283,7 +283,7 @@ class HybridSearcher:
                 score += w.ledd_bonus
             if not wants_questions and not cand.exact:
                 score -= w.question_list_penalty * self._question_share(pos)
-            if focus and not cand.exact and (focus == "during") == speaks_of_completion(chunk.text):
+            if not cand.exact and about_other_time(focus, chunk.text):
                 score -= w.time_mismatch_penalty
             if intents and decides(intents, chunk.text):
                 score += w.deciding_bonus

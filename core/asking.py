@@ -36,6 +36,12 @@ def speaks_of_completion(text: str) -> bool:
     return bool(re.search(r"\b(har gjennomført|gjennomført|fullført|tilegnet)\b", text, re.IGNORECASE))
 
 
+def about_other_time(focus: str, text: str) -> bool:
+    """True when ``text`` is about the other time than the question's ``focus`` (:func:`time_focus`): about a
+    completed education for a question about the time of study, or the reverse. False without a focus."""
+    return bool(focus) and (focus == "during") == speaks_of_completion(text)
+
+
 # The questions inside a post: sentences that end in "?" or open with a question word.
 _SENTENCE_END = re.compile(r"(?<=[?!.])\s+|\n+")
 _INTERROGATIVE = re.compile(

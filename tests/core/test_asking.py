@@ -2,7 +2,14 @@
 
 import pytest
 
-from core.asking import INTENTS, asked_intents, decides, deferred_matters, unmet_preconditions
+from core.asking import (
+    INTENTS,
+    about_other_time,
+    asked_intents,
+    decides,
+    deferred_matters,
+    unmet_preconditions,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -82,3 +89,11 @@ def test_a_rule_with_a_precondition_the_question_never_mentions_is_inapplicable(
     assert decides(first, waiting)
     assert not decides(first, "Arbeidstakeren har rett til permisjon.")
     assert not decides(unmet_preconditions("Jeg var borte i fjor. Når kan jeg ta permisjon igjen?"), waiting)
+
+
+def test_a_text_about_the_other_time_than_the_question_is_recognised() -> None:
+    after = "Partene kan forhandle om endret lønn når arbeidstaker har gjennomført utdanningen."
+    during = "Kurs som kommunen krever, gis som permisjon med lønn."
+    assert about_other_time("during", after) and not about_other_time("during", during)
+    assert about_other_time("after", during) and not about_other_time("after", after)
+    assert not about_other_time("", after)  # no focus: nothing is about the other time
