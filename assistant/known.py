@@ -9,15 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
-from core.text import one_slip, stem
+from core.text import one_slip, stem, zipf
 from index.lexical import BM25Index
-
-
-@lru_cache(maxsize=50_000)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, lang))
 
 
 @lru_cache(maxsize=50_000)
@@ -72,7 +65,7 @@ def general_frequency(word: str) -> float:
     A hyphenated lemma ("natt-tillegg" for "nattillegg") is left out: wordfreq reads it as two
     words and reports a phrase estimate, not the frequency of the word.
     """
-    return max(_zipf(form, lang) for form in lemmas(word) if "-" not in form for lang in ("nb", "en"))
+    return max(zipf(form, lang) for form in lemmas(word) if "-" not in form for lang in ("nb", "en"))
 
 
 def uses(word: str, terms: set[str] | frozenset[str], bm25: BM25Index) -> bool:

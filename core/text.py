@@ -208,12 +208,17 @@ def one_slip(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i + 1 :] or (a[i + 2 :] == b[i + 2 :] and a[i : i + 2] == b[i : i + 2][::-1])
 
 
-@lru_cache(maxsize=20_000)
-def is_a_word(word: str) -> bool:
-    """True if general Bokmål or English use knows ``word`` (wordfreq); a typo usually is not."""
+@lru_cache(maxsize=50_000)
+def zipf(word: str, lang: str) -> float:
+    """How common ``word`` is in general use of ``lang`` ("nb", "en"): wordfreq's Zipf scale, 0 = unseen."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "nb") > 0 or zipf_frequency(word, "en") > 0
+    return float(zipf_frequency(word, lang))
+
+
+def is_a_word(word: str) -> bool:
+    """True if general Bokmål or English use knows ``word`` (wordfreq); a typo usually is not."""
+    return zipf(word, "nb") > 0 or zipf(word, "en") > 0
 
 
 TYPO_MIN_CHARS = 6
@@ -238,9 +243,10 @@ def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False)
         s = stem(w)
         out.append(s)
         if vocab is not None:
-            out.extend(vocab.split(w))
+            parts = vocab.split(w)
+            out.extend(parts)
             # a question's typo ("utdaningspermisjon"): no corpus stem, no word in general use
-            if expand and s not in vocab.stems and len(w) >= TYPO_MIN_CHARS and not vocab.split(w):
+            if expand and s not in vocab.stems and len(w) >= TYPO_MIN_CHARS and not parts:
                 fixed = vocab.correction(w) if not is_a_word(w) else None
                 if fixed:
                     out.append(stem(fixed))
