@@ -137,10 +137,14 @@ def sub_provisions(ref: str, chunks: Sequence[Chunk]) -> list[str]:
     return named or found
 
 
-def not_found_message(ref: str, chunks: Sequence[Chunk]) -> str:
-    """What to tell a user whose reference matches no provision: the parts of it that the sources hold, or
-    the forms a reference can take."""
-    parts = [v for v in (provision_view(label, chunks) for label in sub_provisions(ref, chunks)) if v]
+def sub_provision_views(ref: str, chunks: Sequence[Chunk]) -> list[ProvisionView]:
+    """The views of :func:`sub_provisions`."""
+    return [v for v in (provision_view(label, chunks) for label in sub_provisions(ref, chunks)) if v]
+
+
+def not_found_message(ref: str, parts: Sequence[ProvisionView]) -> str:
+    """What to tell a user whose reference matches no provision: the ``parts`` of it that the sources hold
+    (:func:`sub_provision_views`), or the forms a reference can take."""
     if parts:
         listed = "; ".join(f"{v.label} ({v.title})" for v in parts)
         return f"«{ref}» er ikke med i kildene i sin helhet, men disse delene av den er med: {listed}."

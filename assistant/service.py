@@ -18,7 +18,7 @@ from assistant.compose import lead_for
 from assistant.condense import standalone_question
 from assistant.contracts import ChatAnswerer
 from assistant.extractive import extractive_answer
-from assistant.lookup import all_views, lookup, not_found_message, sub_provisions
+from assistant.lookup import all_views, lookup, not_found_message, sub_provision_views
 from assistant.models import (
     Answer,
     Checklist,
@@ -381,14 +381,14 @@ class Assistant:
         self._refresh_if_due()
         return lookup(ref[:200], self.searcher.chunks)
 
-    def not_found(self, ref: str) -> str:
-        """The message for a reference :meth:`lookup` does not find, naming the parts of it that are indexed."""
-        return not_found_message(ref[:200], self.searcher.chunks)
+    def not_found(self, ref: str, parts: Sequence[ProvisionView] | None = None) -> str:
+        """The message for a reference :meth:`lookup` does not find, naming the parts of it that are indexed
+        (``parts``, when the caller already has them from :meth:`sub_provisions`)."""
+        return not_found_message(ref[:200], self.sub_provisions(ref) if parts is None else parts)
 
     def sub_provisions(self, ref: str) -> list[ProvisionView]:
         """The indexed provisions inside the chapter or section ``ref`` names (see :func:`lookup.sub_provisions`)."""
-        chunks = self.searcher.chunks
-        return [v for v in (lookup(label, chunks) for label in sub_provisions(ref[:200], chunks)) if v]
+        return sub_provision_views(ref[:200], self.searcher.chunks)
 
     def provisions(self, query: str = "") -> list[ProvisionView]:
         """All provisions and guide sections, optionally filtered by ``query``."""

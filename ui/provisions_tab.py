@@ -29,7 +29,7 @@ def provision_view_html(assistant: Assistant, ref: str) -> str:
         return render.panel_message_html(GENERIC_ERROR)
     if view is None:
         parts = assistant.sub_provisions(ref)  # a chapter quoted in part: offer its parts
-        return render.panel_message_html(assistant.not_found(ref)) + (
+        return render.panel_message_html(assistant.not_found(ref, parts)) + (
             render_tabs.provision_list_html(parts) if parts else ""
         )
     return render_tabs.provision_html(view)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lookup import all_views, lookup, not_found_message, sub_provisions
+from assistant.lookup import all_views, lookup, not_found_message, sub_provision_views, sub_provisions
 from assistant.resolve import named_in_question, question_labels
 from core.errors import AmbiguousReferenceError
 from core.models import Chunk
@@ -160,7 +160,9 @@ def test_a_chapter_quoted_in_part_names_the_parts_the_sources_hold() -> None:
     assert sub_provisions("HTA kap. 3", chunks) == ["HTA kap. 3 pkt. 3.2"]
     assert sub_provisions("3", chunks) == ["HTA kap. 3 pkt. 3.2", "HA § 3-5"]
     assert sub_provisions("§ 12-1", chunks) == [] and sub_provisions("HTA", chunks) == []
-    message = not_found_message("aml. § 12", chunks)
+    message = not_found_message("aml. § 12", sub_provision_views("aml. § 12", chunks))
     assert message.startswith("«aml. § 12» er ikke med i kildene i sin helhet")
     assert "aml. § 12-11" in message and "aml. § 12-14" in message
-    assert not_found_message("§ 99", chunks).startswith("Fant ingen bestemmelse for «§ 99»")
+    assert not_found_message("§ 99", sub_provision_views("§ 99", chunks)).startswith(
+        "Fant ingen bestemmelse for «§ 99»"
+    )

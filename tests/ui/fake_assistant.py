@@ -185,8 +185,8 @@ class FakeAssistant(Assistant):
         chunk = aliases.get(key)
         return self._view(chunk) if chunk else None
 
-    def not_found(self, ref: str) -> str:
-        return not_found_message(ref, CHUNKS)
+    def not_found(self, ref: str, parts: Sequence[ProvisionView] | None = None) -> str:
+        return not_found_message(ref, self.sub_provisions(ref) if parts is None else parts)
 
     def sub_provisions(self, ref: str) -> list[ProvisionView]:
         wanted = set(sub_provisions(ref, CHUNKS))
