@@ -46,6 +46,7 @@ from core.asking import (
     asks_something,
     decides,
     question_sentences,
+    situation_words,
 )
 from core.sentences import split_sentences
 from core.settings import AnswerabilitySettings
@@ -164,11 +165,13 @@ def _asked_text(question: str) -> list[str]:
 
 
 def _content_words(sentences: Sequence[str], min_chars: int) -> list[str]:
-    """The non-stopwords of ``sentences`` at least ``min_chars`` long (in order, unique)."""
+    """The non-stopwords of ``sentences`` at least ``min_chars`` long (in order, unique), leaving out the
+    words that name the asker's job, workplace or subject of study (:func:`core.asking.situation_words`)."""
     out: list[str] = []
     for sentence in sentences:
+        situation = situation_words(sentence)
         for word in _WORD.findall(fold(sentence)):
-            if len(word) >= min_chars and word not in STOPWORDS and word not in out:
+            if len(word) >= min_chars and word not in STOPWORDS and word not in situation and word not in out:
                 out.append(word)
     return out
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.text import STOPWORDS, words
+
 # Time of a question relative to an education: while studying, or after completing it.
 # General Norwegian/English aspect words (source: any grammar of tense and aspect markers).
 _DURING = re.compile(r"\b(mens|imens|medan|under|i løpet av|while|during)\b", re.IGNORECASE)
@@ -254,3 +256,53 @@ _WANTS_QUESTIONS = re.compile(
 def asks_for_questions(question: str) -> bool:
     """True when ``question`` asks for questions to raise, a checklist or points to discuss."""
     return bool(_WANTS_QUESTIONS.search(question))
+
+
+# The asker's situation, not what is asked: their job ("jobber som helsefagarbeider", "ny som enhetsleder",
+# "I work as a nurse") and workplace ("… i bofellesskap"), and the subject of the education they ask about
+# ("videreutdanning i psykisk helsearbeid", "kurs i demensomsorg", "studere sykepleie"). The sources' rules
+# on education leave, pay and competence hold whatever the job or the subject, so such words never make a
+# question uncovered. General constructions of Norwegian and English (a predicative "som"/"as" after a verb
+# of working; "i"/"innen"/"in" after a noun of education; the object of "studere"/"study"), not a list of
+# jobs or subjects.
+_SITUATION = re.compile(
+    r"\b(?:(?:jobber|jobbar|jobbet|jobba|arbeider|arbeidar|arbeidet|ansatt|tilsett|ny|begynt|begynte|"
+    r"work|works|worked|working|employed)\s+(?:som|as)|"
+    r"\w*(?:utdanning|utdanninga|utdanningen|utdaning|kurs|kurset|opplæring|opplæringa|opplæringen|"
+    r"studium|studiet|studie|studier|master|mastergrad|bachelor|bachelorgrad|fagbrev|emne|emnet|"
+    r"degree|course|training)\s+(?:i|innen|innan|in)|"
+    r"studere|studera|studying|study|studies)\s",
+    re.IGNORECASE,
+)
+_ARTICLE = frozenset({"en", "ei", "et", "eit", "ein", "a", "an", "the"})
+_AND = frozenset({"og", "eller", "and", "or"})
+_WORKPLACE = frozenset({"i", "på", "ved", "in", "at"})
+SITUATION_WORDS = 3
+"""How many words after the construction name the job or subject ("psykisk helsearbeid", "lindrende omsorg")."""
+
+
+def situation_words(text: str) -> frozenset[str]:
+    """The words of ``text`` (lower case) that name the asker's job, workplace or subject of study: the
+    content words right after one of the constructions above, up to the first other word (a stopword or
+    punctuation; "og"/"eller" between two content words joins them), at most ``SITUATION_WORDS`` of them,
+    and after a job its workplace ("i bofellesskap")."""
+    out: set[str] = set()
+    for sentence in re.split(r"[.,;:!?()\n]", text):
+        for match in _SITUATION.finditer(sentence):
+            rest = words(sentence[match.end() :])
+            if rest and rest[0] in _ARTICLE:
+                rest = rest[1:]
+            taken = 0
+            while rest and taken < SITUATION_WORDS and rest[0] not in STOPWORDS:
+                out.add(rest.pop(0))
+                taken += 1
+                if (
+                    len(rest) > 1 and rest[0] in _AND and rest[1] not in STOPWORDS
+                ):  # "tegnspråk og stemmebruk"
+                    rest.pop(0)
+            if taken and rest and rest[0] in _WORKPLACE:  # "som miljøarbeider i bofellesskap"
+                rest = rest[1:]
+                rest = (rest[1:] if rest and rest[0] in _ARTICLE else rest)[:2]
+                while rest and rest[0] not in STOPWORDS:
+                    out.add(rest.pop(0))
+    return frozenset(out)

@@ -286,3 +286,19 @@ def test_what_is_uncovered_is_named_once() -> None:
         context_uncovered=("permittering", "lønnstrinn"),
     )
     assert evidence.all_uncovered == ("hvor lenge må de varsle før permitteringen", "lønnstrinnet")
+
+
+def test_the_askers_job_and_subject_of_study_are_never_named_uncovered(bm25: BM25Index) -> None:
+    # The rules on education leave hold whatever the job or the subject: a question from a
+    # "gartner" about a course in "beskjæring" is covered when the leave is. Named nowhere in the code.
+    question = "Jeg jobber som gartner på kirkegården og vil ta et kurs i beskjæring. Har jeg krav på utdanningspermisjon?"
+    for term in ("gartner", "beskjæring", "kirkegård"):
+        for path in [*REPO.glob("assistant/*.py"), *REPO.glob("core/*.py")]:
+            assert term not in path.read_text(encoding="utf-8").lower(), path
+    settings = AnswerabilitySettings()
+    evidence = evidence_of(question, [], bm25, settings)
+    assert evidence.all_uncovered == ()
+    assert decide(replace(evidence, top_dense=0.95), settings) == "answer"
+    # The same words asked about as the topic still count: the sources say nothing about pruning.
+    asked = evidence_of("Hvordan gjør man beskjæring av frukttrær?", [], bm25, settings)
+    assert "beskjæring" in asked.uncovered

@@ -8,6 +8,7 @@ from core.asking import (
     asked_intents,
     decides,
     deferred_matters,
+    situation_words,
     unmet_preconditions,
 )
 
@@ -97,3 +98,30 @@ def test_a_text_about_the_other_time_than_the_question_is_recognised() -> None:
     assert about_other_time("during", after) and not about_other_time("during", during)
     assert about_other_time("after", during) and not about_other_time("after", after)
     assert not about_other_time("", after)  # no focus: nothing is about the other time
+
+
+@pytest.mark.parametrize(
+    ("text", "situation"),
+    [
+        ("Eg arbeider som reinhaldar på rådhuset, kan eg ta kurs?", {"reinhaldar", "rådhuset"}),
+        ("Jeg begynte som renholdsleder for to år siden. Får jeg permisjon?", {"renholdsleder"}),
+        ("Kan jeg få fri for å studere landskapsarkitektur?", {"landskapsarkitektur"}),
+        ("Jeg har fått plass på et kurs i tegnspråk og stemmebruk fra høsten.", {"tegnspråk", "stemmebruk"}),
+        (
+            "I work as a gardener at the cemetery and want a degree in horticulture.",
+            {"gardener", "cemetery", "horticulture"},
+        ),
+    ],
+)
+def test_the_askers_job_workplace_and_subject_of_study_are_their_situation(
+    text: str, situation: set[str]
+) -> None:
+    assert situation_words(text) == situation
+
+
+def test_what_follows_an_education_without_naming_its_subject_is_not_situation() -> None:
+    assert (
+        situation_words("Får jeg lønn mens jeg tar videreutdanning som lederen mener er nødvendig?") == set()
+    )
+    assert situation_words("Må jeg på kurs på den faste fridagen min?") == set()
+    assert situation_words("Har jeg rett til utdanningspermisjon?") == set()
