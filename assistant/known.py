@@ -42,6 +42,40 @@ def _near_known(stem_: str, known: frozenset[str] | set[str], min_len: int) -> b
     return any(k[:1] == stem_[:1] and one_slip(stem_, k) for k in known)
 
 
+# The people the sources give roles to (the guide's "Roller, ansvar og forventninger": ledere, tillitsvalgte,
+# medarbeidere/ansatte; the law's arbeidstaker). Their rules hold for every kind of them.
+ROLE_HEADS = frozenset(
+    {
+        "leder",
+        "ledere",
+        "tillitsvalgt",
+        "tillitsvalgte",
+        "medarbeider",
+        "medarbeidere",
+        "arbeidstaker",
+        "arbeidstakere",
+        "ansatt",
+        "ansatte",
+    }
+)
+_ROLE_PREFIX = 3
+"""The shortest first part of a role compound ("tea-mleder" is not one, "team-leder" is)."""
+
+
+@lru_cache(maxsize=50_000)
+def names_a_role(word: str) -> bool:
+    """True if ``word`` is a kind of one of the sources' roles (``ROLE_HEADS``): a compound of a word in
+    general use and a role, as itself, a lemma or a glossary equivalent ("enhets-lederen",
+    "hoved-tillitsvalgt", "kommunal-sjef" via sjef -> leder; not "sjukep-leiar")."""
+    for at in range(_ROLE_PREFIX, len(word) - 3):
+        if any(form in ROLE_HEADS for form in forms(word[at:])):
+            head = word[:at]
+            firsts = {head, head[:-1]} if head[-1:] in ("s", "e") else {head}
+            if any(general_frequency(first) > 0 for first in firsts if len(first) >= _ROLE_PREFIX):
+                return True
+    return False
+
+
 def is_known(word: str, bm25: BM25Index) -> bool:
     """True if the sources use ``word``: as itself, a lemma, a glossary equivalent, a stem, a one-edit
     spelling variant (typos, Nynorsk forms such as "tenestene"), as the last part of a compound, or as

@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.known import general_frequency, is_known, lemmas, uses
+from assistant.known import general_frequency, is_known, lemmas, names_a_role, uses
 from assistant.models import Hit
 from assistant.question import question_language
 from core.asking import (
@@ -185,10 +185,11 @@ def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     """Asked-about content words rarer in general use than ``settings.max_zipf`` (in order, unique).
 
     Frequencies are the higher of Bokmål and English, so the same rule serves
-    Norwegian and English questions.
+    Norwegian and English questions. A kind of one of the sources' roles ("enhetslederen",
+    :func:`assistant.known.names_a_role`) says who is involved, not what is asked, and is left out.
     """
     words = _asked_words(question, settings.min_term_chars)
-    return [word for word in words if general_frequency(word) < settings.max_zipf]
+    return [word for word in words if general_frequency(word) < settings.max_zipf and not names_a_role(word)]
 
 
 def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
@@ -196,7 +197,7 @@ def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
 
     "Jeg har vikariat i fire år. Har jeg krav på fast stilling?" asks about the vikariat its first
     sentence names. Words that name a kind of rule ("avslått", "klage": ``core.asking.INTENTS``) tell
-    what happened, not a topic, and are left out.
+    what happened, and a kind of role ("enhetslederen") who was involved, not a topic: they are left out.
     """
     sentences, _asking = question_sentences(question)
     asked = _asked_text(question)
@@ -208,6 +209,7 @@ def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
         if word not in asked_words
         and not any(i.asks.search(word) for i in INTENTS)
         and general_frequency(word) < settings.max_zipf
+        and not names_a_role(word)
     ]
 
 

@@ -134,6 +134,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "sjefen": ("leder",),
     "sjefer": ("ledere",),
     "sjefene": ("ledere",),
+    "direktør": ("leder",),  # the leader of an organisation (Det Norske Akademis ordbok)
+    "direktøren": ("leder",),
     "leiar": ("leder",),
     "leiarane": ("ledere",),
     "prate": ("snakke",),

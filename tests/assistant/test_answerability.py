@@ -302,3 +302,12 @@ def test_the_askers_job_and_subject_of_study_are_never_named_uncovered(bm25: BM2
     # The same words asked about as the topic still count: the sources say nothing about pruning.
     asked = evidence_of("Hvordan gjør man beskjæring av frukttrær?", [], bm25, settings)
     assert "beskjæring" in asked.uncovered
+
+
+def test_a_kind_of_role_says_who_is_involved_and_is_never_named_uncovered(bm25: BM25Index) -> None:
+    question = "Seksjonslederen vil ikke snakke med meg om kurs. Hva sier veilederen om lederens ansvar?"
+    settings = AnswerabilitySettings()
+    assert "seksjonslederen" not in evidence_of(question, [], bm25, settings).all_uncovered
+    # Nor does it count as covered: a question about something else is still judged on that alone.
+    other = evidence_of("Hvordan setter seksjonslederen sammen turnuslotteriet?", [], bm25, settings)
+    assert other.covered == () and "turnuslotteriet" in other.uncovered

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant import known
-from assistant.known import general_frequency, is_known, uses
+from assistant.known import general_frequency, is_known, names_a_role, uses
 from index.lexical import BM25Index
 from tests.assistant.fakes import make_chunk
 
@@ -31,3 +31,14 @@ def test_a_passage_uses_a_word_through_its_inflections_and_compound_parts() -> N
     assert uses("varsle", terms, index)  # one edit from the stem of "varsel"
     assert uses("utdanningspermisjonen", terms, index)  # its last part, "permisjon", is used
     assert not uses("nattillegg", terms, index)
+
+
+@pytest.mark.parametrize("word", ["seksjonslederen", "fagleiar", "plasstillitsvalgte", "driftssjefen"])
+def test_a_kind_of_one_of_the_sources_roles_names_that_role(word: str) -> None:
+    assert names_a_role(word)
+
+
+@pytest.mark.parametrize("word", ["utdanningspermisjon", "sjukepleiar", "leder", "nattevakt", "ansattes"])
+def test_words_that_are_not_a_kind_of_role_do_not_name_one(word: str) -> None:
+    # "sjukep-leiar" ends in a role's Nynorsk form, but "sjukep" is no word; "leder" is the role itself.
+    assert not names_a_role(word)
