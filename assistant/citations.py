@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation, Passage
+from core.sentences import LABEL_RE, MARKER_RE, Span, split_sentences
 from core.sentences import MARKER_GROUP_RE as _MARKER_GROUP_RE
-from core.sentences import MARKER_RE, Span, split_sentences
 from core.text import STOPWORDS, stem
 
 SUPPORT_THRESHOLD = 0.6
@@ -40,7 +40,6 @@ MIN_KEPT_SHARE = 0.5
 _QUOTES = "«»“”\"'‘’"
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _STRIP_TABLE = str.maketrans({**dict.fromkeys(_QUOTES + "\u00ad"), **dict.fromkeys(_HYPHENS, "-")})
-_LIST_LABEL_RE = re.compile(r"^\s*(?:[•·▪*-]|–|\d{1,2}[.)]|\(\d{1,2}\)|[a-zæøå][.)])\s+")
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,:-]\d+)*")
 _NUMBER_RE = re.compile(r"\d+(?:[.,:-]\d+)*")
 
@@ -228,7 +227,7 @@ def support(claim: str, passage_text: str, *, context: str = "") -> Support | No
     Returns None when the claim has no content words, or names a number or a
     negation that no span (with ``context`` for numbers) contains.
     """
-    claim = _LIST_LABEL_RE.sub("", strip_markers(claim))
+    claim = LABEL_RE.sub("", strip_markers(claim))
     claim_tokens = _tokens(claim)
     claim_content = _content(claim_tokens)
     if not claim_content:
@@ -258,7 +257,7 @@ def support(claim: str, passage_text: str, *, context: str = "") -> Support | No
     negated = any(t in _NEGATIONS for t in claim_tokens)
     sentences = split_sentences(passage_text) or [Span(0, len(passage_text), passage_text)]
     # Paragraph and list labels ("(5)", "a.") are not numbers a claim can rely on.
-    sentence_tokens = [_tokens(_LIST_LABEL_RE.sub("", s.text)) for s in sentences]
+    sentence_tokens = [_tokens(LABEL_RE.sub("", s.text)) for s in sentences]
     sentence_stems = [_content(tokens) for tokens in sentence_tokens]
     best: Support | None = None
     best_precision = 0.0

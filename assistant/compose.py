@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from assistant.citations import make_citation
 from assistant.models import Citation, Passage
 from core.models import Chunk
-from core.sentences import Span
+from core.sentences import BULLET_RE, ITEM_RE, LEDD_RE, Span
 from index.sentences import chunk_sentences
-
-_LIST_MARK = re.compile(r"^\s*(?:[•·▪*-]|–|\(\d{1,2}\)|[a-zæøå]\.)\s*")
 
 
 @dataclass(frozen=True)
@@ -31,11 +29,7 @@ class Candidate:
     members: tuple[Span, ...] = ()  # a list unit's lead-in and items; empty for a plain sentence
 
 
-# A lettered or numbered list item: "a. dobbelt så lang tid …", "2) …".
-_ITEM = re.compile(r"^\s*(?:[a-zæøå]|\d{1,2})[.)]\s")
 _ENDS_SENTENCE = re.compile(r"[.!?][»”\"')\]]*\s*$")
-# A ledd marker that opens a sentence: "(3) Arbeidstaker som …".
-_LEDD = re.compile(r"^\s*\(\d{1,2}\)\s")
 
 
 def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
@@ -51,7 +45,7 @@ def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
     while i < len(spans):
         j = i + 1
         if not _ENDS_SENTENCE.search(spans[i].text):
-            while j < len(spans) and _ITEM.match(spans[j].text):
+            while j < len(spans) and ITEM_RE.match(spans[j].text):
                 j += 1
         if j - i > 1:
             first, last = spans[i], spans[j - 1]
@@ -101,11 +95,11 @@ def lead_line(chosen: Sequence[Candidate]) -> str:
 def _kind(c: Candidate) -> str:
     """How a chosen sentence is laid out: "bullet", "list" (lead-in and items), "ledd" or "plain"."""
     body = c.span.text.strip()
-    if body.startswith(("•", "-", "–", "*", "·", "▪")):
+    if BULLET_RE.match(body):
         return "bullet"
     if c.members:
         return "list"
-    return "ledd" if _LEDD.match(body) else "plain"
+    return "ledd" if LEDD_RE.match(body) else "plain"
 
 
 def compose(chosen: Sequence[Candidate]) -> Extract:
@@ -123,7 +117,7 @@ def compose(chosen: Sequence[Candidate]) -> Extract:
         start = c.span.start + len(raw) - len(raw.lstrip())
         body = raw.strip()
         if kind == "bullet":
-            mark = _LIST_MARK.match(body)
+            mark = BULLET_RE.match(body)
             cut = mark.end() if mark else 1
             start += cut
             body = body[cut:]

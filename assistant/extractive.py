@@ -26,7 +26,7 @@ from core.asking import (
     unmet_preconditions,
 )
 from core.provisions import parse_query_references
-from core.sentences import Span
+from core.sentences import BULLET_RE, Span
 from core.settings import ExtractiveSettings
 from core.text import content_words
 from index.lexical import BM25Index
@@ -39,7 +39,6 @@ WANTS_LIST = re.compile(
     re.IGNORECASE,
 )
 MIN_LIST_ITEMS = 3
-_LIST_ITEM = re.compile(r"^\s*(?:[•·▪*-]|–)\s")
 MIN_SENTENCE_CHARS = 20  # shorter pieces are headings or list labels, not statements
 REFERENCE_MAX_CHARS = 90
 _DEFAULT = ExtractiveSettings()
@@ -233,7 +232,7 @@ def list_answer(cands: Sequence[Candidate]) -> list[Candidate]:
     best: list[Candidate] = []
     best_score = 0.0
     for group in by_passage.values():
-        items = [c for c in group if _LIST_ITEM.match(c.span.text)]
+        items = [c for c in group if BULLET_RE.match(c.span.text)]
         if len(items) < MIN_LIST_ITEMS:
             continue
         score = max(c.score for c in group)

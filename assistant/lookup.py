@@ -10,9 +10,9 @@ from assistant.resolve import resolve
 from core.errors import AmbiguousReferenceError
 from core.models import Chunk
 from core.provisions import parse_query_references
+from core.sentences import LEDD_TITLE_RE
 from core.text import fold
 
-_LEDD = re.compile(r"^\(\d{1,2}\)$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 
 
@@ -29,7 +29,7 @@ def _title(chunks: Sequence[Chunk]) -> str:
     first = chunks[0]
     if first.heading:
         return _MD_HEADING.sub("", first.heading).strip()
-    titles = [t for t in first.section_path if not _LEDD.match(t.strip())]
+    titles = [t for t in first.section_path if not LEDD_TITLE_RE.match(t.strip())]
     return titles[-1] if titles else (first.provision or first.document)
 
 

@@ -8,7 +8,6 @@ kompetanseplanlegging checklist); a focus ("digital læring",
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -17,10 +16,9 @@ import numpy as np
 from assistant.extractive import sentence_score
 from assistant.models import Checklist, ChecklistItem
 from core.models import Chunk
-from core.sentences import split_sentences
+from core.sentences import BULLET_RE, split_sentences
 from index.lexical import BM25Index
 
-_BULLET = re.compile(r"^\s*(?:[•·▪*-]|–)\s*")
 # The medarbeidersamtale's own questions come first when there is no focus.
 _SECTION_PRIORITY = ("medarbeidersamtal", "refleksjon", "kompetanseplanlegging")
 
@@ -50,7 +48,7 @@ def guide_questions(chunks: Sequence[Chunk]) -> list[Question]:
         if chunk.kind != "guide" or chunk.provision:
             continue
         for span in split_sentences(chunk.text):
-            text = " ".join(_BULLET.sub("", span.text).split())
+            text = " ".join(BULLET_RE.sub("", span.text).split())
             if not text.endswith("?") or len(text) < 15:
                 continue
             key = text.lower()

@@ -10,7 +10,18 @@ import itertools
 import re
 from dataclasses import dataclass
 
-__all__ = ["ABBREVIATIONS", "MARKER_GROUP_RE", "MARKER_RE", "Span", "split_sentences"]
+__all__ = [
+    "ABBREVIATIONS",
+    "BULLET_RE",
+    "ITEM_RE",
+    "LABEL_RE",
+    "LEDD_RE",
+    "LEDD_TITLE_RE",
+    "MARKER_GROUP_RE",
+    "MARKER_RE",
+    "Span",
+    "split_sentences",
+]
 
 # Abbreviations after which a period does not end a sentence (lowercase, without the final period).
 _ABBREVIATION_TEXT = (
@@ -26,8 +37,24 @@ MARKER_RE = re.compile(MARKER_BODY)
 """One citation marker: "[1]", "[1, 2]", "[1-3]" (use :func:`marker_numbers` to expand it)."""
 MARKER_GROUP_RE = re.compile(rf"\s*{MARKER_BODY}(?:\s*,?\s*{MARKER_BODY})*")
 
+# The labels of list items and ledd in the (reflowed) text: one definition, read by the splitter, the
+# answer's layout, citation checks and lookups.
+_BULLET = r"(?:[•·▪*-]|–)"
+_ITEM = r"(?:[a-zæøå]|\d{1,2})[.)]"
+_LEDD = r"\(\d{1,2}\)"
+BULLET_RE = re.compile(rf"^\s*{_BULLET}\s*")
+"""A bullet opening a line, with the space after it ("• Ledere legger til rette …")."""
+ITEM_RE = re.compile(rf"^\s*{_ITEM}\s")
+"""A lettered or numbered item opening a line ("a. dobbelt så lang tid …", "2) …")."""
+LEDD_RE = re.compile(rf"^\s*{_LEDD}\s")
+"""A ledd number opening a sentence ("(3) Arbeidstaker som …")."""
+LEDD_TITLE_RE = re.compile(rf"^{_LEDD}$")
+"""A ledd number as a whole title in a section path ("(3)")."""
+LABEL_RE = re.compile(rf"^\s*(?:{_BULLET}|{_ITEM}|{_LEDD})\s+")
+"""Any of these labels with the space after it."""
+
 _BOUNDARY_RE = re.compile(rf"[.?!:][{re.escape(_CLOSERS)}]*(?:{MARKER_GROUP_RE.pattern})?(?=\s)")
-_LIST_ITEM_RE = re.compile(r"\n[ \t]*(?=(?:[•·▪*-]|–|[a-zæøå]\.|\d{1,2}[.)])[ \t])")
+_LIST_ITEM_RE = re.compile(rf"\n[ \t]*(?=(?:{_BULLET}|[a-zæøå]\.|\d{{1,2}}[.)])[ \t])")
 _PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 
 

@@ -35,12 +35,11 @@ import re
 from dataclasses import dataclass
 
 from core.models import Chunk, ChunkType, LoadedDocument, make_chunk_id
-from core.sentences import split_sentences
+from core.sentences import LEDD_TITLE_RE, split_sentences
 from ingest.structure import Block, parse_structure
 
 __all__ = ["chunk_document"]
 
-_LEDD_RE = re.compile(r"^\(\d{1,2}\)$")
 _ITEM_START_RE = re.compile(r"\n(?=[•*▪●◦-]\s?)")
 
 
@@ -66,7 +65,7 @@ class _Group:
 
 def _group_key(block: Block) -> tuple[object, ...]:
     if block.provision is not None:
-        ledd = next((p for p in block.section_path[::-1] if _LEDD_RE.match(p)), None)
+        ledd = next((p for p in block.section_path[::-1] if LEDD_TITLE_RE.match(p)), None)
         return ("provision", block.provision, ledd)
     return ("section", block.section_path)
 
