@@ -179,10 +179,10 @@ class Assistant:
         )
         return hits, (time.perf_counter() - t0) * 1000
 
-    def _parts(self, question: str) -> list[str]:
+    def _parts(self, question: str) -> tuple[str, ...]:
         """The questions inside a multi-part post (none for a single question or a very long list)."""
         parts = asking_sentences(question)
-        return parts if 2 <= len(parts) <= self.settings.extractive.max_parts else []
+        return parts if 2 <= len(parts) <= self.settings.extractive.max_parts else ()
 
     def _answerability(
         self, question: str, hits: Sequence[Hit], searcher: HybridSearcher, *, joined: bool = False

@@ -60,10 +60,14 @@ _CLAUSE_QUESTION = re.compile(
 )
 
 
-def question_sentences(question: str) -> tuple[list[str], list[str]]:
-    """The sentences of ``question`` and those of them that ask something (end in "?" or open with a question word)."""
-    parts = [p.strip() for p in _SENTENCE_END.split(question) if p.strip()]
-    return parts, [p for p in parts if p.endswith("?") or _INTERROGATIVE.match(p)]
+@lru_cache(maxsize=4096)
+def question_sentences(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The sentences of ``question`` and those of them that ask something (end in "?" or open with a question word).
+
+    Cached, as :func:`asking_sentences`: retrieval, answerability and the answerer each read them for
+    one question."""
+    parts = tuple(p.strip() for p in _SENTENCE_END.split(question) if p.strip())
+    return parts, tuple(p for p in parts if p.endswith("?") or _INTERROGATIVE.match(p))
 
 
 def asks_something(question: str) -> bool:
@@ -74,7 +78,8 @@ def asks_something(question: str) -> bool:
     return bool(question_sentences(question)[1])
 
 
-def asking_sentences(question: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def asking_sentences(question: str) -> tuple[str, ...]:
     """The questions in ``question``: its sentences that ask something (end in "?" or open with a
     question word), each split where a comma starts a new question ("Hvordan søker jeg, kan de si nei,
     og får jeg lønn?" is three). A question with no such sentence is taken whole.
@@ -82,7 +87,7 @@ def asking_sentences(question: str) -> list[str]:
     asked = [
         part for sentence in question_sentences(question)[1] for part in _CLAUSE_QUESTION.split(sentence)
     ]
-    return [part.strip() for part in asked if part.strip()] or [question]
+    return tuple(part.strip() for part in asked if part.strip()) or (question,)
 
 
 # What a question asks the deciding rule to settle, and the wording of a rule that settles it.

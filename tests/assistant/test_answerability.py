@@ -77,7 +77,7 @@ def test_english_question_uses_english_frequencies(bm25: BM25Index) -> None:
 
 def test_narrative_context_is_not_what_is_asked() -> None:
     post = "Jeg jobber som vaktmester på et gamlehjem. Kan jeg få fri for å studere?"
-    assert asking_sentences(post) == ["Kan jeg få fri for å studere?"]
+    assert asking_sentences(post) == ("Kan jeg få fri for å studere?",)
 
 
 def test_refused_is_true_exactly_when_answerability_is_refuse() -> None:
@@ -158,15 +158,15 @@ def test_nynorsk_word_whose_bokmal_equivalent_the_sources_use_is_not_named_uncov
 
 def test_questions_joined_by_commas_are_separate_parts() -> None:
     post = "Vi har flyttet hit i fjor. Hvordan melder jeg meg på, kan lederen nekte, og hvem betaler kursavgiften?"
-    assert asking_sentences(post) == [
+    assert asking_sentences(post) == (
         "Hvordan melder jeg meg på",
         "kan lederen nekte",
         "hvem betaler kursavgiften?",
-    ]
+    )
     # A comma before a subordinate clause does not start a new question.
-    assert asking_sentences("Hva gjør jeg, når kurset kolliderer med vakta?") == [
-        "Hva gjør jeg, når kurset kolliderer med vakta?"
-    ]
+    assert asking_sentences("Hva gjør jeg, når kurset kolliderer med vakta?") == (
+        "Hva gjør jeg, når kurset kolliderer med vakta?",
+    )
 
 
 def test_a_word_asking_for_a_rule_is_covered_when_a_best_passage_states_that_rule(bm25: BM25Index) -> None:
