@@ -105,7 +105,8 @@ class Answer:
 
     ``answerability`` is "answer", "partial" (answered in part; ``uncovered`` names
     what the sources say nothing about) or "refuse"; ``refused`` is True exactly
-    when it is "refuse". ``method``
+    when it is "refuse". ``nearest_only``: what is asked is itself uncovered, so the
+    quotes are only the nearest the sources come (the note opens the text). ``method``
     says how the text was made ("extractive" or "llm:<model>"). ``lead`` is a
     navigation line naming the governing provisions ("Gjelder: aml. § 12-11; ..."),
     derived from the cited passages' labels; it is not a claim and carries no marker.
@@ -123,6 +124,7 @@ class Answer:
     timings: Mapping[str, float] = field(default_factory=dict)
     answerability: str = ""
     uncovered: tuple[str, ...] = ()
+    nearest_only: bool = False
 
     def __post_init__(self) -> None:
         # Frozen means frozen: the answer keeps its own copy of the timings, so the caller's dict
@@ -134,6 +136,8 @@ class Answer:
             raise ValueError(f"answerability must be one of {ANSWERABILITY}, got {self.answerability!r}")
         if (self.answerability == "refuse") != self.refused:
             raise ValueError("refused must be True exactly when answerability is 'refuse'")
+        if self.nearest_only and self.answerability != "partial":
+            raise ValueError("nearest_only is only for an answer in part")
 
     def with_uncovered(self, terms: Sequence[str], note: str, *, first: bool = False) -> Answer:
         """This answer in part: ``note`` (naming ``terms``) closes the text, or with ``first`` opens it (the
@@ -148,6 +152,7 @@ class Answer:
             lead="" if first else self.lead,
             answerability="partial",
             uncovered=tuple(terms),
+            nearest_only=first,
         )
 
     def with_timings(self, **ms: float) -> Answer:
@@ -164,6 +169,7 @@ class Answer:
             "refused": self.refused,
             "answerability": self.answerability,
             "uncovered": list(self.uncovered),
+            "nearest_only": self.nearest_only,
             "method": self.method,
             "notices": list(self.notices),
             "citations": [c.to_dict() for c in self.citations],
@@ -280,6 +286,10 @@ class AnswerJSON(BaseModel):
         "cover; refuse: the sources do not cover the question."
     )
     uncovered: list[str] = Field(description="Parts or terms of the question the sources say nothing about.")
+    nearest_only: bool = Field(
+        description="True when what is asked is itself uncovered (partial only): the note opens the answer and "
+        "the quotes after it are only the nearest the sources come."
+    )
     method: str
     notices: list[str]
     citations: list[dict[str, Any]]

@@ -206,9 +206,9 @@ def _feedback_html(turn: int, rating: int | None) -> str:
 def _partial_label(answer: Answer) -> str:
     """ "Delvis dekket av kildene: kildene sier ingenting om a og b" for a partial answer; just the first part
     when the text itself opens with that sentence (what is asked is uncovered), so it is not said twice."""
-    sentence = uncovered_sentence(answer.uncovered)
-    if answer.text.startswith(sentence):
+    if answer.nearest_only:
         return PARTIAL_LABEL
+    sentence = uncovered_sentence(answer.uncovered)
     return f"{PARTIAL_LABEL}: {sentence[:1].lower() + sentence[1:].rstrip('.')}"
 
 

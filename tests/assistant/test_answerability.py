@@ -86,6 +86,13 @@ def test_refused_is_true_exactly_when_answerability_is_refuse() -> None:
     assert partial.to_dict()["answerability"] == "partial" and partial.to_dict()["uncovered"] == ["x"]
     with pytest.raises(ValueError):
         Answer("q", "t", refused=False, citations=(), passages=(), answerability="refuse")
+    # "only the nearest the sources come" is said of an answer in part, never of a full one
+    assert partial.with_uncovered(("y",), "n") is partial  # already names what is uncovered
+    fresh = Answer("q", "t", False, (), ())
+    assert fresh.with_uncovered(("y",), "n", first=True).to_dict()["nearest_only"] is True
+    assert fresh.with_uncovered(("y",), "n").nearest_only is False
+    with pytest.raises(ValueError):
+        Answer("q", "t", False, (), (), nearest_only=True)
 
 
 def test_no_topic_list_left_in_the_refusal_code() -> None:

@@ -18,7 +18,7 @@ from ui.feedback import FeedbackStore
 pytestmark = pytest.mark.unit
 
 ANSWER_KEYS = {
-    "question", "standalone_question", "answer", "lead", "refused", "answerability", "uncovered",
+    "question", "standalone_question", "answer", "lead", "refused", "answerability", "uncovered", "nearest_only",
     "method", "notices", "citations", "passages", "timings",
 }  # fmt: skip
 
@@ -186,6 +186,7 @@ def test_openapi_response_schema_shows_answerability_and_uncovered(client: TestC
     answer = schema["components"]["schemas"]["AnswerJSON"]["properties"]
     assert answer["answerability"]["enum"] == ["answer", "partial", "refuse"]
     assert answer["uncovered"]["type"] == "array"
+    assert answer["nearest_only"]["type"] == "boolean"
 
 
 def test_openapi_schema_is_local_and_docs_pages_are_off(client: TestClient) -> None:

@@ -116,7 +116,9 @@ def test_partial_answer_says_plainly_what_the_sources_do_not_cover(answer: Answe
     assert "ka-refused" not in html
     assert "kildene sier ingenting om barnetrygd og <b>" in render.answer_markdown(partial)
     # when the text opens with that sentence (what is asked is uncovered), the label does not repeat it
-    opened = replace(partial, text=f"Kildene sier ingenting om barnetrygd og <b>. {partial.text}")
+    opened = replace(
+        partial, text=f"Kildene sier ingenting om barnetrygd og <b>. {partial.text}", nearest_only=True
+    )
     html = render.answer_html(opened, 0)
     assert f'role="note">{render.PARTIAL_LABEL}</p>' in html
     assert html.count("ingenting om barnetrygd") == 1
