@@ -26,7 +26,7 @@ from core.asking import (
     unmet_preconditions,
 )
 from core.provisions import parse_query_references
-from core.sentences import BULLET_RE, Span
+from core.sentences import BULLET_RE, LABEL_RE, Span
 from core.settings import ExtractiveSettings
 from core.text import content_words
 from index.lexical import BM25Index
@@ -86,14 +86,19 @@ _LOOKUP_WORDS = frozenset(
 
 
 def _is_heading_line(passage: Passage, span: Span) -> bool:
-    """True for a chunk's own heading line ("14.2 Utdanningspermisjon"), which answers nothing."""
+    """True for a line that answers nothing: the chunk's own heading ("14.2 Utdanningspermisjon"), or a
+    short line standing alone without final punctuation or a list label, such as a subheading ("Til
+    refleksjon") or a link caption ("KF - Medarbeiderundersøkelse | 10FAKTOR")."""
     text = span.text.strip()
     heading = (passage.chunk.heading or "").strip()
     if heading and text == heading:
         return True
-    return (
-        len(text) < 80 and not re.search(r"[.?!:]$", text) and text == text.split("\n")[0] and span.start == 0
-    )
+    if len(text) >= 80 or "\n" in text or re.search(r"[.?!:]$", text) or LABEL_RE.match(text):
+        return False
+    source = passage.chunk.text
+    alone_before = span.start == 0 or source[: span.start].rstrip(" \t").endswith("\n")
+    alone_after = source[span.end :].lstrip(" \t")[:1] in ("", "\n")
+    return alone_before and alone_after
 
 
 def is_reference_only(sentence: str) -> bool:

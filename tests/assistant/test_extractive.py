@@ -52,6 +52,23 @@ def test_heading_only_passage_gives_nothing() -> None:
     assert extractive_answer("utdanningspermisjon", _passages([chunk]), BM25Index(CHUNKS)) is None
 
 
+def test_a_subheading_or_caption_standing_alone_in_a_passage_is_never_quoted() -> None:
+    chunk = make_chunk(
+        "Medarbeiderundersøkelsen gjennomføres annethvert år i alle enheter.\n\n"
+        "Spørreskjema | MEDARBEIDERUNDERSØKELSE\n\n"
+        "Til drøfting\n"
+        "• Hvordan følger enheten opp resultatene av medarbeiderundersøkelsen\n",
+        position=11,
+        section=("Medarbeiderundersøkelse",),
+    )
+    extract = extractive_answer(
+        "Hvor ofte gjennomføres medarbeiderundersøkelsen?", _passages([chunk]), BM25Index([*CHUNKS, chunk])
+    )
+    assert extract is not None
+    assert "annethvert år" in extract.text
+    assert "Spørreskjema" not in extract.text and "Til drøfting" not in extract.text
+
+
 def test_pay_during_leave_leads_with_the_pay_rule_not_a_pointer() -> None:
     # New wording; the pointer "reguleres av § 12-11" states no rule and must not lead.
     passages = _passages([GUIDE[1], LAW[0]])
