@@ -262,9 +262,11 @@ def select_parts(
     cands: Sequence[Candidate],
     bm25: BM25Index,
     *,
+    statements_only: bool = True,
     cfg: ExtractiveSettings = _DEFAULT,
 ) -> list[list[Candidate]]:
-    """For each asked part of a multi-part post, its own best sentences (never one twice).
+    """For each asked part of a multi-part post, its own best sentences (never one twice); with
+    ``statements_only`` (the post does not ask for questions to raise), no question from the sources.
 
     Parts are scored lexically against the candidates of the one retrieval (the
     whole question's embedding already shaped each candidate's score), so no part
@@ -287,6 +289,9 @@ def select_parts(
         # A part asking about the time of study, or after it, is not answered by a sentence about the other.
         focus = time_focus(part)
         scored = [t for t in scored if not about_other_time(focus, t[2].span.text)]
+        # A post that does not ask for questions to raise is answered by statements, never by the guide's questions.
+        if statements_only:
+            scored = [t for t in scored if not t[2].span.text.rstrip().endswith("?")]
         # A part that asks for a kind of rule is answered by the sentences stating it, when any does.
         stating = [t for t in scored if intents and decides(intents, t[2].span.text)]
         picked = [c for _, lex, c in (stating or scored)[: cfg.per_part] if lex >= cfg.min_part_score]
@@ -328,7 +333,8 @@ def extractive_answer(
         if listed:
             return compose(listed)
     if 2 <= len(parts) <= cfg.max_parts:
-        groups = [g for g in select_parts(parts, cands, bm25, cfg=cfg) if g]
+        statements_only = not asks_for_questions(asked)
+        groups = [g for g in select_parts(parts, cands, bm25, statements_only=statements_only, cfg=cfg) if g]
         if len(groups) >= 2:
             paragraphs = [compose(g) for g in groups]
             citations = tuple(c for p in paragraphs for c in p.citations)

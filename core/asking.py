@@ -258,9 +258,20 @@ _WANTS_QUESTIONS = re.compile(
 )
 
 
+# "Tre spørsmål: …", "Jeg har et lite spørsmål om …", "Spørsmål: …", "two questions:": the writer announcing
+# their own questions, not asking for questions to raise. General openers of Norwegian and English posts
+# ("noen spørsmål" is left alone: "har du noen spørsmål vi kan bruke?" asks for them).
+_ANNOUNCES_QUESTIONS = re.compile(
+    r"\b(?:et|ett|eit|ein|to|tre|fire|fem|mitt|mine|a|one|two|three|four|five|my)\s+(?:(?:lite|lita|kort|raskt|enkelt|quick|short|small)\s+)?"
+    r"(?:spørsmål\w*|questions?)\b|^\W*(?:spørsmål|question)\s*:",
+    re.IGNORECASE,
+)
+
+
 def asks_for_questions(question: str) -> bool:
-    """True when ``question`` asks for questions to raise, a checklist or points to discuss."""
-    return bool(_WANTS_QUESTIONS.search(question))
+    """True when ``question`` asks for questions to raise, a checklist or points to discuss (a writer
+    announcing their own questions, "Tre spørsmål: …", does not)."""
+    return bool(_WANTS_QUESTIONS.search(_ANNOUNCES_QUESTIONS.sub(" ", question)))
 
 
 # The asker's situation, not what is asked: their job ("jobber som helsefagarbeider", "ny som enhetsleder",

@@ -93,6 +93,24 @@ def test_multi_part_post_gets_a_paragraph_per_part_with_its_own_citations() -> N
     assert len(set(paragraphs)) == len(paragraphs)  # nothing repeated
 
 
+def test_a_post_announcing_its_own_questions_is_answered_by_statements_not_the_guides_questions() -> None:
+    # "To ting:" / "Tre spørsmål:" announces the writer's questions; it does not ask for questions to raise.
+    reflection = make_chunk(
+        "Til refleksjon\n• Kan flere ansatte ta utdanning med permisjon neste år?\n"
+        "• Hvem skal ta utdanning først?",
+        position=12,
+        section=("Refleksjon",),
+    )
+    passages = _passages([reflection, LAW[0], LAW[1]])
+    parts = ("To spørsmål: må jeg varsle skriftlig?", "kan jeg ta utdanning med permisjon?")
+    bm25 = BM25Index([*CHUNKS, reflection])
+    extract = extractive_answer(" ".join(parts), passages, bm25, parts=parts)
+    assert extract is not None
+    assert len(extract.text.split("\n\n")) == 2  # a paragraph per part
+    assert "?" not in strip_markers(extract.text)
+    assert "rett til hel eller delvis permisjon" in extract.text
+
+
 def test_a_part_asking_for_a_kind_of_rule_is_answered_by_the_sentences_stating_it() -> None:
     # "kan lederen nekte?" shares only "leder" with a sentence about wage talks; the limit of the right
     # states the rule asked for, so only it answers that part.

@@ -6,6 +6,7 @@ from core.asking import (
     INTENTS,
     about_other_time,
     asked_intents,
+    asks_for_questions,
     decides,
     deferred_matters,
     situation_words,
@@ -125,3 +126,21 @@ def test_what_follows_an_education_without_naming_its_subject_is_not_situation()
     )
     assert situation_words("Må jeg på kurs på den faste fridagen min?") == set()
     assert situation_words("Har jeg rett til utdanningspermisjon?") == set()
+
+
+@pytest.mark.parametrize(
+    ("post", "wants"),
+    [
+        ("To spørsmål: får jeg fri, og hvem betaler?", False),
+        ("Jeg har et kort spørsmål om permisjon.", False),
+        ("Spørsmål: gjelder dette vikarer?", False),
+        ("Three questions: may I study, who pays, and when?", False),
+        ("Hvilke spørsmål bør jeg stille i samtalen med lederen?", True),
+        ("Har du noen spørsmål vi kan bruke på personalmøtet?", True),
+        ("Which questions could we use at the staff meeting?", True),
+    ],
+)
+def test_a_writer_announcing_their_questions_does_not_ask_for_questions_to_raise(
+    post: str, wants: bool
+) -> None:
+    assert asks_for_questions(post) is wants
