@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
-from core.text import one_slip, stem, zipf
+from core.text import is_a_word, one_slip, stem, variant_zipf, zipf
 from index.lexical import BM25Index
 
 
@@ -71,7 +71,7 @@ def names_a_role(word: str) -> bool:
         if any(form in ROLE_HEADS for form in forms(word[at:])):
             head = word[:at]
             firsts = {head, head[:-1]} if head[-1:] in ("s", "e") else {head}
-            if any(general_frequency(first) > 0 for first in firsts if len(first) >= _ROLE_PREFIX):
+            if any(is_a_word(first) for first in firsts if len(first) >= _ROLE_PREFIX):
                 return True
     return False
 
@@ -93,13 +93,25 @@ def is_known(word: str, bm25: BM25Index) -> bool:
     return False
 
 
+VARIANT_MARGIN = 1.0
+"""A word counts as a variant of a common word only when that word is at least this much more common (Zipf):
+ten times. An inflection a little more common than the form asked ("beboer", "beboere") keeps its own."""
+
+
 def general_frequency(word: str) -> float:
-    """The word's highest Zipf frequency over its lemmas, in Bokmål and in English (0 = unseen).
+    """The word's highest Zipf frequency over its lemmas, in Bokmål and in English (0 = unseen); for a
+    Norwegian word far rarer than the common Bokmål word it is one slip from, that word's (a Nynorsk form or
+    a typo: "dårleg", "utanfor", "allerde"; :func:`core.text.variant_zipf`, ``VARIANT_MARGIN``).
 
     A hyphenated lemma ("natt-tillegg" for "nattillegg") is left out: wordfreq reads it as two
     words and reports a phrase estimate, not the frequency of the word.
     """
-    return max(zipf(form, lang) for form in lemmas(word) if "-" not in form for lang in ("nb", "en"))
+    forms_ = [form for form in lemmas(word) if "-" not in form]
+    own = max(zipf(form, lang) for form in forms_ for lang in ("nb", "en"))
+    if any(zipf(form, "en") > 0 for form in forms_):
+        return own  # an English word keeps its own frequency ("kilometre" is not a spelling of "kilometer")
+    variant = variant_zipf(word)
+    return variant if variant >= own + VARIANT_MARGIN else own
 
 
 def uses(word: str, terms: set[str] | frozenset[str], bm25: BM25Index) -> bool:

@@ -216,6 +216,44 @@ def zipf(word: str, lang: str) -> float:
     return float(zipf_frequency(word, lang))
 
 
+VARIANT_MIN_CHARS = 6
+"""Shorter words are not read as a variant of a common word: too many common words lie one slip away."""
+VARIANT_ZIPF = 3.0
+"""The common Bokmål words a variant may be of: wordfreq's list down to this Zipf frequency (about 26 000)."""
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> dict[tuple[int, str], tuple[str, ...]]:
+    """wordfreq's common Bokmål words (Zipf >= ``VARIANT_ZIPF``), by length and first letter."""
+    from wordfreq import top_n_list
+
+    buckets: dict[tuple[int, str], list[str]] = {}
+    for w in top_n_list("nb", 40_000):
+        if zipf(w, "nb") < VARIANT_ZIPF:
+            break
+        if w.isalpha():
+            buckets.setdefault((len(w), w[0]), []).append(w)
+    return {key: tuple(ws) for key, ws in buckets.items()}
+
+
+@lru_cache(maxsize=50_000)
+def variant_zipf(word: str) -> float:
+    """The Bokmål frequency of the commonest word one slip from ``word`` (0 when none): a Nynorsk form or a
+    typo of a common word ("dårleg", "utanfor", "allerde") is as common as that word in general use."""
+    if len(word) < VARIANT_MIN_CHARS:
+        return 0.0
+    buckets = _common_words()
+    return max(
+        (
+            zipf(w, "nb")
+            for n in (len(word) - 1, len(word), len(word) + 1)
+            for w in buckets.get((n, word[0]), ())
+            if w != word and one_slip(word, w)
+        ),
+        default=0.0,
+    )
+
+
 def is_a_word(word: str) -> bool:
     """True if general Bokmål or English use knows ``word`` (wordfreq); a typo usually is not."""
     return zipf(word, "nb") > 0 or zipf(word, "en") > 0

@@ -42,3 +42,18 @@ def test_a_kind_of_one_of_the_sources_roles_names_that_role(word: str) -> None:
 def test_words_that_are_not_a_kind_of_role_do_not_name_one(word: str) -> None:
     # "sjukep-leiar" ends in a role's Nynorsk form, but "sjukep" is no word; "leder" is the role itself.
     assert not names_a_role(word)
+
+
+def test_a_nynorsk_form_or_typo_of_a_common_word_is_as_common_as_that_word() -> None:
+    # "vanskeleg" (Nynorsk) and "vanskelg" (a typo) are spellings of the common "vanskelig": not rare
+    # topic words, whatever wordfreq's Bokmål list says of the spelling itself.
+    common = general_frequency("vanskelig")
+    assert general_frequency("vanskeleg") == pytest.approx(common)
+    assert general_frequency("vanskelg") == pytest.approx(common)
+
+
+def test_a_rare_word_near_a_common_one_keeps_its_own_frequency() -> None:
+    # English words keep theirs (a British spelling is not a Norwegian typo), and so does a word only a
+    # little rarer than its neighbour (an inflection); short words are never read as variants.
+    assert general_frequency("kilometre") < general_frequency("kilometer")
+    assert known.variant_zipf("arme") == 0.0  # too short: "arm", "arme", "armer" are all one slip apart
