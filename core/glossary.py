@@ -164,6 +164,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "klager": ("tvist",),
     "uenig": ("tvist",),
     "uenige": ("tvist",),
+    # in the municipal sector "tariffen" is the Hovedtariffavtale
+    "tariff": ("hovedtariffavtalen",),
+    "tariffen": ("hovedtariffavtalen",),
     "hovedtariff": ("hovedtariffavtalen",),
     "hovedtariffen": ("hovedtariffavtalen",),
     "studium": ("utdanning",),
