@@ -259,6 +259,16 @@ def is_a_word(word: str) -> bool:
     return zipf(word, "nb") > 0 or zipf(word, "en") > 0
 
 
+@lru_cache(maxsize=50_000)
+def _lemma_stems(word: str) -> tuple[str, ...]:
+    """Stems of the word's Bokmål and Nynorsk ``simplemma`` lemmas ("unntatt" -> unnta -> unnt)."""
+    import simplemma
+
+    return tuple(
+        dict.fromkeys(stem(str(simplemma.lemmatize(word, lang=lang)).lower()) for lang in ("nb", "nn"))
+    )
+
+
 TYPO_MIN_CHARS = 6
 """Shorter unknown words are not corrected: too many corpus words lie one typo away."""
 
@@ -289,4 +299,6 @@ def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False)
                 if fixed:
                     out.append(stem(fixed))
                     out.extend(vocab.split(fixed))
+            if expand and s not in vocab.stems and not parts:
+                out.extend(t for t in _lemma_stems(w) if t in vocab.stems and t != s)
     return out

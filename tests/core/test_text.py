@@ -67,3 +67,10 @@ def test_a_typo_in_a_question_meets_the_corpus_word_one_slip_away() -> None:
     # passages are analysed as written; only a word general use does not know counts as a typo
     assert analyse("utdaningspermisjon", vocab) == [stem("utdaningspermisjon")]
     assert is_a_word("samtaler") and not is_a_word("utdaningspermisjon")
+
+
+def test_a_question_word_the_sources_do_not_know_also_meets_them_through_its_lemma() -> None:
+    # "godkjent" (participle) and the sources' "godkjenne" have different Snowball stems; the lemma joins them.
+    vocab = Vocabulary(["godkjenne", "kurset"])
+    assert "godkjenn" in analyse("Er kurset godkjent?", vocab, expand=True)
+    assert "godkjenn" not in analyse("Er kurset godkjent?", vocab)  # passages are indexed as written
