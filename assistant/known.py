@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
-from core.text import is_a_word, one_slip, stem, variant_zipf, zipf
+from core.text import bokmal_forms, is_a_word, one_slip, stem, variant_zipf, zipf
 from index.lexical import BM25Index
 
 
@@ -26,10 +26,18 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+VARIANT_MARGIN = 1.0
+"""A word counts as a variant of a common word only when that word is at least this much more common (Zipf):
+ten times. An inflection a little more common than the form asked ("beboer", "beboere") keeps its own."""
+
+
 @lru_cache(maxsize=50_000)
 def forms(word: str) -> tuple[str, ...]:
-    """The word, its lemmas and their glossary equivalents in the sources' Bokmål ("tilsette" -> ansatte)."""
+    """The word, its lemmas, its regular Bokmål spellings when they are far commoner than it
+    (:func:`core.text.bokmal_forms`, ``VARIANT_MARGIN``) and their glossary equivalents in the sources' Bokmål ("tilsette" -> ansatte, "lønsforhandlingane" -> lønnsforhandlingene)."""
     out = list(lemmas(word))
+    own = zipf(word, "nb")
+    out.extend(f for f in bokmal_forms(word) if zipf(f, "nb") >= own + VARIANT_MARGIN and f not in out)
     for form in list(out):
         out.extend(t for t in GLOSSARY.get(form, ()) if t not in out)
     return tuple(out)
@@ -91,11 +99,6 @@ def is_known(word: str, bm25: BM25Index) -> bool:
         if bm25.vocab.is_modifier(form):
             return True
     return False
-
-
-VARIANT_MARGIN = 1.0
-"""A word counts as a variant of a common word only when that word is at least this much more common (Zipf):
-ten times. An inflection a little more common than the form asked ("beboer", "beboere") keeps its own."""
 
 
 def general_frequency(word: str) -> float:

@@ -236,19 +236,67 @@ def _common_words() -> dict[tuple[int, str], tuple[str, ...]]:
     return {key: tuple(ws) for key, ws in buckets.items()}
 
 
+# Regular correspondences of Nynorsk and Bokmål spelling (source: Språkrådet's official forms of the two
+# written standards): endings ("avdelinga" / avdelingen, "vikarar" / vikarer, "forhandlingane" /
+# forhandlingene, "lovfesta" / lovfestet, "dårleg" / dårlig) and stems ("hausten" / høsten, "høgare" / høyere,
+# "løn" / lønn, "kvifor" / hvorfor, "gjevar" / giver, "teneste" / tjeneste).
+_NN_ENDINGS = (
+    ("ingane", "ingene"),
+    ("ane", "ene"),
+    ("inga", "ingen"),
+    ("are", "ere"),
+    ("ast", "est"),
+    ("lege", "lige"),
+    ("leg", "lig"),
+    ("ar", "er"),
+    ("ande", "ende"),
+    ("a", "et"),
+    ("a", "en"),
+    ("a", "e"),
+)
+_NN_STEMS = (
+    ("au", "ø"),
+    ("ei", "e"),
+    ("øg", "øy"),
+    ("kv", "hv"),
+    ("løn", "lønn"),
+    ("gjev", "giv"),
+    ("ten", "tjen"),
+)
+
+
+@lru_cache(maxsize=50_000)
+def bokmal_forms(word: str) -> tuple[str, ...]:
+    """The Bokmål spellings of a Nynorsk ``word`` by the regular correspondences above (one change of stem,
+    one of ending, or both) that general Bokmål use knows, commonest first ("lønsforhandlingane" ->
+    lønnsforhandlingene)."""
+    stems = [word, *(word.replace(nn, nb, 1) for nn, nb in _NN_STEMS if nn in word)]
+    found = set(stems[1:])
+    for s in stems:
+        found.update(s[: -len(nn)] + nb for nn, nb in _NN_ENDINGS if s.endswith(nn) and len(s) > len(nn) + 2)
+    found.discard(word)
+    known = [(zipf(w, "nb"), w) for w in found if zipf(w, "nb") > 0]
+    return tuple(w for _z, w in sorted(known, reverse=True))
+
+
 @lru_cache(maxsize=50_000)
 def variant_zipf(word: str) -> float:
-    """The Bokmål frequency of the commonest word one slip from ``word`` (0 when none): a Nynorsk form or a
-    typo of a common word ("dårleg", "utanfor", "allerde") is as common as that word in general use."""
+    """The Bokmål frequency of the commonest spelling of ``word`` in Bokmål (:func:`bokmal_forms`) or word one
+    slip from it (0 when none): a Nynorsk form or a typo of a common word ("hausten", "dårleg", "utanfor",
+    "allerde") is as common as that word in general use."""
+    forms = [zipf(w, "nb") for w in bokmal_forms(word)[:1]]
     if len(word) < VARIANT_MIN_CHARS:
-        return 0.0
+        return max(forms, default=0.0)
     buckets = _common_words()
     return max(
         (
-            zipf(w, "nb")
-            for n in (len(word) - 1, len(word), len(word) + 1)
-            for w in buckets.get((n, word[0]), ())
-            if w != word and one_slip(word, w)
+            *forms,
+            *(
+                zipf(w, "nb")
+                for n in (len(word) - 1, len(word), len(word) + 1)
+                for w in buckets.get((n, word[0]), ())
+                if w != word and one_slip(word, w)
+            ),
         ),
         default=0.0,
     )

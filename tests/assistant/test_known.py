@@ -57,3 +57,10 @@ def test_a_rare_word_near_a_common_one_keeps_its_own_frequency() -> None:
     # little rarer than its neighbour (an inflection); short words are never read as variants.
     assert general_frequency("kilometre") < general_frequency("kilometer")
     assert known.variant_zipf("arme") == 0.0  # too short: "arm", "arme", "armer" are all one slip apart
+
+
+def test_a_nynorsk_spelling_meets_the_sources_bokmal_word() -> None:
+    # "hausten" is the Nynorsk "høsten": the sources' word, not a rare unknown topic.
+    index = BM25Index([make_chunk("Kurset starter til høsten i alle enheter.", position=4)])
+    assert is_known("hausten", index)
+    assert general_frequency("hausten") >= general_frequency("høsten") - 0.5

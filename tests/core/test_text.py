@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.text import Vocabulary, analyse, content_words, is_a_word, stem, with_equivalents
+from core.text import Vocabulary, analyse, bokmal_forms, content_words, is_a_word, stem, with_equivalents
 
 pytestmark = pytest.mark.unit
 
@@ -74,3 +74,15 @@ def test_a_question_word_the_sources_do_not_know_also_meets_them_through_its_lem
     vocab = Vocabulary(["godkjenne", "kurset"])
     assert "godkjenn" in analyse("Er kurset godkjent?", vocab, expand=True)
     assert "godkjenn" not in analyse("Er kurset godkjent?", vocab)  # passages are indexed as written
+
+
+@pytest.mark.parametrize(
+    ("nynorsk", "bokmal"),
+    [("avdelinga", "avdelingen"), ("haustferien", "høstferien"), ("vanskeleg", "vanskelig")],
+)
+def test_a_nynorsk_spelling_has_its_regular_bokmal_form(nynorsk: str, bokmal: str) -> None:
+    assert bokmal in bokmal_forms(nynorsk)
+
+
+def test_only_forms_that_general_bokmal_use_knows_are_given() -> None:
+    assert bokmal_forms("qzxa") == ()
