@@ -102,7 +102,8 @@ def is_known(word: str, bm25: BM25Index) -> bool:
 
 
 def general_frequency(word: str) -> float:
-    """The word's highest Zipf frequency over its lemmas, in Bokmål and in English (0 = unseen); for a
+    """The word's highest Zipf frequency over its lemmas and their glossary equivalents, in Bokmål and in
+    English (0 = unseen); for a
     Norwegian word far rarer than the common Bokmål word it is one slip from, that word's (a Nynorsk form or
     a typo: "dårleg", "utanfor", "allerde"; :func:`core.text.variant_zipf`, ``VARIANT_MARGIN``).
 
@@ -113,6 +114,8 @@ def general_frequency(word: str) -> float:
     own = max(zipf(form, lang) for form in forms_ for lang in ("nb", "en"))
     if any(zipf(form, "en") > 0 for form in forms_):
         return own  # an English word keeps its own frequency ("kilometre" is not a spelling of "kilometer")
+    # a Nynorsk or colloquial word is as common as its Bokmål equivalent ("gjere" -> gjøre)
+    own = max((own, *(zipf(t, "nb") for form in forms_ for t in GLOSSARY.get(form, ()))))
     variant = variant_zipf(word)
     return variant if variant >= own + VARIANT_MARGIN else own
 

@@ -183,7 +183,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "right",
         re.compile(
-            r"\b(har jeg rett|har eg rett|rett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|vilkår\w*|"
+            r"\b(har jeg rett|har eg rett|rett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|krevje|vilkår\w*|"
             r"betingelse\w*|for å få|"
             r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?)\b",
             re.IGNORECASE,

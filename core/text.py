@@ -238,8 +238,8 @@ def _common_words() -> dict[tuple[int, str], tuple[str, ...]]:
 
 # Regular correspondences of Nynorsk and Bokmål spelling (source: Språkrådet's official forms of the two
 # written standards): endings ("avdelinga" / avdelingen, "vikarar" / vikarer, "forhandlingane" /
-# forhandlingene, "lovfesta" / lovfestet, "dårleg" / dårlig) and stems ("hausten" / høsten, "høgare" / høyere,
-# "løn" / lønn, "kvifor" / hvorfor, "gjevar" / giver, "teneste" / tjeneste).
+# forhandlingene, "lovfesta" / lovfestet, "dårleg" / dårlig, "krevje" / kreve) and stems ("hausten" / høsten,
+# "høgare" / høyere, "løn" / lønn, "kvifor" / hvorfor, "gjevar" / giver, "teneste" / tjeneste, "gjere" / gjøre).
 _NN_ENDINGS = (
     ("ingane", "ingene"),
     ("ane", "ene"),
@@ -250,6 +250,7 @@ _NN_ENDINGS = (
     ("leg", "lig"),
     ("ar", "er"),
     ("ande", "ende"),
+    ("je", "e"),
     ("a", "et"),
     ("a", "en"),
     ("a", "e"),
@@ -262,6 +263,7 @@ _NN_STEMS = (
     ("løn", "lønn"),
     ("gjev", "giv"),
     ("ten", "tjen"),
+    ("gjer", "gjør"),
 )
 
 

@@ -144,3 +144,7 @@ def test_a_writer_announcing_their_questions_does_not_ask_for_questions_to_raise
     post: str, wants: bool
 ) -> None:
     assert asks_for_questions(post) is wants
+
+
+def test_a_nynorsk_question_for_a_right_asks_for_the_right() -> None:
+    assert [i.name for i in asked_intents("Kan eg krevje fri for å ta kurs?")] == ["right"]

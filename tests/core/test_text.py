@@ -86,3 +86,10 @@ def test_a_nynorsk_spelling_has_its_regular_bokmal_form(nynorsk: str, bokmal: st
 
 def test_only_forms_that_general_bokmal_use_knows_are_given() -> None:
     assert bokmal_forms("qzxa") == ()
+
+
+@pytest.mark.parametrize(
+    ("nynorsk", "bokmal"), [("tenkje", "tenke"), ("gjere", "gjøre"), ("eigentleg", "egentlig")]
+)
+def test_nynorsk_verbs_and_adverbs_have_their_bokmal_form(nynorsk: str, bokmal: str) -> None:
+    assert bokmal_forms(nynorsk)[0] == bokmal
