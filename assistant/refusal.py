@@ -208,7 +208,7 @@ def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
         for word in _content_words(narrative, settings.min_term_chars)
         if word not in asked_words
         and not any(i.asks.search(word) for i in INTENTS)
-        and general_frequency(word) < settings.max_zipf
+        and general_frequency(word) < settings.context_max_zipf
         and not names_a_role(word)
     ]
 

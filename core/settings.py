@@ -161,6 +161,12 @@ class AnswerabilitySettings(BaseModel):
         "``refuse_dense`` on the tuning split (python -m evals.calibrate --family terms): 3.4 on 213 items, "
         "3.8 after 40 new items on 22 new everyday topics (253); leave-topic-out figures in docs/EVALUATION.md.",
     )
+    context_max_zipf: float = Field(
+        3.8,
+        description="The same bound for the rare words of a post's narrative around its questions (named uncovered, "
+        "never refusing): 'jobber i kulturskolen' is context, 'har vikariat i fire år' may be the topic. Fitted "
+        "on its own (python -m evals.calibrate --family context); docs/EVALUATION.md.",
+    )
     min_term_chars: int = Field(
         5,
         ge=1,

@@ -31,6 +31,7 @@ COST_SPURIOUS_PARTIAL = 0.5
 # An out-of-scope question answered "in part" still shows quotes that do not answer it: a quarter failure.
 COST_OOS_PARTIAL = 0.25
 GRID_ZIPF = tuple(z / 10 for z in range(24, 41, 2))
+GRID_CONTEXT_ZIPF = tuple(z / 10 for z in range(0, 41, 2))  # 0: the narrative's words are never named
 GRID_REFUSE_DENSE = tuple(d / 100 for d in range(79, 93, 1))
 GRID_MIN_CHARS = (4, 5, 6, 7)
 GRID_MIN_FOCUS = tuple(f / 10 for f in range(0, 7))
@@ -42,6 +43,7 @@ GRIDS: dict[str, list[dict[str, float]]] = {
         {"max_zipf": z, "refuse_dense": d, "min_term_chars": n}
         for z, d, n in itertools.product(GRID_ZIPF, GRID_REFUSE_DENSE, GRID_MIN_CHARS)
     ],
+    "context": [{"context_max_zipf": z} for z in GRID_CONTEXT_ZIPF],
     "focus": [
         {"min_focus": f, "focus_dense": d} for f, d in itertools.product(GRID_MIN_FOCUS, GRID_FOCUS_DENSE)
     ],
@@ -58,13 +60,19 @@ class Signals:
 
 
 def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
-    """The decision under ``params`` (terms above ``params.max_zipf`` are dropped)."""
-    keep = {t for t, f in sig.frequency.items() if f < params.max_zipf and len(t) >= params.min_term_chars}
+    """The decision under ``params`` (asked terms above ``params.max_zipf``, and the narrative's above
+    ``params.context_max_zipf``, are dropped)."""
+
+    def kept(term: str, bound: float) -> bool:
+        return sig.frequency[term] < bound and len(term) >= params.min_term_chars
+
     ev = replace(
         sig.evidence,
-        covered=tuple(t for t in sig.evidence.covered if t in keep),
-        uncovered=tuple(t for t in sig.evidence.uncovered if t in keep),
-        context_uncovered=tuple(t for t in sig.evidence.context_uncovered if t in keep),
+        covered=tuple(t for t in sig.evidence.covered if kept(t, params.max_zipf)),
+        uncovered=tuple(t for t in sig.evidence.uncovered if kept(t, params.max_zipf)),
+        context_uncovered=tuple(
+            t for t in sig.evidence.context_uncovered if kept(t, params.context_max_zipf)
+        ),
     )
     return decide(ev, params)
 
@@ -119,10 +127,13 @@ def gather(items: Sequence[EvalItem]) -> list[Signals]:
 
     settings = load_settings()
     assistant = open_assistant(settings)
-    loose = settings.answerability.model_copy(update={"max_zipf": max(GRID_ZIPF), "min_term_chars": 1})
+    loose = settings.answerability.model_copy(
+        update={"max_zipf": max(GRID_ZIPF), "context_max_zipf": max(GRID_CONTEXT_ZIPF), "min_term_chars": 1}
+    )
     out = []
     for item in items:
-        hits = assistant.retrieve(item.question)  # type: ignore[attr-defined]
+        # ranked as the answer ranks them (the user's own words decide the kind of rule and the parts)
+        hits = assistant.retrieve(item.question, asked=item.question)  # type: ignore[attr-defined]
         ev = evidence_of(item.question, hits, assistant.searcher.bm25, loose)  # type: ignore[attr-defined]
         freq = {t: general_frequency(t) for t in (*ev.covered, *ev.uncovered, *ev.context_uncovered)}
         out.append(Signals(item, ev, freq))
