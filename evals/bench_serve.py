@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from core.processes import free_port, stop_process
 from core.settings import REPO_ROOT, Settings
 
 READY = "Kompetanseassistenten kjører på"
@@ -35,23 +35,6 @@ COPY_BATCH = 1000
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(process: subprocess.Popen[Any]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @contextmanager
@@ -87,7 +70,7 @@ def chroma_server(path: Path) -> Iterator[tuple[str, int]]:
                 time.sleep(0.3)
         yield "127.0.0.1", port
     finally:
-        _stop(process)
+        stop_process(process, 30)
         log.close()
 
 
@@ -190,7 +173,7 @@ class Served:
         return total / 1024 / 1024
 
     def stop(self) -> None:
-        _stop(self.process)
+        stop_process(self.process, 30)
 
 
 def _serve_env(settings: Settings, data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
