@@ -331,7 +331,9 @@ def evidence_of(
         asks=asks_something(question),
         focus=focus_share(question, hits, bm25, stated),
         rule_stated=bool(stated),
-        context_uncovered=tuple(t for t in context_terms(question, settings) if not is_known(t, bm25)),
+        context_uncovered=tuple(t for t in context_terms(question, settings) if not is_known(t, bm25))
+        if top_dense < settings.context_dense
+        else (),
         unstated=unstated_amounts(question, hits, bm25),
     )
 

@@ -32,6 +32,7 @@ COST_SPURIOUS_PARTIAL = 0.5
 COST_OOS_PARTIAL = 0.25
 GRID_ZIPF = tuple(z / 10 for z in range(24, 41, 2))
 GRID_CONTEXT_ZIPF = tuple(z / 10 for z in range(0, 41, 2))  # 0: the narrative's words are never named
+GRID_CONTEXT_DENSE = (*(d / 100 for d in range(86, 96)), 1.0)  # 1.0: however close the best passage
 GRID_REFUSE_DENSE = tuple(d / 100 for d in range(79, 93, 1))
 GRID_MIN_CHARS = (4, 5, 6, 7)
 GRID_MIN_FOCUS = tuple(f / 10 for f in range(0, 7))
@@ -43,7 +44,10 @@ GRIDS: dict[str, list[dict[str, float]]] = {
         {"max_zipf": z, "refuse_dense": d, "min_term_chars": n}
         for z, d, n in itertools.product(GRID_ZIPF, GRID_REFUSE_DENSE, GRID_MIN_CHARS)
     ],
-    "context": [{"context_max_zipf": z} for z in GRID_CONTEXT_ZIPF],
+    "context": [
+        {"context_max_zipf": z, "context_dense": d}
+        for z, d in itertools.product(GRID_CONTEXT_ZIPF, GRID_CONTEXT_DENSE)
+    ],
     "focus": [
         {"min_focus": f, "focus_dense": d} for f, d in itertools.product(GRID_MIN_FOCUS, GRID_FOCUS_DENSE)
     ],
@@ -61,7 +65,8 @@ class Signals:
 
 def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
     """The decision under ``params`` (asked terms above ``params.max_zipf``, and the narrative's above
-    ``params.context_max_zipf``, are dropped)."""
+    ``params.context_max_zipf``, are dropped; the narrative's are not named at all when the best passage is at
+    least ``params.context_dense`` close)."""
 
     def kept(term: str, bound: float) -> bool:
         return sig.frequency[term] < bound and len(term) >= params.min_term_chars
@@ -70,9 +75,9 @@ def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
         sig.evidence,
         covered=tuple(t for t in sig.evidence.covered if kept(t, params.max_zipf)),
         uncovered=tuple(t for t in sig.evidence.uncovered if kept(t, params.max_zipf)),
-        context_uncovered=tuple(
-            t for t in sig.evidence.context_uncovered if kept(t, params.context_max_zipf)
-        ),
+        context_uncovered=tuple(t for t in sig.evidence.context_uncovered if kept(t, params.context_max_zipf))
+        if sig.evidence.top_dense < params.context_dense
+        else (),
     )
     return decide(ev, params)
 
@@ -128,7 +133,12 @@ def gather(items: Sequence[EvalItem]) -> list[Signals]:
     settings = load_settings()
     assistant = open_assistant(settings)
     loose = settings.answerability.model_copy(
-        update={"max_zipf": max(GRID_ZIPF), "context_max_zipf": max(GRID_CONTEXT_ZIPF), "min_term_chars": 1}
+        update={
+            "max_zipf": max(GRID_ZIPF),
+            "context_max_zipf": max(GRID_CONTEXT_ZIPF),
+            "context_dense": 1.0,
+            "min_term_chars": 1,
+        }
     )
     out = []
     for item in items:

@@ -238,6 +238,19 @@ def test_a_topic_named_only_in_the_narrative_is_declared_uncovered_never_refused
     assert decide(replace(close, context_uncovered=()), settings) == "answer"
 
 
+def test_the_narratives_words_are_not_named_when_the_sources_answer_the_question_closely(
+    bm25: BM25Index,
+) -> None:
+    # Background ("vi driver et gjenvinningsanlegg") is not a part the sources leave out when their best
+    # passage is very close to what is asked; farther away it may be the topic, and it is named.
+    question = "Vi driver et gjenvinningsanlegg i kommunen. Hvem har krav på utdanningspermisjon?"
+    settings = AnswerabilitySettings()
+    close = [Hit(bm25.chunks[0], 1.0, dense=settings.context_dense + 0.01)]
+    far = [Hit(bm25.chunks[0], 1.0, dense=settings.context_dense - 0.05)]
+    assert evidence_of(question, close, bm25, settings).context_uncovered == ()
+    assert "gjenvinningsanlegg" in evidence_of(question, far, bm25, settings).context_uncovered
+
+
 def test_narrative_words_naming_what_happened_are_not_topics(bm25: BM25Index) -> None:
     # "avslått" tells what the employer did; the question asks about the rule, not a topic.
     question = "Lederen har avslått søknaden min om utdanningspermisjon. Hvem avgjør det hvis vi er uenige?"
