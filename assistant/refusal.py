@@ -42,6 +42,7 @@ from core.asking import (
     INTENTS,
     Intent,
     asked_intents,
+    asked_text,
     asking_sentences,
     asks_something,
     decides,
@@ -145,25 +146,6 @@ NO_GAP = Gap()
 """The gap of a question the sources cover."""
 
 
-# A question that ends on a pronoun ("Kan arbeidsgiver kreve det?", "bør jeg melde det?") asks about
-# what the sentence before it said: a general rule of Norwegian and English anaphora.
-_ENDS_ON_PRONOUN = re.compile(r"\b(det|dette|den|denne|dem|dei|it|this|that|them)\W*$", re.IGNORECASE)
-
-
-def _asked_text(question: str) -> list[str]:
-    """The asking sentences, each with the sentence before it when it ends on a pronoun referring back."""
-    sentences, _asking = question_sentences(question)
-    asked = asking_sentences(question)
-    out: list[str] = []
-    for part in asked:
-        if _ENDS_ON_PRONOUN.search(part.rstrip("?!. ")):
-            at = next((i for i, s in enumerate(sentences) if part in s), 0)
-            if at > 0:
-                out.append(sentences[at - 1])
-        out.append(part)
-    return out
-
-
 def _content_words(sentences: Sequence[str], min_chars: int) -> list[str]:
     """The non-stopwords of ``sentences`` at least ``min_chars`` long (in order, unique), leaving out the
     words that name the asker's job, workplace or subject of study (:func:`core.asking.situation_words`)."""
@@ -178,7 +160,7 @@ def _content_words(sentences: Sequence[str], min_chars: int) -> list[str]:
 
 def _asked_words(question: str, min_chars: int = 3) -> list[str]:
     """The content words of the sentences that ask something, at least ``min_chars`` long (in order, unique)."""
-    return _content_words(_asked_text(question), min_chars)
+    return _content_words(asked_text(question), min_chars)
 
 
 def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
@@ -200,7 +182,7 @@ def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     what happened, and a kind of role ("enhetslederen") who was involved, not a topic: they are left out.
     """
     sentences, _asking = question_sentences(question)
-    asked = _asked_text(question)
+    asked = asked_text(question)
     narrative = [s for s in sentences if not any(part in s or s in part for part in asked)]
     asked_words = set(_content_words(asked, settings.min_term_chars))
     return [

@@ -90,6 +90,31 @@ def asking_sentences(question: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in asked if part.strip()) or (question,)
 
 
+# A question that ends on a pronoun ("Kan arbeidsgiver kreve det?", "stemmer det?") asks about what the
+# sentence before it said: a general rule of Norwegian and English anaphora.
+_ENDS_ON_PRONOUN = re.compile(r"\b(det|dette|den|denne|dem|dei|it|this|that|them)\W*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def asked_with_referents(question: str) -> tuple[tuple[str, ...], ...]:
+    """Each question in ``question`` (:func:`asking_sentences`) with the sentence before it first when it
+    ends on a pronoun referring back: (("Sjefen har avslått søknaden.", "Kan han gjøre det?"), …)."""
+    sentences, _asking = question_sentences(question)
+    out: list[tuple[str, ...]] = []
+    for part in asking_sentences(question):
+        at = next((i for i, s in enumerate(sentences) if part in s), 0)
+        if at > 0 and _ENDS_ON_PRONOUN.search(part.rstrip("?!. ")):
+            out.append((sentences[at - 1], part))
+        else:
+            out.append((part,))
+    return tuple(out)
+
+
+def asked_text(question: str) -> list[str]:
+    """The asking sentences, each with the sentence before it when it ends on a pronoun referring back."""
+    return [sentence for group in asked_with_referents(question) for sentence in group]
+
+
 # What a question asks the deciding rule to settle, and the wording of a rule that settles it.
 # General legal phrasing of Norwegian (Bokmål and Nynorsk) and English, not fitted to any one
 # question (source: the standard drafting of Norwegian statutes and agreements, where a right is
@@ -111,6 +136,18 @@ class Intent:
 
 
 INTENTS: tuple[Intent, ...] = (
+    Intent(
+        "exemption",
+        # Whether a rule binds every workplace, or some may be exempted from it; decided by the standard
+        # drafting of an exemption power ("Departementet kan i forskrift helt eller delvis unnta …").
+        re.compile(
+            r"\b(unntatt\W{1,3}fra|unnateke\W{1,3}frå|fritatt|fritekne|unntak fra (?:reglene|loven|lova|retten)|"
+            r"exempt\w*|for alle (?:arbeidsplasser|virksomheter|arbeidsgivere|verksemder)|"
+            r"gjeld(?:er)? (?:reglene|loven|lova|de|dei|dette|retten) (?:uansett |egentlig )?for alle)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(kan i forskrift|(?:helt eller delvis )?unnta virksomheter)\b", re.IGNORECASE),
+    ),
     Intent(
         "dispute",
         re.compile(
@@ -216,18 +253,23 @@ def asked_intents(question: str) -> tuple[Intent, ...]:
     """The kinds of deciding rule the questions in ``question`` ask for, most specific first (empty for none).
 
     Only the sentences that ask count: in "Sjefen har avslått søknaden. Hvor kan jeg klage?" the refusal
-    is what happened, not what is asked.
+    is what happened, not what is asked. A question that asks no kind of rule in its own words and ends on
+    a pronoun ("Kan hun gjøre det?", "stemmer det?") asks about the sentence before it.
     """
-    found: set[str] = set()
-    for part in asking_sentences(question):
+
+    def kinds(text: str) -> set[str]:
         names = {
             intent.name
             for intent in INTENTS
-            if intent.asks.search(part) and (intent.given is None or intent.given.search(question))
+            if intent.asks.search(text) and (intent.given is None or intent.given.search(question))
         }
         # "right" is the general kind: "who decides if we disagree on my right?" asks about the dispute,
         # "do I have a right to pay?" about the pay.
-        found |= names - {"right"} if len(names) > 1 else names
+        return names - {"right"} if len(names) > 1 else names
+
+    found: set[str] = set()
+    for group in asked_with_referents(question):
+        found |= kinds(group[-1]) or kinds(" ".join(group))
     return tuple(intent for intent in INTENTS if intent.name in found)
 
 

@@ -6,6 +6,7 @@ from core.asking import (
     INTENTS,
     about_other_time,
     asked_intents,
+    asked_text,
     asks_for_questions,
     decides,
     deferred_matters,
@@ -148,3 +149,28 @@ def test_a_writer_announcing_their_questions_does_not_ask_for_questions_to_raise
 
 def test_a_nynorsk_question_for_a_right_asks_for_the_right() -> None:
     assert [i.name for i in asked_intents("Kan eg krevje fri for å ta kurs?")] == ["right"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Er sykehuset vårt fritatt for reglene om studiepermisjon?",
+        "Gjelder loven uansett for alle, også for et lite aksjeselskap?",
+        "Can a small municipal company be exempt from the education leave rules?",
+    ],
+)
+def test_a_question_whether_a_workplace_is_exempted_asks_for_the_exemption_rule(question: str) -> None:
+    assert asked_intents(question)[0].name == "exemption"
+    assert decides(
+        asked_intents(question), "Departementet kan i forskrift helt eller delvis unnta virksomheter."
+    )
+    assert not decides(
+        asked_intents(question), "unntatt ved utdanningspermisjon for kurs under én måneds varighet"
+    )
+
+
+def test_a_question_ending_on_a_pronoun_asks_about_what_the_sentence_before_it_said() -> None:
+    # "Kan hun gjøre det?" asks whether the refusal told in the sentence before is allowed.
+    post = "Jeg jobber i barnehagen. Lederen sa nei til permisjonen min. Kan hun gjøre det?"
+    assert [i.name for i in asked_intents(post)] == ["refusal"]
+    assert asked_text(post) == ["Lederen sa nei til permisjonen min.", "Kan hun gjøre det?"]
