@@ -35,6 +35,7 @@ STOPWORDS = frozenset(
     would should could about into than then there their them they was were been being am not no yes hei står stå
     gjelder ifølge iht jf pkt kap nr bl m.m mens tar ta get got tell please
     all andre annet any blant but ca del dvs ei eks f gjennom had his hvilket innen its kilde kilden kildene kom may mm mv nei nevnt one osv out ref samt sier these those under våre when
+    doesn isn aren wasn weren don didn hasn haven hadn won wouldn shouldn couldn mustn needn ll ve re
     """.split()
 )
 """The one stopword list (Bokmål, Nynorsk and English function words) used by retrieval, citation

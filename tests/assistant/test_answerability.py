@@ -331,3 +331,10 @@ def test_a_kind_of_role_says_who_is_involved_and_is_never_named_uncovered(bm25: 
     # Nor does it count as covered: a question about something else is still judged on that alone.
     other = evidence_of("Hvordan setter seksjonslederen sammen turnuslotteriet?", [], bm25, settings)
     assert other.covered == () and "turnuslotteriet" in other.uncovered
+
+
+def test_an_english_contraction_is_never_a_term(bm25: BM25Index) -> None:
+    # "doesn't" splits into "doesn" and "t"; neither is a topic the sources leave out.
+    question = "My manager says the course doesn't count and she wouldn't approve it. Isn't that my right?"
+    evidence = evidence_of(question, [], bm25, AnswerabilitySettings())
+    assert not {"doesn", "wouldn", "isn"} & set(evidence.all_uncovered)
