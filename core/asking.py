@@ -143,7 +143,8 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(unntatt\W{1,3}fra|unnateke\W{1,3}frå|fritatt|fritekne|unntak fra (?:reglene|loven|lova|retten)|"
             r"exempt\w*|for alle (?:arbeidsplasser|virksomheter|arbeidsgivere|verksemder)|"
-            r"gjeld(?:er)? (?:reglene|loven|lova|de|dei|dette|retten) (?:uansett |egentlig )?for alle)\b",
+            r"gjeld(?:er)? (?:reglene|loven|lova|de|dei|dette|retten) (?:uansett |egentlig )?for alle|"
+            r"(?:ikke|ikkje) (?:er )?omfatt\w* av (?:reglene|loven|lova)|slipp\w*\b[^?.!]{0,40}\b(?:reglene|loven|lova))\b",
             re.IGNORECASE,
         ),
         re.compile(r"\b(kan i forskrift|(?:helt eller delvis )?unnta virksomheter)\b", re.IGNORECASE),
@@ -152,6 +153,7 @@ INTENTS: tuple[Intent, ...] = (
         "dispute",
         re.compile(
             r"\b(klage\w*|klag[ae]r?|uenig\w*|usamd\w*|tvist\w*|hvem avgjør|kven avgjer|hvem bestemmer|"
+            r"(?:hvem|kven)\b[^?.!]{0,60}\b(?:avgjør|avgjer|avgjøre|avgjere|bestemmer|bestemme)|"
             r"kven bestemmer|appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides|final say)\b",
             re.IGNORECASE,
         ),
@@ -196,7 +198,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "waiting",
         re.compile(
-            r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må jeg vente|må eg vente|"
+            r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må det gå|må jeg vente|må eg vente|"
             r"vente før|ventetid\w*|karantene\w*|sperrefrist\w*|mellom to|how long must I wait|"
             r"wait before|waiting period)\b",
             re.IGNORECASE,

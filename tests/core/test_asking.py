@@ -174,3 +174,16 @@ def test_a_question_ending_on_a_pronoun_asks_about_what_the_sentence_before_it_s
     post = "Jeg jobber i barnehagen. Lederen sa nei til permisjonen min. Kan hun gjøre det?"
     assert [i.name for i in asked_intents(post)] == ["refusal"]
     assert asked_text(post) == ["Lederen sa nei til permisjonen min.", "Kan hun gjøre det?"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hvem er det egentlig som til syvende og sist bestemmer om jeg får permisjon?", "dispute"),
+        ("Må det gå et helt år før jeg kan søke om ny permisjon igjen?", "waiting"),
+        ("Slipper små kommunale selskap disse reglene?", "exemption"),
+        ("Er legevakta ikkje omfatta av lova?", "exemption"),
+    ],
+)
+def test_kinds_of_rule_asked_in_looser_wording(question: str, kind: str) -> None:
+    assert kind in [i.name for i in asked_intents(question)]
