@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -52,6 +53,10 @@ from index.sentences import SentenceVectors
 log = logging.getLogger(__name__)
 
 
+QUERY_VECTORS = 4096
+"""Question embeddings kept in memory (about 1.5 KB each): more than any day's distinct questions in a municipality."""
+
+
 class Assistant:
     """Answers questions from the index with citations.
 
@@ -69,7 +74,8 @@ class Assistant:
         self.sentence_vectors = SentenceVectors(embedder.embed_documents, index)
         self.searcher = HybridSearcher(index, embedder, settings.retrieval)
         self._questions: tuple[str, list[Question], np.ndarray | None] | None = None
-        self._query_vectors: dict[str, list[float]] = {}
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors_lock = threading.Lock()
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self._generation: str | None = None
@@ -150,14 +156,19 @@ class Assistant:
         return clean, standalone, notices, (time.perf_counter() - t0) * 1000
 
     def _embed_query(self, text: str) -> list[float]:
-        """The question's embedding, kept briefly so the answer step can reuse it."""
-        vector = self._query_vectors.get(text)
+        """The question's embedding, kept for the ``QUERY_VECTORS`` most recent questions (least recently
+        used out first): the answer step reuses it, and a question asked again is not embedded again."""
+        with self._vectors_lock:
+            vector = self._query_vectors.get(text)
+            if vector is not None:
+                self._query_vectors.move_to_end(text)
         if vector is None:
-            vector = list(self.embedder.embed_query(with_equivalents(text)))
-            if len(self._query_vectors) > 256:
-                self._query_vectors.clear()
-            self._query_vectors[text] = vector
-        return vector
+            vector = np.asarray(self.embedder.embed_query(with_equivalents(text)), dtype=np.float32)
+            with self._vectors_lock:
+                self._query_vectors[text] = vector
+                while len(self._query_vectors) > QUERY_VECTORS:
+                    self._query_vectors.popitem(last=False)
+        return vector.tolist()
 
     def _retrieve(
         self,

@@ -62,3 +62,22 @@ def test_a_follow_up_embeds_only_its_standalone_question(
     assert answer.standalone_question != answer.question  # it really was treated as a follow-up
     assert embedder.documents == []
     assert embedder.queries == [answer.standalone_question]
+
+
+def test_a_question_asked_again_is_not_embedded_again_while_it_is_among_the_recent_ones(
+    counted: tuple[Assistant, CountingEmbeddings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import service
+
+    monkeypatch.setattr(service, "QUERY_VECTORS", 3)
+    assistant, embedder = counted
+    first = "Hvem har rett til utdanningspermisjon?"
+    assistant.ask(first)
+    for other in ("Hva er 10-faktor?", "Hva står i HTA 3.2?"):
+        assistant.ask(other)
+    assistant.ask(first)  # still among the three most recent: looked up
+    assert embedder.queries.count(first) == 1
+    for other in ("Må jeg varsle skriftlig?", "Hva er kompetanseplanlegging?", "Kan lederen nekte?"):
+        assistant.ask(other)
+    assistant.ask(first)  # pushed out by three newer questions: embedded again
+    assert embedder.queries.count(first) == 2
