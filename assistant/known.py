@@ -9,22 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
-from core.text import bokmal_forms, is_a_word, one_slip, stem, variant_zipf, zipf
+from core.text import bokmal_forms, is_a_word, lemmas, one_slip, stem, variant_zipf, zipf
 from index.lexical import BM25Index
-
-
-@lru_cache(maxsize=50_000)
-def lemmas(word: str) -> tuple[str, ...]:
-    """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique)."""
-    import simplemma
-
-    out = [word]
-    for lang in ("nb", "nn"):
-        lemma = str(simplemma.lemmatize(word, lang=lang)).lower()
-        if lemma not in out:
-            out.append(lemma)
-    return tuple(out)
-
 
 VARIANT_MARGIN = 1.0
 """A word counts as a variant of a common word only when that word is at least this much more common (Zipf):

@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.known import general_frequency, is_known, lemmas, names_a_role, uses
+from assistant.known import general_frequency, is_known, names_a_role, uses
 from assistant.models import Hit
 from assistant.question import question_language
 from core.asking import (
@@ -51,7 +51,7 @@ from core.asking import (
 )
 from core.sentences import split_sentences
 from core.settings import AnswerabilitySettings
-from core.text import STOPWORDS, fold
+from core.text import STOPWORDS, fold, lemmas
 from index.lexical import BM25Index
 
 REFUSAL_TEXT = (

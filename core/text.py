@@ -11,7 +11,7 @@ import bisect
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import Stemmer
@@ -106,7 +106,7 @@ class Vocabulary:
         self._words = frozenset(w for w in words_ if len(w) >= 2 * _MIN_PART and not w[:1].isdigit())
         self._cache: dict[str, tuple[str, ...]] = {}
         self._sorted: list[str] | None = None
-        self._by_length: dict[int, list[str]] | None = None
+        self._by_length: dict[tuple[int, str], tuple[str, ...]] | None = None
         self._corrections: dict[str, str | None] = {}
 
     def is_modifier(self, word: str) -> bool:
@@ -138,16 +138,8 @@ class Vocabulary:
         if word in self._corrections:
             return self._corrections[word]
         if self._by_length is None:
-            by_length: dict[int, list[str]] = {}
-            for w in self._all:
-                by_length.setdefault(len(w), []).append(w)
-            self._by_length = by_length
-        found = {
-            w
-            for n in (len(word) - 1, len(word), len(word) + 1)
-            for w in self._by_length.get(n, ())
-            if w != word and w[:1] == word[:1] and one_slip(word, w)
-        }
+            self._by_length = by_length_and_initial(self._all)
+        found = set(one_slip_from(word, self._by_length))
         fixed = found.pop() if len(found) == 1 else None
         if len(self._corrections) < 10_000:  # questions' words, bounded
             self._corrections[word] = fixed
@@ -223,18 +215,35 @@ VARIANT_ZIPF = 3.0
 """The common Bokmål words a variant may be of: wordfreq's list down to this Zipf frequency (about 26 000)."""
 
 
+def by_length_and_initial(words_: Iterable[str]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """``words_`` grouped by length and first letter, for :func:`one_slip_from`."""
+    buckets: dict[tuple[int, str], list[str]] = {}
+    for w in words_:
+        buckets.setdefault((len(w), w[:1]), []).append(w)
+    return {key: tuple(ws) for key, ws in buckets.items()}
+
+
+def one_slip_from(word: str, buckets: dict[tuple[int, str], tuple[str, ...]]) -> Iterator[str]:
+    """The words of ``buckets`` (:func:`by_length_and_initial`) other than ``word`` that begin with its letter
+    and are one slip from it (:func:`one_slip`)."""
+    for n in (len(word) - 1, len(word), len(word) + 1):
+        for w in buckets.get((n, word[:1]), ()):
+            if w != word and one_slip(word, w):
+                yield w
+
+
 @lru_cache(maxsize=1)
 def _common_words() -> dict[tuple[int, str], tuple[str, ...]]:
     """wordfreq's common Bokmål words (Zipf >= ``VARIANT_ZIPF``), by length and first letter."""
     from wordfreq import top_n_list
 
-    buckets: dict[tuple[int, str], list[str]] = {}
+    common: list[str] = []
     for w in top_n_list("nb", 40_000):
         if zipf(w, "nb") < VARIANT_ZIPF:
             break
         if w.isalpha():
-            buckets.setdefault((len(w), w[0]), []).append(w)
-    return {key: tuple(ws) for key, ws in buckets.items()}
+            common.append(w)
+    return by_length_and_initial(common)
 
 
 # Regular correspondences of Nynorsk and Bokmål spelling (source: Språkrådet's official forms of the two
@@ -290,19 +299,7 @@ def variant_zipf(word: str) -> float:
     forms = [zipf(w, "nb") for w in bokmal_forms(word)[:1]]
     if len(word) < VARIANT_MIN_CHARS:
         return max(forms, default=0.0)
-    buckets = _common_words()
-    return max(
-        (
-            *forms,
-            *(
-                zipf(w, "nb")
-                for n in (len(word) - 1, len(word), len(word) + 1)
-                for w in buckets.get((n, word[0]), ())
-                if w != word and one_slip(word, w)
-            ),
-        ),
-        default=0.0,
-    )
+    return max((*forms, *(zipf(w, "nb") for w in one_slip_from(word, _common_words()))), default=0.0)
 
 
 def is_a_word(word: str) -> bool:
@@ -311,13 +308,16 @@ def is_a_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=50_000)
-def _lemma_stems(word: str) -> tuple[str, ...]:
-    """Stems of the word's Bokmål and Nynorsk ``simplemma`` lemmas ("unntatt" -> unnta -> unnt)."""
+def lemmas(word: str) -> tuple[str, ...]:
+    """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique)."""
     import simplemma
 
-    return tuple(
-        dict.fromkeys(stem(str(simplemma.lemmatize(word, lang=lang)).lower()) for lang in ("nb", "nn"))
-    )
+    out = [word]
+    for lang in ("nb", "nn"):
+        lemma = str(simplemma.lemmatize(word, lang=lang)).lower()
+        if lemma not in out:
+            out.append(lemma)
+    return tuple(out)
 
 
 TYPO_MIN_CHARS = 6
@@ -351,5 +351,10 @@ def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False)
                     out.append(stem(fixed))
                     out.extend(vocab.split(fixed))
             if expand and s not in vocab.stems and not parts:
-                out.extend(t for t in _lemma_stems(w) if t in vocab.stems and t != s)
+                # "unntatt" -> unnta -> unnt
+                out.extend(
+                    t
+                    for t in dict.fromkeys(stem(lemma) for lemma in lemmas(w))
+                    if t in vocab.stems and t != s
+                )
     return out
