@@ -101,6 +101,11 @@ def _is_heading_line(passage: Passage, span: Span) -> bool:
     return alone_before and alone_after
 
 
+def _is_question(sentence: str) -> bool:
+    """True for a question in the sources (the guide's reflection and checklist questions)."""
+    return sentence.rstrip().endswith("?")
+
+
 def is_reference_only(sentence: str) -> bool:
     """A short sentence that points to a provision ("Rett til X reguleres av § 12-11") rather than stating a rule."""
     text = " ".join(sentence.split())
@@ -164,7 +169,7 @@ def candidates(
                 score *= cfg.reference_factor
             if intents and decides(intents, span.text):
                 score += cfg.deciding_bonus
-            if statements_only and span.text.rstrip().endswith("?"):
+            if statements_only and _is_question(span.text):
                 score *= cfg.question_factor
             if about_other_time(focus, span.text):
                 score *= cfg.time_mismatch_factor
@@ -291,7 +296,7 @@ def select_parts(
         scored = [t for t in scored if not about_other_time(focus, t[2].span.text)]
         # A post that does not ask for questions to raise is answered by statements, never by the guide's questions.
         if statements_only:
-            scored = [t for t in scored if not t[2].span.text.rstrip().endswith("?")]
+            scored = [t for t in scored if not _is_question(t[2].span.text)]
         # A part that asks for a kind of rule is answered by the sentences stating it, when any does.
         stating = [t for t in scored if intents and decides(intents, t[2].span.text)]
         picked = [c for _, lex, c in (stating or scored)[: cfg.per_part] if lex >= cfg.min_part_score]

@@ -295,6 +295,12 @@ def focus_share(
     return sum(weight for _w, weight, used in words if used) / total
 
 
+def narrative_named(top_dense: float, settings: AnswerabilitySettings) -> bool:
+    """Whether the narrative's rare words are named at all: only when the best passage is less similar than
+    ``settings.context_dense`` (a question the sources answer closely is about what they answer)."""
+    return top_dense < settings.context_dense
+
+
 def evidence_of(
     question: str, hits: Sequence[Hit], bm25: BM25Index, settings: AnswerabilitySettings
 ) -> Evidence:
@@ -314,7 +320,7 @@ def evidence_of(
         focus=focus_share(question, hits, bm25, stated),
         rule_stated=bool(stated),
         context_uncovered=tuple(t for t in context_terms(question, settings) if not is_known(t, bm25))
-        if top_dense < settings.context_dense
+        if narrative_named(top_dense, settings)
         else (),
         unstated=unstated_amounts(question, hits, bm25),
     )

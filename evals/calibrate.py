@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.known import general_frequency
-from assistant.refusal import Evidence, decide, evidence_of
+from assistant.refusal import Evidence, decide, evidence_of, narrative_named
 from core.settings import AnswerabilitySettings, load_settings
 from evals.dataset import EvalItem, load_dataset
 
@@ -76,7 +76,7 @@ def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
         covered=tuple(t for t in sig.evidence.covered if kept(t, params.max_zipf)),
         uncovered=tuple(t for t in sig.evidence.uncovered if kept(t, params.max_zipf)),
         context_uncovered=tuple(t for t in sig.evidence.context_uncovered if kept(t, params.context_max_zipf))
-        if sig.evidence.top_dense < params.context_dense
+        if narrative_named(sig.evidence.top_dense, params)
         else (),
     )
     return decide(ev, params)
