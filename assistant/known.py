@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
-from core.text import bokmal_forms, is_a_word, lemmas, one_slip, stem, variant_zipf, zipf
+from core.text import bokmal_forms, is_a_word, lemmas, one_slip, stem, unlinked, variant_zipf, zipf
 from index.lexical import BM25Index
 
 VARIANT_MARGIN = 1.0
@@ -61,13 +61,11 @@ def names_a_role(word: str) -> bool:
     """True if ``word`` is a kind of one of the sources' roles (``ROLE_HEADS``): a compound of a word in
     general use and a role, as itself, a lemma or a glossary equivalent ("enhets-lederen",
     "hoved-tillitsvalgt", "kommunal-sjef" via sjef -> leder; not "sjukep-leiar")."""
-    for at in range(_ROLE_PREFIX, len(word) - 3):
-        if any(form in ROLE_HEADS for form in forms(word[at:])):
-            head = word[:at]
-            firsts = {head, head[:-1]} if head[-1:] in ("s", "e") else {head}
-            if any(is_a_word(first) for first in firsts if len(first) >= _ROLE_PREFIX):
-                return True
-    return False
+    return any(
+        any(form in ROLE_HEADS for form in forms(word[at:]))
+        and any(is_a_word(first) for first in unlinked(word[:at]) if len(first) >= _ROLE_PREFIX)
+        for at in range(_ROLE_PREFIX, len(word) - 3)
+    )
 
 
 def is_known(word: str, bm25: BM25Index) -> bool:

@@ -96,6 +96,12 @@ def content_words(text: str, *, expand: bool = False) -> list[str]:
     return out
 
 
+def unlinked(head: str) -> tuple[str, ...]:
+    """The first part of a compound as written before its last part, and without a linking "s" or "e" when
+    it ends in one ("enhets" -> enhets, enhet)."""
+    return tuple(head[: len(head) - len(link)] for link in _LINKS if head.endswith(link))
+
+
 class Vocabulary:
     """Known word stems of the corpus, used to split compounds into known parts."""
 
@@ -162,10 +168,7 @@ class Vocabulary:
                 tail_stem = stem(tail)
                 if tail_stem not in self.stems and tail not in self.stems:
                     continue
-                for link in _LINKS:
-                    if link and not head.endswith(link):
-                        continue
-                    h = head[: len(head) - len(link)] if link else head
+                for h in unlinked(head):
                     if len(h) < _MIN_PART:
                         continue
                     h_stem = stem(h)
