@@ -87,9 +87,9 @@ def is_known(word: str, bm25: BM25Index) -> bool:
 
 def general_frequency(word: str) -> float:
     """The word's highest Zipf frequency over its lemmas and their glossary equivalents, in Bokmål and in
-    English (0 = unseen); for a
-    Norwegian word far rarer than the common Bokmål word it is one slip from, that word's (a Nynorsk form or
-    a typo: "dårleg", "utanfor", "allerde"; :func:`core.text.variant_zipf`, ``VARIANT_MARGIN``).
+    English (0 = unseen); for a Norwegian word far rarer than the common Bokmål word it is one slip from or
+    spelled as in Bokmål, that word's (a Nynorsk form or a typo: "dårleg", "utanfor", "allerde";
+    :func:`core.text.variant_zipf`, ``VARIANT_MARGIN``).
 
     A hyphenated lemma ("natt-tillegg" for "nattillegg") is left out: wordfreq reads it as two
     words and reports a phrase estimate, not the frequency of the word.

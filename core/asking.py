@@ -341,6 +341,7 @@ SITUATION_WORDS = 3
 """How many words after the construction name the job or subject ("psykisk helsearbeid", "lindrende omsorg")."""
 
 
+@lru_cache(maxsize=4096)
 def situation_words(text: str) -> frozenset[str]:
     """The words of ``text`` (lower case) that name the asker's job, workplace or subject of study: the
     content words right after one of the constructions above, up to the first other word (a stopword or
