@@ -9,6 +9,7 @@ exposes the result as a LangChain ``BaseRetriever``.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.models import Hit
 from assistant.resolve import question_labels
 from core.asking import (
+    Intent,
     about_other_time,
     asked_intents,
     asks_for_questions,
@@ -40,6 +42,11 @@ from index.snapshot import Snapshot
 EXACT_BONUS = 10.0
 """Added to a chunk whose provision the question names: a named provision always ranks first (not tuned).
 The re-ranking weights are in :class:`core.settings.RetrievalSettings`."""
+
+LEDD_BONUS = 5.0
+"""Added to the ledd a question names ("§ 12-11 tredje ledd", "(3)"): more than all the re-ranking terms
+together, so the named ledd ranks first among its provision's chunks, whatever kind of rule the question's
+other words suggest (not tuned)."""
 
 
 class SearchIndex(Protocol):
@@ -114,6 +121,7 @@ class HybridSearcher:
         self._qshare: dict[int, float] = {}
         self._sentences: dict[int, list[frozenset[str]]] = {}
         self._deferrals: dict[int, set[str]] = {}
+        self._rarities: dict[str, float] = {}
         # unit-length chunk vectors, one row per chunk
         self._matrix: np.ndarray = np.zeros((0, 1), np.float32)
 
@@ -139,6 +147,7 @@ class HybridSearcher:
             self._qshare = {}
             self._sentences = {}
             self._deferrals = deferrals(chunks, self._bm25.vocab)
+            self._rarities = {}
             self._generation = generation
         return True
 
@@ -280,18 +289,35 @@ class HybridSearcher:
             score = self._score(cand, q_stems, best_dense)
             chunk = chunks[pos]
             if ledd and cand.exact and chunk.section_path and chunk.section_path[-1] == ledd:
-                score += w.ledd_bonus
+                score += LEDD_BONUS
             if not wants_questions and not cand.exact:
                 score -= w.question_list_penalty * self._question_share(pos)
-            if not cand.exact and about_other_time(focus, chunk.text):
+            other_time = not cand.exact and about_other_time(focus, chunk.text)
+            if other_time:
                 score -= w.time_mismatch_penalty
-            if intents and decides(intents, chunk.text):
-                score += w.deciding_bonus
+            # A rule about the other time (pay after the education for a question about pay during it)
+            # does not decide the question, however it is worded.
+            elif intents:
+                score += w.deciding_bonus * max(
+                    (self._rarity(i) for i in intents if decides([i], chunk.text)), default=0.0
+                )
             if defers and q_stems & self._deferrals.get(pos, set()):
                 score -= w.deferral_penalty
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored
+
+    def _rarity(self, intent: Intent) -> float:
+        """How rarely the index words a rule as ``intent``'s, like an idf scaled to 0..1: log(N/n) / log(N)
+        for n of N chunks. A wording that many passages share (pay: "med lønn", "endret lønn", …) tells
+        less about which passage decides than one that a single provision uses ("unnta virksomheter")."""
+        rarity = self._rarities.get(intent.name)
+        if rarity is None:
+            total = len(self.chunks)
+            stating = sum(decides([intent], c.text) for c in self.chunks)
+            rarity = math.log(total / stating) / math.log(total) if stating and total > 1 else 0.0
+            self._rarities[intent.name] = rarity
+        return rarity
 
     def _score(self, cand: Candidate, q_stems: set[str], best_dense: float) -> float:
         chunk = self.chunks[cand.position]

@@ -222,7 +222,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "right",
         re.compile(
-            r"\b(har jeg rett|har eg rett|rett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|krevje|vilkår\w*|"
+            r"\b(har jeg rett|har eg rett|(?:har|hadde|ha|får|få|gir|gi)\b[^?.!]{0,40}\brett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|krevje|vilkår\w*|"
             r"betingelse\w*|for å få|"
             r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?)\b",
             re.IGNORECASE,
@@ -250,6 +250,10 @@ def deferred_matters(text: str) -> list[str]:
 
 _BY_NAME = {intent.name: intent for intent in INTENTS}
 
+GENERAL_KIND = "right"
+"""The kind every mention of a right asks for ("har … rett til", "krav på", "vilkår"): it yields to any other
+kind a question asks."""
+
 
 def asked_intents(question: str) -> tuple[Intent, ...]:
     """The kinds of deciding rule the questions in ``question`` ask for, most specific first (empty for none).
@@ -267,7 +271,7 @@ def asked_intents(question: str) -> tuple[Intent, ...]:
         }
         # "right" is the general kind: "who decides if we disagree on my right?" asks about the dispute,
         # "do I have a right to pay?" about the pay.
-        return names - {"right"} if len(names) > 1 else names
+        return names - {GENERAL_KIND} if len(names) > 1 else names
 
     found: set[str] = set()
     for group in asked_with_referents(question):

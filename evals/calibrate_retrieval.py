@@ -1,8 +1,8 @@
 """Check the retrieval re-ranking weights by topic-grouped cross-validation on the tuning split.
 
-    python -m evals.calibrate_retrieval [--questions evals/data/tuning.jsonl] [--folds 5]
+    python -m evals.calibrate_retrieval [--questions evals/data/tuning.jsonl] [--folds 5] [--params NAME ...]
 
-The weights in ``core.settings.RetrievalSettings`` (``w_*``, ``ledd_bonus``,
+The weights in ``core.settings.RetrievalSettings`` (``w_*``,
 ``question_list_penalty``, ``deciding_bonus``, ``time_mismatch_penalty``) are fitted by
 coordinate descent on MRR@4 (the evidence passage's reciprocal rank, 0 below rank 4).
 Folds hold whole topics, so each fold's score is on topics its fit never saw. The
@@ -65,12 +65,14 @@ def scores(searcher: object, queries: Sequence[Query], settings: RetrievalSettin
     return sum(rr) / len(rr), sum(r == 1.0 for r in rr) / len(rr)
 
 
-def fit(searcher: object, queries: Sequence[Query], start: RetrievalSettings) -> RetrievalSettings:
-    """Coordinate descent from ``start``: each weight tried at ``FACTORS`` times its value; ties keep it."""
+def fit(
+    searcher: object, queries: Sequence[Query], start: RetrievalSettings, params: Sequence[str] = PARAMS
+) -> RetrievalSettings:
+    """Coordinate descent from ``start``: each of ``params`` tried at ``FACTORS`` times its value; ties keep it."""
     best = start
     best_score = scores(searcher, queries, best)
     for _ in range(ROUNDS):
-        for name in PARAMS:
+        for name in params:
             base = getattr(best, name)
             for factor in FACTORS:
                 trial = best.model_copy(update={name: round(base * factor, 4)})
@@ -94,6 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, default=Path(__file__).parent / "data" / "tuning.jsonl")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--params",
+        nargs="+",
+        choices=PARAMS,
+        default=list(PARAMS),
+        help="refit only these weights (default: all)",
+    )
     args = parser.parse_args(argv)
     settings = load_settings()
     assistant = open_assistant(settings)
@@ -114,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     hit_fit: list[float] = []
     for test in folds(queries, args.folds):
         train = [q for q in queries if q not in test]
-        fitted = fit(searcher, train, now)
+        fitted = fit(searcher, train, now, args.params)
         for weights, mrr_out, hit_out in ((now, held_now, hit_now), (fitted, held_fit, hit_fit)):
             mrr, hit = scores(searcher, test, weights)
             mrr_out.append(mrr * len(test))
@@ -123,8 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{n} questions, {args.folds} topic folds")
     print(f"settings now, held out:  MRR@4 {sum(held_now) / n:.3f}  hit@1 {sum(hit_now) / n:.3f}")
     print(f"refitted, held out:      MRR@4 {sum(held_fit) / n:.3f}  hit@1 {sum(hit_fit) / n:.3f}")
-    final = fit(searcher, queries, now)
-    changed = {p: getattr(final, p) for p in PARAMS if getattr(final, p) != getattr(now, p)}
+    final = fit(searcher, queries, now, args.params)
+    changed = {p: getattr(final, p) for p in args.params if getattr(final, p) != getattr(now, p)}
     print("fitted on all tuning topics (changed weights only):", changed)
     return 0
 

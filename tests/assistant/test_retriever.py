@@ -1,8 +1,11 @@
 """Hybrid retrieval on a small in-memory index (hash embedder)."""
 
+import math
+
 import pytest
 
 from assistant.retriever import HybridSearcher, KompetanseRetriever, rrf_fuse
+from core.asking import INTENTS
 from core.settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
 from tests.assistant.fakes import CHUNKS, MemoryIndex, make_chunk
@@ -165,3 +168,58 @@ def test_a_passage_only_the_lexical_ranking_brings_keeps_its_true_dense_similari
     assert lexical_only
     for cand in lexical_only:
         assert cand.dense == pytest.approx(float(sims[cand.position])) and cand.dense != 0.0
+
+
+def _law(text: str, position: int, ledd: str, provision: str = "lov § 5") -> object:
+    return make_chunk(text, position=position, doc_id="lov", kind="law", provision=provision, section=(ledd,))
+
+
+def test_a_named_ledd_ranks_first_whatever_kind_of_rule_the_other_words_ask() -> None:
+    # "kreve" asks for a right, which ledd (1) states; the union rep names ledd (3), and gets it.
+    chunks = [
+        _law("(1) Den som har vært ansatt i to år, har rett til fri for å ta fagbrev.", 1, "(1)"),
+        _law("(2) Fri kan likevel ikke kreves når driften hindres.", 2, "(2)"),
+        _law("(3) Den som har hatt fri, må vente ett år før ny fri.", 3, "(3)"),
+    ]
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex(chunks, embedder), embedder, RetrievalSettings())
+    hits = searcher.search("Hva sier lov § 5 tredje ledd? Når kan hun kreve ny fri?", 3)
+    assert hits[0].chunk.section_path == ("(3)",)
+
+
+def test_a_wording_many_passages_share_weighs_less_than_one_only_one_provision_uses() -> None:
+    chunks = [
+        make_chunk("Kurset gis med lønn.", position=1),
+        make_chunk("Samlingen gis med lønn.", position=2),
+        make_chunk("Reisen gis med lønn.", position=3),
+        _law("(2) Fri kan likevel ikke kreves når driften hindres.", 4, "(2)"),
+    ]
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex(chunks, embedder), embedder, RetrievalSettings())
+    searcher.refresh()
+    by_name = {i.name: i for i in INTENTS}
+    assert searcher._rarity(by_name["refusal"]) == pytest.approx(1.0)  # one of four: log 4 / log 4
+    assert searcher._rarity(by_name["pay"]) == pytest.approx(math.log(4 / 3) / math.log(4))
+    assert searcher._rarity(by_name["exemption"]) == 0.0  # no passage states it
+
+
+def test_a_rule_about_the_other_time_earns_no_deciding_bonus() -> None:
+    # Pay during the studies is asked; the passage on pay after a completed education is worded as a pay
+    # rule too ("endret lønn"), but it does not decide the question.
+    during = make_chunk("Ved pålagt opplæring gis permisjon med lønn.", position=1)
+    after = make_chunk(
+        "Partene kan forhandle om endret lønn når arbeidstakeren har gjennomført kurset.", position=2
+    )
+    other = make_chunk("Medarbeidersamtalen holdes hvert år.", position=3)
+    embedder = HashEmbeddings()
+    question = "Får jeg lønn mens jeg tar kurset?"
+
+    def scores(bonus: float) -> dict[int, float]:
+        searcher = HybridSearcher(
+            MemoryIndex([during, after, other], embedder), embedder, RetrievalSettings(deciding_bonus=bonus)
+        )
+        return {h.chunk.position: h.score for h in searcher.search(question, 3)}
+
+    without, with_bonus = scores(0.0), scores(2.0)
+    assert with_bonus[2] == pytest.approx(without[2])
+    assert with_bonus[1] > without[1]

@@ -38,6 +38,18 @@ def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, int
     assert intent in [i.name for i in asked_intents(question)]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kan vi sende saken rett til tingretten?",  # "rett til" = straight to
+        "Bør rett til kurs stå i personalhåndboka vår?",  # a right named, not whether one has it
+    ],
+)
+def test_rett_til_without_a_verb_of_having_does_not_ask_for_a_right(question: str) -> None:
+    assert "right" not in [i.name for i in asked_intents(question)]
+    assert "right" in [i.name for i in asked_intents("Hvem har egentlig rett til kurs?")]
+
+
 def test_the_deciding_wording_is_recognised_and_everyday_text_is_not() -> None:
     refusal = [i for i in INTENTS if i.name == "refusal"]
     assert decides(refusal, "Permisjon kan likevel ikke kreves når det er til hinder for driften.")

@@ -52,3 +52,11 @@ def test_fit_moves_a_weight_that_improves_the_held_out_score() -> None:
     fitted = fit(searcher, queries, start)
     assert fitted.w_lexical >= 0.5
     assert scores(searcher, queries, fitted) == (1.0, 1.0)
+
+
+def test_fit_moves_only_the_weights_it_is_given() -> None:
+    start = RetrievalSettings(w_lexical=0.35)
+    searcher = RankByLexical(start)
+    queries = [_query(i, "t") for i in range(3)]
+    assert fit(searcher, queries, start, ("deciding_bonus",)) == start
+    assert fit(searcher, queries, start, ("w_lexical",)).w_lexical >= 0.5
