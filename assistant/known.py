@@ -96,8 +96,11 @@ def general_frequency(word: str) -> float:
     """
     forms_ = [form for form in lemmas(word) if "-" not in form]
     own = max(zipf(form, lang) for form in forms_ for lang in ("nb", "en"))
-    if any(zipf(form, "en") > 0 for form in forms_):
-        return own  # an English word keeps its own frequency ("kilometre" is not a spelling of "kilometer")
+    if zipf(word, "en") > zipf(word, "nb"):
+        # An English word keeps its own frequency ("kilometre" is not a spelling of "kilometer"). The word
+        # itself decides, not its lemmas: a Nynorsk lemma may be an English or German word ("gonger" -> gong,
+        # "meinte" -> meine).
+        return own
     # a Nynorsk or colloquial word is as common as its Bokmål equivalent ("gjere" -> gjøre)
     own = max((own, *(zipf(t, "nb") for form in forms_ for t in GLOSSARY.get(form, ()))))
     variant = variant_zipf(word)

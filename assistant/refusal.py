@@ -46,6 +46,7 @@ from core.asking import (
     asking_sentences,
     asks_something,
     decides,
+    leave_purposes,
     question_sentences,
     situation_words,
 )
@@ -171,7 +172,22 @@ def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     :func:`assistant.known.names_a_role`) says who is involved, not what is asked, and is left out.
     """
     words = _asked_words(question, settings.min_term_chars)
-    return [word for word in words if general_frequency(word) < settings.max_zipf and not names_a_role(word)]
+    purpose = _purpose_words(question)
+    rare = [word for word in words if general_frequency(word) < settings.max_zipf or word in purpose]
+    return [word for word in (*rare, *(w for w in purpose if w not in rare)) if not names_a_role(word)]
+
+
+PURPOSE_MIN_CHARS = 4
+"""The shortest word of a leave's purpose that counts ("blod", "amme"; not "gje", "ta")."""
+
+
+def _purpose_words(question: str) -> list[str]:
+    """The content words of what the time off asked about is for (:func:`core.asking.leave_purposes`), however
+    common: in "fri med lønn når jeg flytter" the move is what is asked. Norwegian questions only (an English
+    word meets the sources only through the glossary, so every English purpose would look uncovered)."""
+    if question_language(question) == "en":
+        return []
+    return _content_words(leave_purposes(question), PURPOSE_MIN_CHARS)
 
 
 def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:

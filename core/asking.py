@@ -371,3 +371,25 @@ def situation_words(text: str) -> frozenset[str]:
                 while rest and rest[0] not in STOPWORDS:
                     out.add(rest.pop(0))
     return frozenset(out)
+
+
+# Time off for a purpose: "fri med lønn for å amme", "permisjon når jeg flytter", "gå frå jobben for å gje blod".
+# What the leave is for is what is asked, however common its words are: the sources grant leave for education,
+# and a leave for anything else is a question they may not answer. General Bokmål and Nynorsk phrasing.
+_LEAVE_PURPOSE = re.compile(
+    r"\b(?:fri|fridag\w*|permisjon\w*|perm|gå (?:fra|frå) jobben|borte (?:fra|frå) jobben)\b[^?.!]{0,50}?"
+    r"\b(?:for å|til å|(?:når|fordi)\s+(?:jeg|eg|vi|hun|han|ho|de|dei|(?:en|ein|ei|den|det)\s+\w+)"
+    r"(?:\s+(?:skal|må|vil|ska|har))?)\s+"
+    r"(?P<purpose>[^?.!,;:]{3,60}?)(?=\s+(?:og|eller|men|uten|utan|med|mens|medan)\b|[?.!,;:]|$)",
+    re.IGNORECASE,
+)
+
+
+def leave_purposes(question: str) -> tuple[str, ...]:
+    """What the time off asked about is for, in the sentences that ask ("Har jeg rett på fri med lønn når jeg
+    flytter?" -> "flytter"; "Får eg gå frå jobben for å gje blod utan trekk?" -> "gje blod")."""
+    return tuple(
+        m.group("purpose").strip()
+        for sentence in asked_text(question)
+        for m in _LEAVE_PURPOSE.finditer(sentence)
+    )

@@ -251,13 +251,15 @@ def _common_words() -> dict[tuple[int, str], tuple[str, ...]]:
 
 # Regular correspondences of Nynorsk and Bokmål spelling (source: Språkrådet's official forms of the two
 # written standards): endings ("avdelinga" / avdelingen, "vikarar" / vikarer, "forhandlingane" /
-# forhandlingene, "lovfesta" / lovfestet, "dårleg" / dårlig, "krevje" / kreve) and stems ("hausten" / høsten,
-# "høgare" / høyere, "løn" / lønn, "kvifor" / hvorfor, "gjevar" / giver, "teneste" / tjeneste, "gjere" / gjøre).
+# forhandlingene, "lovfesta" / lovfestet, "dårleg" / dårlig, "krevje" / kreve, "einaste" / eneste) and stems
+# ("hausten" / høsten, "høgare" / høyere, "løn" / lønn, "kvifor" / hvorfor, "gjevar" / giver, "teneste" /
+# tjeneste, "gjere" / gjøre, "søkjar" / søker).
 _NN_ENDINGS = (
     ("ingane", "ingene"),
     ("ane", "ene"),
     ("inga", "ingen"),
     ("are", "ere"),
+    ("aste", "este"),
     ("ast", "est"),
     ("lege", "lige"),
     ("leg", "lig"),
@@ -277,6 +279,7 @@ _NN_STEMS = (
     ("gjev", "giv"),
     ("ten", "tjen"),
     ("gjer", "gjør"),
+    ("kj", "k"),
 )
 
 

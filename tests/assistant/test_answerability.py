@@ -338,3 +338,20 @@ def test_an_english_contraction_is_never_a_term(bm25: BM25Index) -> None:
     question = "My manager says the course doesn't count and she wouldn't approve it. Isn't that my right?"
     evidence = evidence_of(question, [], bm25, AnswerabilitySettings())
     assert not {"doesn", "wouldn", "isn"} & set(evidence.all_uncovered)
+
+
+def test_what_a_leave_is_for_is_asked_however_common_its_words(bm25: BM25Index) -> None:
+    # "flytte" and "begravelse" are common words, but leave for them is not leave for education.
+    settings = AnswerabilitySettings()
+    for question, purpose in (
+        ("Får jeg fri med lønn når jeg skal flytte til ny leilighet?", "flytte"),
+        ("Kan eg få permisjon for å gå i begravelse hos ein nabo?", "begravelse"),
+    ):
+        assert purpose in salient_terms(question, settings)
+        evidence = _evidence(question, bm25)
+        assert purpose in evidence.uncovered
+        assert decide(evidence, settings) in ("refuse", "partial")
+    # Leave for education is what the sources speak of: nothing is named uncovered.
+    assert _evidence("Får jeg fri med lønn for å ta utdanning?", bm25).uncovered == ()
+    # English purposes meet the sources only through the glossary and are not judged this way.
+    assert "move" not in salient_terms("Do I get paid leave when I move house?", settings)

@@ -10,6 +10,7 @@ from core.asking import (
     asks_for_questions,
     decides,
     deferred_matters,
+    leave_purposes,
     situation_words,
     unmet_preconditions,
 )
@@ -199,3 +200,17 @@ def test_a_question_ending_on_a_pronoun_asks_about_what_the_sentence_before_it_s
 )
 def test_kinds_of_rule_asked_in_looser_wording(question: str, kind: str) -> None:
     assert kind in [i.name for i in asked_intents(question)]
+
+
+@pytest.mark.parametrize(
+    ("question", "purpose"),
+    [
+        ("Får jeg fri med lønn når jeg skal flytte?", ("flytte",)),
+        ("Kan eg få permisjon for å hjelpe til på garden og med lønn?", ("hjelpe til på garden",)),
+        ("Må jeg gi fri når en ansatt skal i retten som vitne?", ("i retten som vitne",)),
+        ("Hvor mange dager fri får jeg til jul?", ()),  # no purpose clause
+        ("Sjefen ga meg fri for å ta kurs. Hva står i planen?", ()),  # the narrative, not what is asked
+    ],
+)
+def test_what_the_time_off_asked_about_is_for(question: str, purpose: tuple[str, ...]) -> None:
+    assert leave_purposes(question) == purpose
