@@ -91,6 +91,8 @@ class Evidence:
     """Rare words of the narrative around the questions that the sources do not use (:func:`context_terms`)."""
     unstated: tuple[str, ...] = ()
     """Amounts asked for that no best passage states (:func:`unstated_amounts`)."""
+    english: bool = False
+    """The question is in English (judged against ``min_dense_en``)."""
 
     @property
     def asked_uncovered(self) -> bool:
@@ -124,6 +126,7 @@ class Evidence:
             "rule_stated": self.rule_stated,
             "context_uncovered": list(self.context_uncovered),
             "unstated": list(self.unstated),
+            "english": self.english,
         }
 
 
@@ -172,7 +175,7 @@ def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     :func:`assistant.known.names_a_role`) says who is involved, not what is asked, and is left out.
     """
     words = _asked_words(question, settings.min_term_chars)
-    purpose = _purpose_words(question)
+    purpose = purpose_words(question)
     rare = [word for word in words if general_frequency(word) < settings.max_zipf or word in purpose]
     return [word for word in (*rare, *(w for w in purpose if w not in rare)) if not names_a_role(word)]
 
@@ -181,7 +184,7 @@ PURPOSE_MIN_CHARS = 4
 """The shortest word of a leave's purpose that counts ("blod", "amme"; not "gje", "ta")."""
 
 
-def _purpose_words(question: str) -> list[str]:
+def purpose_words(question: str) -> list[str]:
     """The content words of what the time off asked about is for (:func:`core.asking.leave_purposes`), however
     common: in "fri med lønn når jeg flytter" the move is what is asked. Norwegian questions only (an English
     word meets the sources only through the glossary, so every English purpose would look uncovered)."""
@@ -339,6 +342,7 @@ def evidence_of(
         if narrative_named(top_dense, settings)
         else (),
         unstated=unstated_amounts(question, hits, bm25),
+        english=question_language(question) == "en",
     )
 
 
@@ -353,7 +357,8 @@ def decide(
     """
     if evidence.exact:
         return "answer"
-    if evidence.top_dense < settings.min_dense or not evidence.asks:
+    floor = settings.min_dense_en if evidence.english else settings.min_dense
+    if evidence.top_dense < floor or not evidence.asks:
         return "refuse"
     if not evidence.uncovered:
         off_focus = evidence.focus is not None and evidence.focus < settings.min_focus

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.known import general_frequency
-from assistant.refusal import Evidence, decide, evidence_of, narrative_named
+from assistant.refusal import Evidence, decide, evidence_of, narrative_named, purpose_words
 from core.settings import AnswerabilitySettings, load_settings
 from evals.dataset import EvalItem, load_dataset
 
@@ -37,8 +37,9 @@ GRID_REFUSE_DENSE = tuple(d / 100 for d in range(79, 93, 1))
 GRID_MIN_CHARS = (4, 5, 6, 7)
 GRID_MIN_FOCUS = tuple(f / 10 for f in range(0, 7))
 GRID_FOCUS_DENSE = tuple(d / 100 for d in range(82, 92))
+GRID_MIN_DENSE_EN = tuple(d / 1000 for d in range(780, 902, 2))
 
-# The two families of thresholds, each fitted with the other held at its settings value.
+# The families of thresholds, each fitted with the others held at their settings values.
 GRIDS: dict[str, list[dict[str, float]]] = {
     "terms": [
         {"max_zipf": z, "refuse_dense": d, "min_term_chars": n}
@@ -51,6 +52,7 @@ GRIDS: dict[str, list[dict[str, float]]] = {
     "focus": [
         {"min_focus": f, "focus_dense": d} for f, d in itertools.product(GRID_MIN_FOCUS, GRID_FOCUS_DENSE)
     ],
+    "english": [{"min_dense_en": d} for d in GRID_MIN_DENSE_EN],
 }
 
 
@@ -61,6 +63,8 @@ class Signals:
     item: EvalItem
     evidence: Evidence
     frequency: dict[str, float]
+    always: frozenset[str] = frozenset()
+    """Terms that are asked however common or short they are (what a leave is for: ``purpose_words``)."""
 
 
 def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
@@ -69,7 +73,7 @@ def outcome(sig: Signals, params: AnswerabilitySettings) -> str:
     least ``params.context_dense`` close)."""
 
     def kept(term: str, bound: float) -> bool:
-        return sig.frequency[term] < bound and len(term) >= params.min_term_chars
+        return term in sig.always or (sig.frequency[term] < bound and len(term) >= params.min_term_chars)
 
     ev = replace(
         sig.evidence,
@@ -146,7 +150,7 @@ def gather(items: Sequence[EvalItem]) -> list[Signals]:
         hits = assistant.retrieve(item.question, asked=item.question)  # type: ignore[attr-defined]
         ev = evidence_of(item.question, hits, assistant.searcher.bm25, loose)  # type: ignore[attr-defined]
         freq = {t: general_frequency(t) for t in (*ev.covered, *ev.uncovered, *ev.context_uncovered)}
-        out.append(Signals(item, ev, freq))
+        out.append(Signals(item, ev, freq, frozenset(purpose_words(item.question))))
     return out
 
 
