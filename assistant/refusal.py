@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.known import general_frequency, is_known, names_a_role, uses
 from assistant.models import Hit
@@ -227,13 +228,28 @@ def stated_rules(question: str, hits: Sequence[Hit]) -> tuple[Intent, ...]:
     return tuple(i for i in asked_intents(question) if any(decides([i], text) for text in texts))
 
 
-def answered_by_a_rule(word: str, stated: Sequence[Intent]) -> bool:
-    """True when ``word`` asks for one of the ``stated`` kinds of rule ("nekte", "frist", "lønn").
+def answered_by_a_rule(word: str, stated: Sequence[Intent], question: str = "") -> bool:
+    """True when ``word`` asks for one of the ``stated`` kinds of rule ("nekte", "frist", "lønn"), by itself or
+    as part of the wording in ``question`` that asks for it ("bestemmer" in "hvem er det som bestemmer").
 
     Such a word names what the question wants to know about a rule, not a topic: "Kan sjefen
     avslå …?" is answered by "Permisjon kan likevel ikke kreves når …", which never says "avslå".
     """
-    return any(i.asks.search(word) for i in stated)
+    return any(i.asks.search(word) for i in stated) or word in _rule_wording(question, tuple(stated))
+
+
+@lru_cache(maxsize=4096)
+def _rule_wording(question: str, stated: tuple[Intent, ...]) -> frozenset[str]:
+    """The words of ``question``'s wordings that ask for one of the ``stated`` kinds of rule, and that the wording
+    is made of (words of the kind's pattern: "hvem", "bestemmer"), not the words it lets stand between them
+    ("medlemmene" in "har medlemmene våre rett til")."""
+    return frozenset(
+        word
+        for i in stated
+        for m in i.asks.finditer(question)
+        for word in _WORD.findall(fold(m.group(0)))
+        if re.search(rf"(?<![a-zæøå]){re.escape(word)}(?![a-zæøå])", i.asks.pattern)
+    )
 
 
 def focus_words(
@@ -251,7 +267,7 @@ def focus_words(
     stated = stated_rules(question, hits) if stated is None else stated
 
     def used(word: str) -> bool:
-        return answered_by_a_rule(word, stated) or uses(word, terms, bm25)
+        return answered_by_a_rule(word, stated, question) or uses(word, terms, bm25)
 
     return [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in _asked_words(question)]
 
@@ -328,7 +344,7 @@ def evidence_of(
     exact = any(h.exact_provision for h in hits)
     terms = salient_terms(question, settings)
     stated = stated_rules(question, hits)
-    covered = tuple(t for t in terms if is_known(t, bm25) or answered_by_a_rule(t, stated))
+    covered = tuple(t for t in terms if is_known(t, bm25) or answered_by_a_rule(t, stated, question))
     uncovered = tuple(t for t in terms if t not in covered)
     return Evidence(
         top_dense=top_dense,

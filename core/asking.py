@@ -157,7 +157,18 @@ INTENTS: tuple[Intent, ...] = (
             r"kven bestemmer|appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides|final say)\b",
             re.IGNORECASE,
         ),
-        re.compile(r"\b(tvist\w*|avgjøres av|nemnd\w*|kan bringes inn for|domstol\w*)\b", re.IGNORECASE),
+        # Who decides: the body a dispute goes to ("avgjøres av …nemnda", "bringes inn for en … nemnd for
+        # avgjørelse"), not the later way to the courts (below).
+        re.compile(r"\b(avgjøres av|for avgjørelse)\b", re.IGNORECASE),
+    ),
+    Intent(
+        "court",
+        # Whether and when a case may go to the courts: decided by the rules on court proceedings.
+        re.compile(
+            r"\b(domstol\w*|tingrett\w*|rettssak\w*|saksøk\w*|søksmål\w*|stevne\w*|court\w*|sue|lawsuit)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(domstol\w*|domstolsprøving)\b", re.IGNORECASE),
     ),
     Intent(
         "refusal",

@@ -370,3 +370,15 @@ def test_evidence_knows_an_english_question(bm25: BM25Index) -> None:
     settings = AnswerabilitySettings()
     assert evidence_of("Can my manager turn down my study leave?", [], bm25, settings).english
     assert not evidence_of("Kan lederen avslå studiepermisjonen min?", [], bm25, settings).english
+
+
+def test_every_word_of_a_wording_that_asks_for_a_stated_rule_is_answered_by_it() -> None:
+    # "bestemmer" alone asks nothing; in "hvem er det egentlig som bestemmer" it asks who decides a dispute.
+    dispute = [i for i in refusal.INTENTS if i.name == "dispute"]
+    question = "Hvem er det egentlig som bestemmer til slutt da?"
+    assert refusal.answered_by_a_rule("bestemmer", dispute, question)
+    assert not refusal.answered_by_a_rule("bestemmer", dispute)
+    assert not refusal.answered_by_a_rule("slutt", dispute, question)
+    right = [i for i in refusal.INTENTS if i.name == "right"]
+    # The words a wording lets stand between its own ("har medlemmene våre rett til") are not answered by it.
+    assert not refusal.answered_by_a_rule("medlemmene", right, "Har medlemmene våre rett til fri?")

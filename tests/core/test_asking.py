@@ -33,6 +33,8 @@ pytestmark = pytest.mark.unit
         ("How do I apply for time off to study?", "procedure"),
         ("Vi er usamde om eg fyller vilkåra. Kven avgjer det?", "dispute"),
         ("Who decides when my employer and I disagree about the leave?", "dispute"),
+        ("Kan vi ta saka rett til tingretten i staden?", "court"),
+        ("Can I sue my employer over the refused leave?", "court"),
     ],
 )
 def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:
@@ -214,3 +216,11 @@ def test_kinds_of_rule_asked_in_looser_wording(question: str, kind: str) -> None
 )
 def test_what_the_time_off_asked_about_is_for(question: str, purpose: tuple[str, ...]) -> None:
     assert leave_purposes(question) == purpose
+
+
+def test_who_decides_a_dispute_and_the_way_to_the_courts_are_different_rules() -> None:
+    dispute, court = ([i for i in INTENTS if i.name == name] for name in ("dispute", "court"))
+    body = "Tvist om retten til fri avgjøres av en nemnd."
+    courts = "Tvisten kan ikke bringes inn for domstolene før nemnda har sagt sitt."
+    assert decides(dispute, body) and not decides(dispute, courts)
+    assert decides(court, courts) and not decides(court, body)

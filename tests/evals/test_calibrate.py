@@ -16,7 +16,12 @@ def _signals(
     n: int, topic: str, *, oos: bool, dense: float, english: bool = False, uncovered: tuple[str, ...] = ()
 ) -> Signals:
     item = EvalItem(
-        id=f"{topic}-{n}", topic=topic, question="?", evidence=() if oos else ("x",), lang="nb", out_of_scope=oos
+        id=f"{topic}-{n}",
+        topic=topic,
+        question="?",
+        evidence=() if oos else ("x",),
+        lang="nb",
+        out_of_scope=oos,
     )
     evidence = Evidence(top_dense=dense, exact=False, uncovered=uncovered, english=english)
     return Signals(item, evidence, {t: 3.0 for t in uncovered})
