@@ -198,7 +198,12 @@ INTENTS: tuple[Intent, ...] = (
         "procedure",
         re.compile(
             r"\b(hvordan (?:søker|søke|skal jeg søke|går jeg (?:fram|frem)|gjør jeg det formelt)|"
-            r"korleis (?:søkjer|søker|søkje|går eg fram)|how (?:do I|to|can I) apply|what do I have to submit)\b",
+            r"korleis (?:søkjer|søker|søkje|går eg fram)|how (?:do I|to|can I) apply|what do I have to submit|"
+            # what a notice or application must say, or whether one is enough
+            r"(?:varsel\w*|søknad\w*|notice|application)\b[^?.!]{0,60}\b(?:inneholde|innehalde|include|contain|"
+            r"se ut|godt nok|good enough)|"
+            r"(?:inneholde|innehalde|include|contain|godt nok|good enough)\b[^?.!]{0,40}\b"
+            r"(?:varsel\w*|søknad\w*|notice|application))\b",
             re.IGNORECASE,
         ),
         re.compile(

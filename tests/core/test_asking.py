@@ -31,6 +31,8 @@ pytestmark = pytest.mark.unit
         ("Hvilke rettigheter har jeg når jeg vil ta fagbrev?", "right"),
         ("Hvordan søker jeg om fri for å ta fagbrev?", "procedure"),
         ("How do I apply for time off to study?", "procedure"),
+        ("Hva skal egentlig søknaden om studiepermisjon inneholde?", "procedure"),
+        ("Is a text message good enough as notice for my boss?", "procedure"),
         ("Vi er usamde om eg fyller vilkåra. Kven avgjer det?", "dispute"),
         ("Who decides when my employer and I disagree about the leave?", "dispute"),
         ("Kan vi ta saka rett til tingretten i staden?", "court"),
