@@ -36,6 +36,18 @@ def _near_known(stem_: str, known: frozenset[str] | set[str], min_len: int) -> b
     return any(k[:1] == stem_[:1] and one_slip(stem_, k) for k in known)
 
 
+_ING = "ing"
+"""The Norwegian suffix that makes a noun of a verb ("kartlegge" -> kartlegging, "revidere" -> revidering)."""
+
+
+def _derived_known(stem_: str, known: frozenset[str] | set[str]) -> bool:
+    """The verb or its "-ing" noun is known when the other is ("kartleggingen" for "kartlegge", "revidere" for
+    "revidering"): stems of 5+ letters besides the suffix."""
+    if stem_.endswith(_ING):
+        return len(stem_) - len(_ING) >= 5 and stem_[: -len(_ING)] in known
+    return len(stem_) >= 5 and stem_ + _ING in known
+
+
 # The people the sources give roles to (the guide's "Roller, ansvar og forventninger": ledere, tillitsvalgte,
 # medarbeidere/ansatte; the law's arbeidstaker). Their rules hold for every kind of them.
 ROLE_HEADS = frozenset(
@@ -75,7 +87,7 @@ def is_known(word: str, bm25: BM25Index) -> bool:
     known = bm25.known_stems
     for form in forms(word):
         s = stem(form)
-        if s in known or _near_known(s, known, 6):
+        if s in known or _near_known(s, known, 6) or _derived_known(s, known):
             return True
         parts = bm25.vocab.split(form)
         if parts and parts[-1] in bm25.idf:

@@ -64,3 +64,13 @@ def test_a_nynorsk_spelling_meets_the_sources_bokmal_word() -> None:
     index = BM25Index([make_chunk("Kurset starter til høsten i alle enheter.", position=4)])
     assert is_known("hausten", index)
     assert general_frequency("hausten") >= general_frequency("høsten") - 0.5
+
+
+def test_a_verb_and_its_ing_noun_know_each_other() -> None:
+    # The sources say "kartlegge" and "revidering"; the questions say "kartleggingen" and "revidere".
+    index = BM25Index(
+        [make_chunk("Lederen skal kartlegge behovet. Planen trenger revidering hvert år.", position=0)]
+    )
+    assert is_known("kartleggingen", index)
+    assert is_known("revidere", index)
+    assert not is_known("ringen", index)  # too short a stem to be a derivation
