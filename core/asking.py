@@ -8,6 +8,7 @@ extractive answerer alike.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -339,15 +340,15 @@ def asks_for_questions(question: str) -> bool:
 
 
 # The asker's situation, not what is asked: their job ("jobber som helsefagarbeider", "ny som enhetsleder",
-# "I work as a nurse") and workplace ("… i bofellesskap"), and the subject of the education they ask about
+# "I work as a nurse") and workplace ("… i bofellesskap", "jobba i hjemmesykepleien", "I work at a care home"), and the subject of the education they ask about
 # ("videreutdanning i psykisk helsearbeid", "kurs i demensomsorg", "studere sykepleie"). The sources' rules
 # on education leave, pay and competence hold whatever the job or the subject, so such words never make a
-# question uncovered. General constructions of Norwegian and English (a predicative "som"/"as" after a verb
-# of working; "i"/"innen"/"in" after a noun of education; the object of "studere"/"study"), not a list of
+# question uncovered. General constructions of Norwegian and English (a predicative "som"/"as" or a place
+# after a verb of working; "i"/"innen"/"in" after a noun of education; the object of "studere"/"study"), not a list of
 # jobs or subjects.
 _SITUATION = re.compile(
     r"\b(?:(?:jobber|jobbar|jobbet|jobba|arbeider|arbeidar|arbeidet|ansatt|tilsett|ny|begynt|begynte|"
-    r"work|works|worked|working|employed)\s+(?:som|as)|"
+    r"work|works|worked|working|employed)\s+(?:som|as|(?P<place>i|på|ved|hos|in|at|for))|"
     r"\w*(?:utdanning|utdanninga|utdanningen|utdaning|kurs|kurset|opplæring|opplæringa|opplæringen|"
     r"studium|studiet|studie|studier|master|mastergrad|bachelor|bachelorgrad|fagbrev|emne|emnet|"
     r"degree|course|training)\s+(?:i|innen|innan|in)|"
@@ -373,6 +374,9 @@ def situation_words(text: str) -> frozenset[str]:
             rest = words(sentence[match.end() :])
             if rest and rest[0] in _ARTICLE:
                 rest = rest[1:]
+            if match.group("place"):  # "jobba i hjemmesykepleien": the place only
+                out.update(itertools.takewhile(lambda w: w not in STOPWORDS, rest[:2]))
+                continue
             taken = 0
             while rest and taken < SITUATION_WORDS and rest[0] not in STOPWORDS:
                 out.add(rest.pop(0))

@@ -226,3 +226,12 @@ def test_who_decides_a_dispute_and_the_way_to_the_courts_are_different_rules() -
     courts = "Tvisten kan ikke bringes inn for domstolene før nemnda har sagt sitt."
     assert decides(dispute, body) and not decides(dispute, courts)
     assert decides(court, courts) and not decides(court, body)
+
+
+def test_the_place_one_works_is_situation_and_nothing_after_it() -> None:
+    assert situation_words("Jeg har jobba i barnevernstjenesten i tjue år.") == frozenset(
+        {"barnevernstjenesten"}
+    )
+    # What follows the workplace is not part of it: "permittering" is what is asked.
+    assert situation_words("Jeg jobber på vaskeriet og lurer på permittering.") == frozenset({"vaskeriet"})
+    assert situation_words("I work at the harbour office.") == frozenset({"harbour", "office"})
