@@ -16,15 +16,8 @@ import numpy as np
 
 from assistant.compose import Candidate, Extract, answer_units, compose, lead_line
 from assistant.models import Passage
-from core.asking import (
-    Intent,
-    about_other_time,
-    asked_intents,
-    asks_for_questions,
-    decides,
-    time_focus,
-    unmet_preconditions,
-)
+from core.asking import about_other_time, asks_for_questions, time_focus
+from core.intents import Intent, asked_intents, decides, unmet_preconditions
 from core.provisions import parse_query_references
 from core.sentences import BULLET_RE, LABEL_RE, Span
 from core.settings import ExtractiveSettings

@@ -21,7 +21,7 @@ The decision uses general evidence only, never a list of topics:
 Outcomes: "refuse" when the text asks nothing (only orders, as prompt injections do:
 on the tuning split every such item was out of scope), when the best passage is far, or when every asked-about rare
 term is uncovered, the best passage is not close (``refuse_dense``) and states no rule of the kind the
-question asks for ("may they refuse", "by when", pay, a right, a dispute: ``core.asking.INTENTS``), or when the focus share is
+question asks for ("may they refuse", "by when", pay, a right, a dispute: ``core.intents.INTENTS``), or when the focus share is
 below ``min_focus`` and the best passage is not close (``focus_dense``); "partial"
 when some asked-about rare terms, or rare words of the narrative, are uncovered, or an amount asked for
 ("hvor mange uker …") is stated by no best passage (the answer then says "Kildene sier ingenting om
@@ -40,17 +40,14 @@ from assistant.known import general_frequency, is_known, names_a_role, uses
 from assistant.models import Hit
 from assistant.question import question_language
 from core.asking import (
-    INTENTS,
-    Intent,
-    asked_intents,
     asked_text,
     asking_sentences,
     asks_something,
-    decides,
     leave_purposes,
     question_sentences,
     situation_words,
 )
+from core.intents import INTENTS, Intent, asked_intents, decides
 from core.sentences import split_sentences
 from core.settings import AnswerabilitySettings
 from core.text import STOPWORDS, fold, lemmas
@@ -87,7 +84,7 @@ class Evidence:
     focus: float | None = None
     """Rarity-weighted share of the asked words that the best passages use (None: not judged)."""
     rule_stated: bool = False
-    """The question asks for a kind of rule (``core.asking.INTENTS``) and a best passage states one."""
+    """The question asks for a kind of rule (``core.intents.INTENTS``) and a best passage states one."""
     context_uncovered: tuple[str, ...] = ()
     """Rare words of the narrative around the questions that the sources do not use (:func:`context_terms`)."""
     unstated: tuple[str, ...] = ()
@@ -198,7 +195,7 @@ def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
     """Rare content words of the sentences around the questions (the narrative), as :func:`salient_terms`.
 
     "Jeg har vikariat i fire år. Har jeg krav på fast stilling?" asks about the vikariat its first
-    sentence names. Words that name a kind of rule ("avslått", "klage": ``core.asking.INTENTS``) tell
+    sentence names. Words that name a kind of rule ("avslått", "klage": ``core.intents.INTENTS``) tell
     what happened, and a kind of role ("enhetslederen") who was involved, not a topic: they are left out.
     """
     sentences, _asking = question_sentences(question)
@@ -223,7 +220,7 @@ words: "jeg", "kan", "jobb"). A fixed scale, not tuned: Zipf 6 is roughly one us
 
 
 def stated_rules(question: str, hits: Sequence[Hit]) -> tuple[Intent, ...]:
-    """The kinds of rule ``question`` asks for (``core.asking.INTENTS``) that a best passage states."""
+    """The kinds of rule ``question`` asks for (``core.intents.INTENTS``) that a best passage states."""
     texts = [h.chunk.text for h in hits[:FOCUS_PASSAGES]]
     return tuple(i for i in asked_intents(question) if any(decides([i], text) for text in texts))
 

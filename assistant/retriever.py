@@ -22,15 +22,8 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.models import Hit
 from assistant.resolve import question_labels
-from core.asking import (
-    Intent,
-    about_other_time,
-    asked_intents,
-    asks_for_questions,
-    decides,
-    deferred_matters,
-    time_focus,
-)
+from core.asking import about_other_time, asks_for_questions, time_focus
+from core.intents import Intent, asked_intents, decides, deferred_matters
 from core.models import Chunk
 from core.provisions import ledd_in_query
 from core.sentences import split_sentences

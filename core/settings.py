@@ -124,7 +124,7 @@ class RetrievalSettings(BaseModel):
     deciding_bonus: float = Field(
         2.0,
         ge=0,
-        description="Score added to a passage worded as the rule the question asks for (core.asking.INTENTS: "
+        description="Score added to a passage worded as the rule the question asks for (core.intents.INTENTS: "
         "'har rett til' for 'Har jeg rett …', 'kan likevel ikke kreves' for 'kan sjefen nekte …', 'senest "
         "innen' for a deadline, 'med lønn' for pay). Refitted alone by topic-grouped cross-validation on the "
         "tuning split (python -m evals.calibrate_retrieval --params deciding_bonus, 373 items: held-out "

@@ -6,7 +6,7 @@ from assistant.citations import strip_markers, validate_answer
 from assistant.compose import Candidate
 from assistant.extractive import extractive_answer, select
 from assistant.models import Passage
-from core.asking import asked_intents
+from core.intents import asked_intents
 from core.sentences import Span
 from index.lexical import BM25Index
 from tests.assistant.fakes import CHUNKS, GUIDE, LAW, law_chunk, make_chunk

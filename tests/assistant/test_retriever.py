@@ -5,7 +5,7 @@ import math
 import pytest
 
 from assistant.retriever import HybridSearcher, KompetanseRetriever, rrf_fuse
-from core.asking import INTENTS
+from core.intents import INTENTS
 from core.settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
 from tests.assistant.fakes import CHUNKS, MemoryIndex, make_chunk

@@ -1,114 +1,11 @@
-"""What a question asks: the asking sentences, the kind of deciding rule, preconditions, deferrals."""
+"""What a question asks: the asking sentences, the time, whether questions are wanted, the situation, a leave's purpose."""
 
 import pytest
 
-from core.asking import (
-    INTENTS,
-    about_other_time,
-    asked_intents,
-    asked_text,
-    asks_for_questions,
-    decides,
-    deferred_matters,
-    leave_purposes,
-    situation_words,
-    unmet_preconditions,
-)
+from core.asking import about_other_time, asked_text, asks_for_questions, leave_purposes, situation_words
+from core.intents import asked_intents
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.mark.parametrize(
-    ("question", "intent"),
-    [
-        ("Kan leiaren seie nei til permisjonen?", "refusal"),
-        ("Is my boss allowed to turn down the request?", "refusal"),
-        ("Innen når må kommunen gi beskjed?", "deadline"),
-        ("Beholder jeg lønna mens jeg studerer?", "pay"),
-        ("Har eg rett til fri for å ta fagbrev?", "right"),
-        ("Hvilke betingelser gjelder for fri til etterutdanning?", "right"),
-        ("Am I eligible for time off to study?", "right"),
-        ("Hvilke rettigheter har jeg når jeg vil ta fagbrev?", "right"),
-        ("Hvordan søker jeg om fri for å ta fagbrev?", "procedure"),
-        ("How do I apply for time off to study?", "procedure"),
-        ("Hva skal egentlig søknaden om studiepermisjon inneholde?", "procedure"),
-        ("Is a text message good enough as notice for my boss?", "procedure"),
-        ("Vi er usamde om eg fyller vilkåra. Kven avgjer det?", "dispute"),
-        ("Who decides when my employer and I disagree about the leave?", "dispute"),
-        ("Kan vi ta saka rett til tingretten i staden?", "court"),
-        ("Can I sue my employer over the refused leave?", "court"),
-    ],
-)
-def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:
-    assert intent in [i.name for i in asked_intents(question)]
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Kan vi sende saken rett til tingretten?",  # "rett til" = straight to
-        "Bør rett til kurs stå i personalhåndboka vår?",  # a right named, not whether one has it
-    ],
-)
-def test_rett_til_without_a_verb_of_having_does_not_ask_for_a_right(question: str) -> None:
-    assert "right" not in [i.name for i in asked_intents(question)]
-    assert "right" in [i.name for i in asked_intents("Hvem har egentlig rett til kurs?")]
-
-
-def test_the_deciding_wording_is_recognised_and_everyday_text_is_not() -> None:
-    refusal = [i for i in INTENTS if i.name == "refusal"]
-    assert decides(refusal, "Permisjon kan likevel ikke kreves når det er til hinder for driften.")
-    assert not decides(refusal, "Medarbeidersamtalen er et viktig verktøy.")
-    dispute = [i for i in INTENTS if i.name == "dispute"]
-    assert decides(dispute, "Tvist om retten til fri avgjøres av en nemnd.")
-    assert not decides(dispute, "Lederen og den ansatte avtaler opplæringen sammen.")
-    assert asked_intents("Hva er en medarbeidersamtale?") == ()
-    procedure = [i for i in INTENTS if i.name == "procedure"]
-    assert decides(procedure, "Den som vil bruke retten, må gi arbeidsgiver skriftlig varsel.")
-    # Applying again is about waiting, not about how to apply.
-    assert "procedure" not in [i.name for i in asked_intents("Kan jeg søke om ny fri allerede nå?")]
-
-
-def test_only_the_sentences_that_ask_decide_the_kind_of_rule() -> None:
-    # The refusal is what happened; the question is where to turn with the disagreement.
-    assert [
-        i.name for i in asked_intents("Lederen avviste søknaden min i går. Hvor kan jeg klage på dette?")
-    ] == ["dispute"]
-    assert asked_intents("Lederen avviste søknaden min i går. Hva står i planen?") == ()
-    assert [i.name for i in asked_intents("Lederen er negativ. Kan hun avvise søknaden?")] == ["refusal"]
-
-
-def test_a_sentence_handing_a_matter_to_another_provision_is_recognised() -> None:
-    text = "3.1 Permisjon\n\nRett til velferdsfri følger av tjenestemannsloven § 10. Ellers gjelder avtalen."
-    assert deferred_matters(text) == ["Rett til velferdsfri"]
-    assert deferred_matters("Tvist om retten avgjøres av nemnda etter § 17-2.") == []
-
-
-def test_a_right_asked_with_a_more_specific_kind_of_rule_gives_way_to_it() -> None:
-    def names(question: str) -> list[str]:
-        return [i.name for i in asked_intents(question)]
-
-    assert names("Kven bestemmer om vi er usamde om eg har rett til fri?") == ["dispute"]
-    assert names("Har jeg rett på lønn når jeg tar fagskole?") == ["pay"]
-    assert names("Har jeg rett til fri for å ta fagskole?") == ["right"]
-    # Separate questions keep their own kinds.
-    assert names("Har jeg rett til fri? Og får jeg lønn?") == ["pay", "right"]
-
-
-def test_waiting_is_asked_only_after_an_earlier_leave() -> None:
-    # Someone who never had the leave and asks whether to wait asks whether the right's conditions are met.
-    first = "Jeg har vært her i ett år. Kan jeg kreve fri til studier nå, eller må jeg vente?"
-    assert [i.name for i in asked_intents(first)] == ["right"]
-    again = "Jeg var borte for å studere i fjor. Må jeg vente før jeg kan søke igjen?"
-    assert [i.name for i in asked_intents(again)] == ["waiting"]
-
-
-def test_a_rule_with_a_precondition_the_question_never_mentions_is_inapplicable() -> None:
-    waiting = "Den som har hatt permisjon, har ikke rett til ny permisjon før det har gått ett år."
-    first = unmet_preconditions("Har jeg rett til permisjon etter to år i kommunen?")
-    assert decides(first, waiting)
-    assert not decides(first, "Arbeidstakeren har rett til permisjon.")
-    assert not decides(unmet_preconditions("Jeg var borte i fjor. Når kan jeg ta permisjon igjen?"), waiting)
 
 
 def test_a_text_about_the_other_time_than_the_question_is_recognised() -> None:
@@ -164,46 +61,11 @@ def test_a_writer_announcing_their_questions_does_not_ask_for_questions_to_raise
     assert asks_for_questions(post) is wants
 
 
-def test_a_nynorsk_question_for_a_right_asks_for_the_right() -> None:
-    assert [i.name for i in asked_intents("Kan eg krevje fri for å ta kurs?")] == ["right"]
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Er sykehuset vårt fritatt for reglene om studiepermisjon?",
-        "Gjelder loven uansett for alle, også for et lite aksjeselskap?",
-        "Can a small municipal company be exempt from the education leave rules?",
-    ],
-)
-def test_a_question_whether_a_workplace_is_exempted_asks_for_the_exemption_rule(question: str) -> None:
-    assert asked_intents(question)[0].name == "exemption"
-    assert decides(
-        asked_intents(question), "Departementet kan i forskrift helt eller delvis unnta virksomheter."
-    )
-    assert not decides(
-        asked_intents(question), "unntatt ved utdanningspermisjon for kurs under én måneds varighet"
-    )
-
-
 def test_a_question_ending_on_a_pronoun_asks_about_what_the_sentence_before_it_said() -> None:
     # "Kan hun gjøre det?" asks whether the refusal told in the sentence before is allowed.
     post = "Jeg jobber i barnehagen. Lederen sa nei til permisjonen min. Kan hun gjøre det?"
     assert [i.name for i in asked_intents(post)] == ["refusal"]
     assert asked_text(post) == ["Lederen sa nei til permisjonen min.", "Kan hun gjøre det?"]
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("Hvem er det egentlig som til syvende og sist bestemmer om jeg får permisjon?", "dispute"),
-        ("Må det gå et helt år før jeg kan søke om ny permisjon igjen?", "waiting"),
-        ("Slipper små kommunale selskap disse reglene?", "exemption"),
-        ("Er legevakta ikkje omfatta av lova?", "exemption"),
-    ],
-)
-def test_kinds_of_rule_asked_in_looser_wording(question: str, kind: str) -> None:
-    assert kind in [i.name for i in asked_intents(question)]
 
 
 @pytest.mark.parametrize(
@@ -218,14 +80,6 @@ def test_kinds_of_rule_asked_in_looser_wording(question: str, kind: str) -> None
 )
 def test_what_the_time_off_asked_about_is_for(question: str, purpose: tuple[str, ...]) -> None:
     assert leave_purposes(question) == purpose
-
-
-def test_who_decides_a_dispute_and_the_way_to_the_courts_are_different_rules() -> None:
-    dispute, court = ([i for i in INTENTS if i.name == name] for name in ("dispute", "court"))
-    body = "Tvist om retten til fri avgjøres av en nemnd."
-    courts = "Tvisten kan ikke bringes inn for domstolene før nemnda har sagt sitt."
-    assert decides(dispute, body) and not decides(dispute, courts)
-    assert decides(court, courts) and not decides(court, body)
 
 
 def test_the_place_one_works_is_situation_and_nothing_after_it() -> None:

@@ -1,0 +1,213 @@
+"""The kinds of deciding rule a question asks for (a right, its limits, a deadline, pay, a dispute, …) and the
+wording of a rule that settles each; and what a passage hands over to another provision.
+
+Plain patterns of Norwegian (Bokmål and Nynorsk) and English, read by retrieval, answerability and the
+extractive answerer alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from core.asking import asked_with_referents
+
+
+# What a question asks the deciding rule to settle, and the wording of a rule that settles it.
+# General legal phrasing of Norwegian (Bokmål and Nynorsk) and English, not fitted to any one
+# question (source: the standard drafting of Norwegian statutes and agreements, where a right is
+# granted with "har rett til", limited with "kan likevel ikke kreves" / "med mindre", timed with
+# "senest innen", a new use of a right waits "før det har gått …", paid leave is "permisjon med lønn", and
+# a dispute is sent on with "tvist om … avgjøres av …nemnda"). The employer's side of a refusal ("må jeg
+# si ja / innvilge?") asks for the same limit as the employee's ("kan de nekte?"). Most specific first: a
+# question whether one has a right to pay is decided by the rule on pay, and "who decides if we disagree
+# on my right" by the rule on disputes.
+@dataclass(frozen=True)
+class Intent:
+    """A kind of question ("refusal") with the question words that ask it and the rule wording that decides it."""
+
+    name: str
+    asks: re.Pattern[str]
+    decides: re.Pattern[str]
+    given: re.Pattern[str] | None = None
+    """What the question must also say, anywhere, for this kind to count (None: nothing)."""
+
+
+INTENTS: tuple[Intent, ...] = (
+    Intent(
+        "exemption",
+        # Whether a rule binds every workplace, or some may be exempted from it; decided by the standard
+        # drafting of an exemption power ("Departementet kan i forskrift helt eller delvis unnta …").
+        re.compile(
+            r"\b(unntatt\W{1,3}fra|unnateke\W{1,3}frå|fritatt|fritekne|unntak fra (?:reglene|loven|lova|retten)|"
+            r"exempt\w*|for alle (?:arbeidsplasser|virksomheter|arbeidsgivere|verksemder)|"
+            r"gjeld(?:er)? (?:reglene|loven|lova|de|dei|dette|retten) (?:uansett |egentlig )?for alle|"
+            r"(?:ikke|ikkje) (?:er )?omfatt\w* av (?:reglene|loven|lova)|slipp\w*\b[^?.!]{0,40}\b(?:reglene|loven|lova))\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(kan i forskrift|(?:helt eller delvis )?unnta virksomheter)\b", re.IGNORECASE),
+    ),
+    Intent(
+        "dispute",
+        re.compile(
+            r"\b(klage\w*|klag[ae]r?|uenig\w*|usamd\w*|tvist\w*|hvem avgjør|kven avgjer|hvem bestemmer|"
+            r"(?:hvem|kven)\b[^?.!]{0,60}\b(?:avgjør|avgjer|avgjøre|avgjere|bestemmer|bestemme)|"
+            r"kven bestemmer|appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides|final say)\b",
+            re.IGNORECASE,
+        ),
+        # Who decides: the body a dispute goes to ("avgjøres av …nemnda", "bringes inn for en … nemnd for
+        # avgjørelse"), not the later way to the courts (below).
+        re.compile(r"\b(avgjøres av|for avgjørelse)\b", re.IGNORECASE),
+    ),
+    Intent(
+        "court",
+        # Whether and when a case may go to the courts: decided by the rules on court proceedings.
+        re.compile(
+            r"\b(domstol\w*|tingrett\w*|rettssak\w*|saksøk\w*|søksmål\w*|stevne\w*|court\w*|sue|lawsuit)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(domstol\w*|domstolsprøving)\b", re.IGNORECASE),
+    ),
+    Intent(
+        "refusal",
+        re.compile(
+            r"\b(nekte\w*|avslå\w*|avslag\w*|si nei|sier nei|sa nei|seie nei|avvis\w*|refuse\w*|deny|denied|"
+            r"say no|turn down|reject\w*|si ja|seie ja|må (?:jeg|vi|eg) (?:innvilge|godta|godkjenne)|"
+            r"have to (?:grant|approve|accept))\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(ikke kreves|til hinder for|med mindre|kan nektes|kan avslås|særlige grunner)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Intent(
+        "deadline",
+        re.compile(
+            r"\b(frist\w*|innen når|når må|hvor fort|kor fort|hvor raskt|kor raskt|hvor lang tid har|"
+            r"kor lang tid har|deadline|how soon|by when|how long does)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(senest|snarest|frist\w*|innen (?:\w+ )?(?:dager|uker|måneder|måned))\b", re.IGNORECASE
+        ),
+    ),
+    Intent(
+        "procedure",
+        re.compile(
+            r"\b(hvordan (?:søker|søke|skal jeg søke|går jeg (?:fram|frem)|gjør jeg det formelt)|"
+            r"korleis (?:søkjer|søker|søkje|går eg fram)|how (?:do I|to|can I) apply|what do I have to submit|"
+            # what a notice or application must say, or whether one is enough
+            r"(?:varsel\w*|søknad\w*|notice|application)\b[^?.!]{0,60}\b(?:inneholde|innehalde|include|contain|"
+            r"se ut|godt nok|good enough)|"
+            r"(?:inneholde|innehalde|include|contain|godt nok|good enough)\b[^?.!]{0,40}\b"
+            r"(?:varsel\w*|søknad\w*|notice|application))\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(skriftlig varsel|skriftleg varsel|må gi arbeidsgiver|varslet skal inneholde)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Intent(
+        "waiting",
+        re.compile(
+            r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må det gå|må jeg vente|må eg vente|"
+            r"vente før|ventetid\w*|karantene\w*|sperrefrist\w*|mellom to|how long must I wait|"
+            r"wait before|waiting period)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(før det har gått|ikke rett til ny|ikkje rett til ny)\b", re.IGNORECASE),
+        # The waiting rule is about a leave after an earlier one: "må jeg vente?" from someone who never had
+        # one asks whether the right's conditions are met yet. Words of repetition and of an earlier time.
+        re.compile(
+            r"\b(igjen|ny|nytt|nye|enda en|en til|ei til|ein til|mellom to|forrige|foregående|tidligere|"
+            r"førre|allerede|hadde|har hatt|hatt|tilbake|again|another|previous|back|had)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Intent(
+        "pay",
+        re.compile(r"\b(lønn|lønna|løn|lønnet|betalt|betaling|paid|pay|salary|wages?)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(med lønn|uten lønn|lønnet|ulønnet|endret lønn|lønnsutvikling|lønnsøkning)\b", re.IGNORECASE
+        ),
+    ),
+    Intent(
+        "right",
+        re.compile(
+            r"\b(har jeg rett|har eg rett|(?:har|hadde|ha|får|få|gir|gi)\b[^?.!]{0,40}\brett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|krevje|vilkår\w*|"
+            r"betingelse\w*|for å få|"
+            r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(har rett til|har krav på|kan kreve)\b", re.IGNORECASE),
+    ),
+)
+
+
+# "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11.": a sentence that hands a matter
+# over to another provision (standard Norwegian drafting: "reguleres av", "følger av", "fremgår av", "er
+# regulert i"). The matter is the words before the verb.
+_DEFERS = re.compile(
+    r"(?:^|(?<=[.!?:\n]))\s*(?P<matter>[^.!?:\n]{3,120}?)\s+(?:reguleres|følger|fremgår|er regulert)\s+(?:av|i)\s+"
+    r"[^.!?\n]*?§",
+    re.IGNORECASE,
+)
+
+
+def deferred_matters(text: str) -> list[str]:
+    """The matters ``text`` hands over to another provision ("Rett til utdanningspermisjon" in
+    "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11.")."""
+    return [m.group("matter").strip() for m in _DEFERS.finditer(text)]
+
+
+_BY_NAME = {intent.name: intent for intent in INTENTS}
+
+GENERAL_KIND = "right"
+"""The kind every mention of a right asks for ("har … rett til", "krav på", "vilkår"): it yields to any other
+kind a question asks."""
+
+
+def asked_intents(question: str) -> tuple[Intent, ...]:
+    """The kinds of deciding rule the questions in ``question`` ask for, most specific first (empty for none).
+
+    Only the sentences that ask count: in "Sjefen har avslått søknaden. Hvor kan jeg klage?" the refusal
+    is what happened, not what is asked. A question that asks no kind of rule in its own words and ends on
+    a pronoun ("Kan hun gjøre det?", "stemmer det?") asks about the sentence before it.
+    """
+
+    def kinds(text: str) -> set[str]:
+        names = {
+            intent.name
+            for intent in INTENTS
+            if intent.asks.search(text) and (intent.given is None or intent.given.search(question))
+        }
+        # "right" is the general kind: "who decides if we disagree on my right?" asks about the dispute,
+        # "do I have a right to pay?" about the pay.
+        return names - {GENERAL_KIND} if len(names) > 1 else names
+
+    found: set[str] = set()
+    for group in asked_with_referents(question):
+        found |= kinds(group[-1]) or kinds(" ".join(group))
+    return tuple(intent for intent in INTENTS if intent.name in found)
+
+
+def decides(intents: Iterable[Intent], text: str) -> bool:
+    """True when ``text`` is worded as the rule that settles one of ``intents``."""
+    return any(_states(intent.name, text) for intent in intents)
+
+
+def unmet_preconditions(question: str) -> tuple[Intent, ...]:
+    """The kinds of rule whose precondition ``question`` never mentions: the waiting rule ("ikke rett til ny
+    utdanningspermisjon før det har gått …") for someone who speaks of no earlier leave. A passage that
+    :func:`decides` one of them states a rule that does not apply to the asker."""
+    return tuple(i for i in INTENTS if i.given is not None and not i.given.search(question))
+
+
+@lru_cache(maxsize=50_000)
+def _states(name: str, text: str) -> bool:
+    # Passages and sentences recur across questions: each is read once per kind of rule.
+    return bool(_BY_NAME[name].decides.search(text))
