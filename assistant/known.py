@@ -9,7 +9,18 @@ from __future__ import annotations
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
-from core.text import bokmal_forms, is_a_word, lemmas, one_slip, stem, unlinked, variant_zipf, zipf
+from core.text import (
+    bokmal_forms,
+    by_length_and_initial,
+    is_a_word,
+    lemmas,
+    one_slip,
+    one_slip_from,
+    stem,
+    unlinked,
+    variant_zipf,
+    zipf,
+)
 from index.lexical import BM25Index
 
 VARIANT_MARGIN = 1.0
@@ -33,7 +44,15 @@ def _near_known(stem_: str, known: frozenset[str] | set[str], min_len: int) -> b
     """A spelling variant, typo or inflection of a known stem: one edit, stems of ``min_len``+ letters."""
     if len(stem_) < min_len:
         return False
+    if isinstance(known, frozenset):  # the index's vocabulary: look only where a one-slip neighbour can be
+        return stem_ in known or next(one_slip_from(stem_, _buckets(known)), None) is not None
     return any(k[:1] == stem_[:1] and one_slip(stem_, k) for k in known)
+
+
+@lru_cache(maxsize=4)
+def _buckets(known: frozenset[str]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """An index's known stems by length and first letter (built once per index generation)."""
+    return by_length_and_initial(known)
 
 
 _ING = "ing"
