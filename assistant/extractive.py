@@ -18,7 +18,7 @@ from assistant.compose import Candidate, Extract, answer_units, compose, lead_li
 from assistant.models import Passage
 from core.asking import about_other_time, asks_for_questions, time_focus
 from core.intents import Intent, asked_intents, decides, unmet_preconditions
-from core.provisions import parse_query_references
+from core.provisions import ledd_in_query, parse_query_references
 from core.sentences import BULLET_RE, LABEL_RE, Span
 from core.settings import ExtractiveSettings
 from core.text import content_words
@@ -76,6 +76,11 @@ _LOOKUP_WORDS = frozenset(
         "står",
     ]
 )
+
+
+NAMED_LEDD_BONUS = 1.0
+"""Added to the sentences of the ledd a question names ("aml. § 12-11 tredje ledd"): more than a sentence's
+lexical and rank score together, so the named ledd leads the answer (not tuned; retrieval ranks it first too)."""
 
 
 def _is_heading_line(passage: Passage, span: Span) -> bool:
@@ -153,11 +158,16 @@ def candidates(
             order += 1
             if len(span.text.strip()) < MIN_SENTENCE_CHARS or _is_heading_line(passage, span):
                 continue
+            named = in_named_ledd(passage, question)
             if lookup and exact:
-                found.append((passage, span, members, 2.0 - 0.01 * order, order, 0.0))
+                found.append(
+                    (passage, span, members, 2.0 - 0.01 * order + NAMED_LEDD_BONUS * named, order, 0.0)
+                )
                 continue
             lexical = sentence_score(q_stems, span.text, bm25)
             score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
+            if named:
+                score += NAMED_LEDD_BONUS
             if is_reference_only(span.text):
                 score *= cfg.reference_factor
             if intents and decides(intents, span.text):
@@ -190,13 +200,18 @@ def candidates(
 
 
 def select(
-    cands: Sequence[Candidate], *, intents: Sequence[Intent] = (), cfg: ExtractiveSettings = _DEFAULT
+    cands: Sequence[Candidate],
+    *,
+    intents: Sequence[Intent] = (),
+    named_ledd: bool = False,
+    cfg: ExtractiveSettings = _DEFAULT,
 ) -> list[Candidate]:
     """The best sentences: within ``cfg.min_relative`` of the best, at most ``cfg.max_per_passage`` each.
 
     The deciding rule leads: for a question that asks for one (``intents``, most specific first:
     may the employer refuse, by when, pay, a right), the best chosen sentence worded as that
-    rule ("kan likevel ikke kreves …", "har rett til …"); otherwise the best sentence.
+    rule ("kan likevel ikke kreves …", "har rett til …"); otherwise the best sentence. A question that names a
+    ledd (``named_ledd``) is led by the best sentence, which is that ledd's (:data:`NAMED_LEDD_BONUS`).
     """
     if not cands:
         return []
@@ -215,7 +230,7 @@ def select(
         per_passage[c.passage.n] = per_passage.get(c.passage.n, 0) + 1
     # The deciding rule first, the rest follow in reading order.
     lead = next(
-        (c for intent in intents for c in chosen if decides([intent], c.span.text)),
+        (c for intent in ([] if named_ledd else intents) for c in chosen if decides([intent], c.span.text)),
         chosen[0],
     )
     rest = sorted((c for c in chosen if c is not lead), key=lambda c: (c.passage.n, c.span.start))
@@ -247,11 +262,25 @@ def list_answer(cands: Sequence[Candidate]) -> list[Candidate]:
     return sorted(best, key=lambda c: c.span.start)
 
 
+def in_named_ledd(passage: Passage, question: str) -> bool:
+    """True when ``passage`` is the ledd of a named provision that ``question`` names ("§ 12-11 tredje ledd")."""
+    ledd = ledd_in_query(question)
+    return bool(ledd and passage.exact_provision and passage.chunk.section_path[-1:] == (f"({ledd})",))
+
+
 def _part_fit(
-    c: Candidate, stems: set[str], intents: Sequence[Intent], bm25: BM25Index, cfg: ExtractiveSettings
+    c: Candidate,
+    stems: set[str],
+    intents: Sequence[Intent],
+    bm25: BM25Index,
+    cfg: ExtractiveSettings,
+    part: str = "",
 ) -> float:
-    """How well a sentence answers one part: its lexical match, plus the bonus for the rule the part asks for."""
+    """How well a sentence answers one part: its lexical match, plus the bonus for the rule the part asks for;
+    a sentence of the ledd the part names ("Hva sier tredje ledd?") answers it whatever its words."""
     lex = sentence_score(stems, c.span.text, bm25)
+    if in_named_ledd(c.passage, part):
+        lex = max(lex, 1.0)
     return lex + cfg.deciding_bonus if intents and decides(intents, c.span.text) else lex
 
 
@@ -280,7 +309,7 @@ def select_parts(
                 (lex * (0.5 + c.score), lex, c)
                 for c in cands
                 if (c.passage.n, c.span.start) not in used
-                for lex in [_part_fit(c, stems, intents, bm25, cfg)]
+                for lex in [_part_fit(c, stems, intents, bm25, cfg, part)]
             ),
             key=lambda t: (-t[0], t[2].order),
         )
@@ -338,7 +367,8 @@ def extractive_answer(
             citations = tuple(c for p in paragraphs for c in p.citations)
             lead = lead_line([c for g in groups for c in g])
             return Extract(text="\n\n".join(p.text for p in paragraphs), lead=lead, citations=citations)
-    chosen = select(cands, intents=asked_intents(asked), cfg=cfg)
+    named_ledd = any(in_named_ledd(p, question) for p in passages)
+    chosen = select(cands, intents=asked_intents(asked), named_ledd=named_ledd, cfg=cfg)
     if not chosen:
         return None
     return compose(chosen)

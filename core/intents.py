@@ -116,7 +116,7 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må det gå|må jeg vente|må eg vente|"
             r"vente før|ventetid\w*|karantene\w*|sperrefrist\w*|mellom to|how long must I wait|"
-            r"wait before|waiting period)\b",
+            r"wait before|waiting period|tidligst|tidlegast|earliest)\b",
             re.IGNORECASE,
         ),
         re.compile(r"\b(før det har gått|ikke rett til ny|ikkje rett til ny)\b", re.IGNORECASE),

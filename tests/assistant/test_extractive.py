@@ -6,6 +6,7 @@ from assistant.citations import strip_markers, validate_answer
 from assistant.compose import Candidate
 from assistant.extractive import extractive_answer, select
 from assistant.models import Passage
+from core.asking import asking_sentences
 from core.intents import asked_intents
 from core.sentences import Span
 from index.lexical import BM25Index
@@ -241,3 +242,25 @@ def test_the_rule_for_a_new_leave_gives_way_when_the_question_speaks_of_no_earli
         "Jeg hadde permisjon i fjor. Kan jeg få permisjon nå, eller må jeg vente?", passages, bm25
     )
     assert again is not None and again.text.startswith("(3) Den som har hatt permisjon")
+
+
+def test_the_ledd_a_question_names_leads_the_answer_in_every_part() -> None:
+    def ledd(text: str, position: int, label: str):  # type: ignore[no-untyped-def]
+        return make_chunk(
+            text, position=position, doc_id="lov", kind="law", provision="lov § 7", section=(label,)
+        )
+
+    chunks = [
+        ledd("(1) Den som har vært ansatt i to år, har rett til fri for å ta fagbrev.", 1, "(1)"),
+        ledd("(3) Den som har hatt fri, må vente ett år før ny fri kan kreves.", 3, "(3)"),
+    ]
+    passages = tuple(Passage(i + 1, c, 1.0 - i * 0.1, exact_provision=True) for i, c in enumerate(chunks))
+    index = BM25Index(chunks)
+    for question in (
+        "Hva sier lov § 7 tredje ledd?",
+        "Hva sier egentlig lov § 7 tredje ledd? Har hun rett til fri igjen nå?",  # two parts
+    ):
+        for parts in ((), asking_sentences(question)):
+            extract = extractive_answer(question, passages, index, parts=parts)
+            assert extract is not None
+            assert extract.text.startswith("(3)"), extract.text
