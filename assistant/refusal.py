@@ -89,8 +89,6 @@ class Evidence:
     """Rare words of the narrative around the questions that the sources do not use (:func:`context_terms`)."""
     unstated: tuple[str, ...] = ()
     """Amounts asked for that no best passage states (:func:`unstated_amounts`)."""
-    english: bool = False
-    """The question is in English (judged against ``min_dense_en``)."""
 
     @property
     def asked_uncovered(self) -> bool:
@@ -124,7 +122,6 @@ class Evidence:
             "rule_stated": self.rule_stated,
             "context_uncovered": list(self.context_uncovered),
             "unstated": list(self.unstated),
-            "english": self.english,
         }
 
 
@@ -355,7 +352,6 @@ def evidence_of(
         if narrative_named(top_dense, settings)
         else (),
         unstated=unstated_amounts(question, hits, bm25),
-        english=question_language(question) == "en",
     )
 
 
@@ -370,8 +366,7 @@ def decide(
     """
     if evidence.exact:
         return "answer"
-    floor = settings.min_dense_en if evidence.english else settings.min_dense
-    if evidence.top_dense < floor or not evidence.asks:
+    if evidence.top_dense < settings.min_dense or not evidence.asks:
         return "refuse"
     if not evidence.uncovered:
         off_focus = evidence.focus is not None and evidence.focus < settings.min_focus

@@ -155,14 +155,6 @@ class AnswerabilitySettings(BaseModel):
         description="Minimum cosine similarity (e5) of the best passage; below it the assistant refuses. "
         "Calibrated on the former development set before the topic split (not re-fitted); see docs/EVALUATION.md.",
     )
-    min_dense_en: float = Field(
-        0.868,
-        description="The same floor for English questions. The sources are Norwegian: an English word meets "
-        "them only through the glossary, so the vocabulary signals that judge a Norwegian question (rare "
-        "terms, focus share) say little of an English one, and the best passage's closeness is most of the "
-        "evidence. Fitted by leave-topic-out on the tuning split (python -m evals.calibrate --family english, 453 "
-        "items: out of scope handled 85.4 -> 88.4 %, in scope refused 1.6 -> 2.4 %).",
-    )
     max_zipf: float = Field(
         3.8,
         description="A question word rarer than this in general use (wordfreq Zipf scale, Bokmål or "

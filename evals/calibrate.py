@@ -37,7 +37,6 @@ GRID_REFUSE_DENSE = tuple(d / 100 for d in range(79, 93, 1))
 GRID_MIN_CHARS = (4, 5, 6, 7)
 GRID_MIN_FOCUS = tuple(f / 10 for f in range(0, 7))
 GRID_FOCUS_DENSE = tuple(d / 100 for d in range(82, 92))
-GRID_MIN_DENSE_EN = tuple(d / 1000 for d in range(780, 902, 2))
 
 # The families of thresholds, each fitted with the others held at their settings values.
 GRIDS: dict[str, list[dict[str, float]]] = {
@@ -52,7 +51,6 @@ GRIDS: dict[str, list[dict[str, float]]] = {
     "focus": [
         {"min_focus": f, "focus_dense": d} for f, d in itertools.product(GRID_MIN_FOCUS, GRID_FOCUS_DENSE)
     ],
-    "english": [{"min_dense_en": d} for d in GRID_MIN_DENSE_EN],
 }
 
 

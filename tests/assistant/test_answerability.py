@@ -357,21 +357,6 @@ def test_what_a_leave_is_for_is_asked_however_common_its_words(bm25: BM25Index) 
     assert "move" not in salient_terms("Do I get paid leave when I move house?", settings)
 
 
-def test_an_english_question_needs_a_closer_best_passage_than_a_norwegian_one() -> None:
-    settings = AnswerabilitySettings(min_dense=0.78, min_dense_en=0.86)
-    norwegian = Evidence(top_dense=0.84, exact=False)
-    english = replace(norwegian, english=True)
-    assert decide(norwegian, settings) == "answer"
-    assert decide(english, settings) == "refuse"
-    assert decide(replace(english, top_dense=0.87), settings) == "answer"
-
-
-def test_evidence_knows_an_english_question(bm25: BM25Index) -> None:
-    settings = AnswerabilitySettings()
-    assert evidence_of("Can my manager turn down my study leave?", [], bm25, settings).english
-    assert not evidence_of("Kan lederen avslå studiepermisjonen min?", [], bm25, settings).english
-
-
 def test_every_word_of_a_wording_that_asks_for_a_stated_rule_is_answered_by_it() -> None:
     # "bestemmer" alone asks nothing; in "hvem er det egentlig som bestemmer" it asks who decides a dispute.
     dispute = [i for i in refusal.INTENTS if i.name == "dispute"]

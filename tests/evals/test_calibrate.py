@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.refusal import Evidence
@@ -12,9 +14,7 @@ from evals.dataset import EvalItem
 pytestmark = pytest.mark.unit
 
 
-def _signals(
-    n: int, topic: str, *, oos: bool, dense: float, english: bool = False, uncovered: tuple[str, ...] = ()
-) -> Signals:
+def _signals(n: int, topic: str, *, oos: bool, dense: float, uncovered: tuple[str, ...] = ()) -> Signals:
     item = EvalItem(
         id=f"{topic}-{n}",
         topic=topic,
@@ -23,8 +23,12 @@ def _signals(
         lang="nb",
         out_of_scope=oos,
     )
-    evidence = Evidence(top_dense=dense, exact=False, uncovered=uncovered, english=english)
+    evidence = Evidence(top_dense=dense, exact=False, uncovered=uncovered)
     return Signals(item, evidence, {t: 3.0 for t in uncovered})
+
+
+def _with_focus(sig: Signals, focus: float) -> Signals:
+    return replace(sig, evidence=replace(sig.evidence, focus=focus))
 
 
 def test_a_term_is_kept_below_the_frequency_bound_unless_it_is_always_asked() -> None:
@@ -35,14 +39,16 @@ def test_a_term_is_kept_below_the_frequency_bound_unless_it_is_always_asked() ->
     assert outcome(always, AnswerabilitySettings(max_zipf=2.0, refuse_dense=0.9)) == "refuse"
 
 
-def test_the_english_floor_is_fitted_between_the_english_in_scope_and_out_of_scope_questions() -> None:
+def test_the_focus_floor_is_fitted_between_the_in_scope_and_out_of_scope_questions() -> None:
+    # In-scope questions whose best passages speak of what they ask (focus 0.9) against out-of-scope ones whose
+    # best passages do not (focus 0.1), all at the same closeness: the fitted floor lies between them.
     signals = [
-        *(_signals(i, f"in{i}", oos=False, dense=0.88, english=True) for i in range(4)),
-        *(_signals(i, f"oos{i}", oos=True, dense=0.83, english=True) for i in range(4)),
+        *(_with_focus(_signals(i, f"in{i}", oos=False, dense=0.85), 0.9) for i in range(4)),
+        *(_with_focus(_signals(i, f"oos{i}", oos=True, dense=0.85), 0.1) for i in range(4)),
     ]
-    base = AnswerabilitySettings(min_dense_en=0.78)
-    fitted = best(signals, base, GRIDS["english"])
-    assert 0.83 < fitted.min_dense_en <= 0.88
+    base = AnswerabilitySettings(min_focus=0.0)
+    fitted = best(signals, base, GRIDS["focus"])
+    assert 0.1 < fitted.min_focus <= 0.9 and fitted.focus_dense > 0.85
     assert cost(signals, fitted) == 0.0 < cost(signals, base)
-    rates = leave_topic_out(signals, base, GRIDS["english"])
+    rates = leave_topic_out(signals, base, GRIDS["focus"])
     assert rates["oos_refused_or_uncovered"] == 1.0 and rates["in_scope_refused"] == 0.0
