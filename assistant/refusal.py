@@ -145,13 +145,19 @@ NO_GAP = Gap()
 """The gap of a question the sources cover."""
 
 
+_ELONGATED = re.compile(r"([a-zæøåéèêóòôäöü])\1{2,}")
+"""A letter written three or more times over ("soooo", "neeei"): an informal stretch of one letter."""
+
+
 def _content_words(sentences: Sequence[str], min_chars: int) -> list[str]:
     """The non-stopwords of ``sentences`` at least ``min_chars`` long (in order, unique), leaving out the
-    words that name the asker's job, workplace or subject of study (:func:`core.asking.situation_words`)."""
+    words that name the asker's job, workplace or subject of study (:func:`core.asking.situation_words`).
+    A stretched word is read as written once ("soooo" -> so): standard Norwegian and English spelling never
+    has a letter three times in a row (Norwegian compounds drop the third: "buss" + "stopp" -> busstopp)."""
     out: list[str] = []
     for sentence in sentences:
         situation = situation_words(sentence)
-        for word in _WORD.findall(fold(sentence)):
+        for word in _WORD.findall(_ELONGATED.sub(r"\1", fold(sentence))):
             if len(word) >= min_chars and word not in STOPWORDS and word not in situation and word not in out:
                 out.append(word)
     return out

@@ -367,3 +367,10 @@ def test_every_word_of_a_wording_that_asks_for_a_stated_rule_is_answered_by_it()
     right = [i for i in refusal.INTENTS if i.name == "right"]
     # The words a wording lets stand between its own ("har medlemmene våre rett til") are not answered by it.
     assert not refusal.answered_by_a_rule("medlemmene", right, "Har medlemmene våre rett til fri?")
+
+
+def test_a_stretched_word_is_read_as_written_once() -> None:
+    # "sooooo" is an informal "so", never a term the sources fail to cover.
+    settings = AnswerabilitySettings()
+    assert salient_terms("Is that sooooo hard to understand, can they refuse my leave?", settings) == []
+    assert refusal._content_words(["Hjeeelp, permisjooon!"], 3) == ["hjelp", "permisjon"]
