@@ -41,10 +41,12 @@ INTENTS: tuple[Intent, ...] = (
         # Whether a rule binds every workplace, or some may be exempted from it; decided by the standard
         # drafting of an exemption power ("Departementet kan i forskrift helt eller delvis unnta …").
         re.compile(
-            r"\b(unntatt\W{1,3}fra|unnateke\W{1,3}frå|fritatt|fritekne|unntak fra (?:reglene|loven|lova|retten)|"
+            r"\b(unntatt\W{1,3}fra|unnateke\W{1,3}frå|fritatt|fritekne|unntak|unntaket|unnatak|unnataket|"
             r"exempt\w*|for alle (?:arbeidsplasser|virksomheter|arbeidsgivere|verksemder)|"
             r"gjeld(?:er)? (?:reglene|loven|lova|de|dei|dette|retten) (?:uansett |egentlig )?for alle|"
-            r"(?:ikke|ikkje) (?:er )?omfatt\w* av (?:reglene|loven|lova)|slipp\w*\b[^?.!]{0,40}\b(?:reglene|loven|lova))\b",
+            r"(?:ikke|ikkje) (?:er )?omfatt\w* av (?:reglene|loven|lova)|slipp\w*\b[^?.!]{0,40}\b(?:reglene|loven|lova)|"
+            r"(?:ikke|ikkje)\W+(?:\w+\W+){0,2}følg\w*\W+(?:\w+\W+){0,2}(?:lov)?regl\w*|"
+            r"(?:not|don't|do not)\W+(?:\w+\W+){0,2}follow\W+(?:\w+\W+){0,2}(?:rules|law))\b",
             re.IGNORECASE,
         ),
         re.compile(r"\b(kan i forskrift|(?:helt eller delvis )?unnta virksomheter)\b", re.IGNORECASE),
@@ -87,7 +89,8 @@ INTENTS: tuple[Intent, ...] = (
         "deadline",
         re.compile(
             r"\b(frist\w*|innen når|når må|hvor fort|kor fort|hvor raskt|kor raskt|hvor lang tid har|"
-            r"kor lang tid har|deadline|how soon|by when|how long does)\b",
+            r"kor lang tid har|deadline|how soon|by when|how long does|how long do (?:I|we|they|you) have|"
+            r"how much time do)\b",
             re.IGNORECASE,
         ),
         re.compile(

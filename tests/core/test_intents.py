@@ -141,3 +141,16 @@ def test_who_decides_a_dispute_and_the_way_to_the_courts_are_different_rules() -
     courts = "Tvisten kan ikke bringes inn for domstolene før nemnda har sagt sitt."
     assert decides(dispute, body) and not decides(dispute, courts)
     assert decides(court, courts) and not decides(court, body)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Hvem kan i så fall gi kommunen et slikt unntak?", "exemption"),
+        ("Kan styret vedta at vi ikke skal følge lovreglene om fri til studier?", "exemption"),
+        ("Can a small employer decide not to follow the rules on study leave?", "exemption"),
+        ("If she doesn't qualify, how long do I have to tell her?", "deadline"),
+    ],
+)
+def test_more_wordings_of_exemption_and_deadline(question: str, intent: str) -> None:
+    assert intent in [i.name for i in asked_intents(question)]
