@@ -26,6 +26,12 @@ BACK_REFERENCE = re.compile(
     r"\b(den|det|dette|denne|disse|der|slik|it|that|this|those|them|dei|dette|hen|han|ho|hun)\b",
     re.IGNORECASE,
 )
+# A reply that opens by acknowledging the last answer ("ok supert.", "takk!", "ok and …") goes on with the
+# same conversation: unless it names a topic of its own, the earlier question fills in what it leaves out.
+ACKNOWLEDGEMENT = re.compile(
+    r"^\s*(?:ok(?:ay|ei|e)?|takk|tusen takk|supert?|flott|fint|thanks?|thank you|great|right|aha|skjønner)\b[\s,.!]*",
+    re.IGNORECASE,
+)
 MAX_TOPIC_WORDS = 3
 # A content word this long is almost always a noun that names a topic (Norwegian compounds).
 TOPIC_WORD_CHARS = 10
@@ -38,8 +44,11 @@ def _names_topic(words: Sequence[str]) -> bool:
 
 def needs_context(question: str) -> bool:
     """True when ``question`` probably depends on the earlier conversation."""
+    ack = ACKNOWLEDGEMENT.match(question)
+    if ack:
+        question = question[ack.end() :]
     words = content_words(question)
-    if len(words) <= 1:
+    if len(words) <= 1 or (ack and not _names_topic(words)):
         return True
     short = len(words) <= MAX_TOPIC_WORDS
     # "Og hva med X?" or "Hvor lenge da?" with a short body leans on the previous turn.

@@ -40,3 +40,15 @@ def test_follow_up_that_names_its_own_topic_decides_what_is_retrieved() -> None:
 def test_follow_up_that_leaves_its_topic_implicit_is_completed_from_history() -> None:
     history = [Turn("user", "Kan jeg ta utdanningspermisjon i ett år?"), Turn("assistant", "Ja [1].")]
     assert "utdanningspermisjon" in standalone_question("Med lønn?", history)
+
+
+def test_a_reply_opening_with_an_acknowledgement_goes_on_with_the_conversation() -> None:
+    history = [
+        Turn("user", "Har jeg rett på fri for å ta fagbrev i barne- og ungdomsarbeid?"),
+        Turn("assistant", "Ja, når du har vært i arbeidslivet i tre år …"),
+    ]
+    follow_up = "ok flott! hvordan gjør jeg det da, holder det å si det muntlig?"
+    assert standalone_question(follow_up, history).startswith("Har jeg rett på fri")
+    # An acknowledgement before a topic of its own does not drag the old one along.
+    new_topic = "takk! et annet spørsmål: hvordan fungerer lønnsutviklingssamtalen?"
+    assert standalone_question(new_topic, history) == new_topic
