@@ -26,6 +26,15 @@ pytestmark = pytest.mark.unit
         ("Who decides when my employer and I disagree about the leave?", "dispute"),
         ("Kan vi ta saka rett til tingretten i staden?", "court"),
         ("Can I sue my employer over the refused leave?", "court"),
+        # looser wordings
+        ("Hvem er det egentlig som til syvende og sist bestemmer om jeg får permisjon?", "dispute"),
+        ("Må det gå et helt år før jeg kan søke om ny permisjon igjen?", "waiting"),
+        ("Slipper små kommunale selskap disse reglene?", "exemption"),
+        ("Er legevakta ikkje omfatta av lova?", "exemption"),
+        ("Hvem kan i så fall gi kommunen et slikt unntak?", "exemption"),
+        ("Kan styret vedta at vi ikke skal følge lovreglene om fri til studier?", "exemption"),
+        ("Can a small employer decide not to follow the rules on study leave?", "exemption"),
+        ("If she doesn't qualify, how long do I have to tell her?", "deadline"),
     ],
 )
 def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:
@@ -122,35 +131,9 @@ def test_a_question_whether_a_workplace_is_exempted_asks_for_the_exemption_rule(
     )
 
 
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("Hvem er det egentlig som til syvende og sist bestemmer om jeg får permisjon?", "dispute"),
-        ("Må det gå et helt år før jeg kan søke om ny permisjon igjen?", "waiting"),
-        ("Slipper små kommunale selskap disse reglene?", "exemption"),
-        ("Er legevakta ikkje omfatta av lova?", "exemption"),
-    ],
-)
-def test_kinds_of_rule_asked_in_looser_wording(question: str, kind: str) -> None:
-    assert kind in [i.name for i in asked_intents(question)]
-
-
 def test_who_decides_a_dispute_and_the_way_to_the_courts_are_different_rules() -> None:
     dispute, court = ([i for i in INTENTS if i.name == name] for name in ("dispute", "court"))
     body = "Tvist om retten til fri avgjøres av en nemnd."
     courts = "Tvisten kan ikke bringes inn for domstolene før nemnda har sagt sitt."
     assert decides(dispute, body) and not decides(dispute, courts)
     assert decides(court, courts) and not decides(court, body)
-
-
-@pytest.mark.parametrize(
-    ("question", "intent"),
-    [
-        ("Hvem kan i så fall gi kommunen et slikt unntak?", "exemption"),
-        ("Kan styret vedta at vi ikke skal følge lovreglene om fri til studier?", "exemption"),
-        ("Can a small employer decide not to follow the rules on study leave?", "exemption"),
-        ("If she doesn't qualify, how long do I have to tell her?", "deadline"),
-    ],
-)
-def test_more_wordings_of_exemption_and_deadline(question: str, intent: str) -> None:
-    assert intent in [i.name for i in asked_intents(question)]
