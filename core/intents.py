@@ -174,12 +174,14 @@ GENERAL_KIND = "right"
 kind a question asks."""
 
 
+@lru_cache(maxsize=4096)
 def asked_intents(question: str) -> tuple[Intent, ...]:
     """The kinds of deciding rule the questions in ``question`` ask for, most specific first (empty for none).
 
     Only the sentences that ask count: in "Sjefen har avslått søknaden. Hvor kan jeg klage?" the refusal
     is what happened, not what is asked. A question that asks no kind of rule in its own words and ends on
-    a pronoun ("Kan hun gjøre det?", "stemmer det?") asks about the sentence before it.
+    a pronoun ("Kan hun gjøre det?", "stemmer det?") asks about the sentence before it. Cached: retrieval,
+    answerability and the answerer each ask it of one question.
     """
 
     def kinds(text: str) -> set[str]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 __all__ = [
@@ -368,6 +369,7 @@ def parse_reference(text: str) -> str | None:
     return labels[0] if labels else None
 
 
+@lru_cache(maxsize=4096)
 def ledd_in_query(question: str) -> int | None:
     """The ledd (subsection) number a question names: "tredje ledd", "(3)", "3. ledd", "ledd 3" -> 3."""
     for pattern in _LEDD_RES:
