@@ -18,7 +18,7 @@ from assistant.compose import Candidate, Extract, answer_units, compose, lead_li
 from assistant.models import Passage
 from core.asking import about_other_time, asks_for_questions, time_focus
 from core.intents import Intent, asked_intents, decides, unmet_preconditions
-from core.provisions import ledd_in_query, parse_query_references
+from core.provisions import names_ledd, parse_query_references
 from core.sentences import BULLET_RE, LABEL_RE, Span
 from core.settings import ExtractiveSettings
 from core.text import content_words
@@ -154,11 +154,11 @@ def candidates(
     for rank, passage in enumerate(passages[: cfg.passages_considered]):
         prior = cfg.rank_prior[min(rank, len(cfg.rank_prior) - 1)]
         exact = passage.exact_provision
+        named = in_named_ledd(passage, question)
         for span, members in answer_units(passage.chunk):
             order += 1
             if len(span.text.strip()) < MIN_SENTENCE_CHARS or _is_heading_line(passage, span):
                 continue
-            named = in_named_ledd(passage, question)
             if lookup and exact:
                 found.append(
                     (passage, span, members, 2.0 - 0.01 * order + NAMED_LEDD_BONUS * named, order, 0.0)
@@ -264,8 +264,7 @@ def list_answer(cands: Sequence[Candidate]) -> list[Candidate]:
 
 def in_named_ledd(passage: Passage, question: str) -> bool:
     """True when ``passage`` is the ledd of a named provision that ``question`` names ("§ 12-11 tredje ledd")."""
-    ledd = ledd_in_query(question)
-    return bool(ledd and passage.exact_provision and passage.chunk.section_path[-1:] == (f"({ledd})",))
+    return passage.exact_provision and names_ledd(question, passage.chunk.section_path)
 
 
 def _part_fit(

@@ -25,7 +25,7 @@ from assistant.resolve import question_labels
 from core.asking import about_other_time, asks_for_questions, time_focus
 from core.intents import Intent, asked_intents, decides, deferred_matters
 from core.models import Chunk
-from core.provisions import ledd_in_query
+from core.provisions import names_ledd
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
 from core.text import Vocabulary, analyse, with_equivalents
@@ -268,7 +268,6 @@ class HybridSearcher:
             fused.setdefault(pos, 0.0)
         q_stems = set(bm25.query_terms(text))
         best_dense = float(dense_sim.max()) if len(dense_sim) else 0.0
-        ledd = f"({ledd_in_query(text)})" if exact and ledd_in_query(text) else None
         wants_questions = asks_for_questions(asked)
         focus = time_focus(asked)
         intents = asked_intents(asked)
@@ -281,7 +280,7 @@ class HybridSearcher:
             cand = Candidate(pos, rrf, dense, lex_score.get(pos, 0.0), pos in exact)
             score = self._score(cand, q_stems, best_dense)
             chunk = chunks[pos]
-            if ledd and cand.exact and chunk.section_path and chunk.section_path[-1] == ledd:
+            if cand.exact and names_ledd(text, chunk.section_path):
                 score += LEDD_BONUS
             if not wants_questions and not cand.exact:
                 score -= w.question_list_penalty * self._question_share(pos)

@@ -140,12 +140,12 @@ def asks_for_questions(question: str) -> bool:
 
 
 # The asker's situation, not what is asked: their job ("jobber som helsefagarbeider", "ny som enhetsleder",
-# "I work as a nurse") and workplace ("… i bofellesskap", "jobba i hjemmesykepleien", "I work at a care home"), and the subject of the education they ask about
-# ("videreutdanning i psykisk helsearbeid", "kurs i demensomsorg", "studere sykepleie"). The sources' rules
-# on education leave, pay and competence hold whatever the job or the subject, so such words never make a
-# question uncovered. General constructions of Norwegian and English (a predicative "som"/"as" or a place
-# after a verb of working; "i"/"innen"/"in" after a noun of education; the object of "studere"/"study"), not a list of
-# jobs or subjects.
+# "I work as a nurse") and workplace ("… i bofellesskap", "jobba i hjemmesykepleien", "I work at a care
+# home"), and the subject of the education they ask about ("videreutdanning i psykisk helsearbeid", "kurs i
+# demensomsorg", "studere sykepleie"). The sources' rules on education leave, pay and competence hold whatever
+# the job or the subject, so such words never make a question uncovered. General constructions of Norwegian
+# and English (a predicative "som"/"as" or a place after a verb of working; "i"/"innen"/"in" after a noun of
+# education; the object of "studere"/"study"), not a list of jobs or subjects.
 _SITUATION = re.compile(
     r"\b(?:(?:jobber|jobbar|jobbet|jobba|arbeider|arbeidar|arbeidet|ansatt|tilsett|ny|begynt|begynte|"
     r"work|works|worked|working|employed)\s+(?:som|as|(?P<place>i|på|ved|hos|in|at|for))|"

@@ -41,6 +41,7 @@ __all__ = [
     "infer_hta_chapter",
     "law_label",
     "ledd_in_query",
+    "names_ledd",
     "parse_query_references",
     "parse_reference",
 ]
@@ -379,6 +380,12 @@ def ledd_in_query(question: str) -> int | None:
                 return _ORDINALS[match.group("word").lower()]
             return int(match.group("num"))
     return None
+
+
+def names_ledd(question: str, section_path: tuple[str, ...]) -> bool:
+    """True when ``question`` names the ledd a passage's ``section_path`` ends in ("tredje ledd" and "(3)")."""
+    ledd = ledd_in_query(question)
+    return bool(ledd) and section_path[-1:] == (f"({ledd})",)
 
 
 # --------------------------------------------------------------------------- headings

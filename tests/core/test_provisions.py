@@ -14,6 +14,7 @@ from core.provisions import (
     infer_hta_chapter,
     law_label,
     ledd_in_query,
+    names_ledd,
     parse_query_references,
     parse_reference,
 )
@@ -188,6 +189,13 @@ def test_parse_query_references_negatives(question: str) -> None:
 )
 def test_ledd_in_query(question: str, ledd: int | None) -> None:
     assert ledd_in_query(question) == ledd
+
+
+def test_a_question_names_the_ledd_a_passage_ends_in() -> None:
+    assert names_ledd("Hva sier § 12-11 tredje ledd?", ("§ 12-11", "(3)"))
+    assert not names_ledd("Hva sier § 12-11 tredje ledd?", ("§ 12-11", "(1)"))
+    assert not names_ledd("Hva sier § 12-11?", ("§ 12-11", "(3)"))
+    assert not names_ledd("Hva sier tredje ledd?", ())
 
 
 @pytest.mark.parametrize(
