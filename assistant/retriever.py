@@ -23,12 +23,13 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.models import Hit
 from assistant.resolve import question_labels
 from core.asking import about_other_time, asks_for_questions, time_focus
+from core.doc_names import document_aliases, names_document
 from core.intents import Intent, asked_intents, decides, deferred_matters
 from core.models import Chunk
 from core.provisions import names_ledd
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
-from core.text import Vocabulary, analyse, with_equivalents
+from core.text import Vocabulary, analyse, with_equivalents, words
 from index.lexical import BM25Index
 from index.snapshot import Snapshot
 
@@ -285,15 +286,21 @@ class HybridSearcher:
             if not wants_questions and not cand.exact:
                 score -= w.question_list_penalty * self._question_share(pos)
             other_time = not cand.exact and about_other_time(focus, chunk.text)
+            deferred = (
+                defers
+                and bool(q_stems & self._deferrals.get(pos, set()))
+                and not names_own_agreement(asked, chunk)
+            )
             if other_time:
                 score -= w.time_mismatch_penalty
             # A rule about the other time (pay after the education for a question about pay during it)
-            # does not decide the question, however it is worded.
-            elif intents:
+            # does not decide the question, however it is worded; nor does a passage that hands the
+            # matter asked about over to another provision.
+            elif intents and not deferred:
                 score += w.deciding_bonus * max(
                     (self._rarity(i) for i in intents if decides([i], chunk.text)), default=0.0
                 )
-            if defers and q_stems & self._deferrals.get(pos, set()):
+            if deferred:
                 score -= w.deferral_penalty
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
@@ -391,6 +398,17 @@ def deferrals(chunks: Sequence[Chunk], vocab: Vocabulary | None = None) -> dict[
         if stems:
             out[pos] = stems
     return out
+
+
+def names_own_agreement(question: str, chunk: Chunk) -> bool:
+    """True when ``question`` names the document of ``chunk``'s provision ("HTA", "tariffavtalen",
+    "hovedtariffavtalen"): a passage that hands a matter over to another provision still decides a
+    question asked under its own agreement ("sier tariffavtalen noe mer enn loven?")."""
+    if not chunk.provision:
+        return False
+    prefix = chunk.provision.split()[0]
+    aliases = document_aliases(prefix)
+    return names_document(words(with_equivalents(question)), aliases)
 
 
 def hit_to_document(hit: Hit) -> Document:

@@ -17,7 +17,16 @@ __all__ = ["KNOWN_NAMES", "document_aliases", "label_prefix", "names_document", 
 
 # Abbreviation -> the words that name the document (folded).
 KNOWN_NAMES: dict[str, tuple[str, ...]] = {
-    "HTA": ("hta", "hovedtariffavtale", "hovedtariffavtalen", "hovedtariffavtalens"),
+    # In a municipality "tariffavtalen" is the Hovedtariffavtale (Nynorsk "tariffavtala").
+    "HTA": (
+        "hta",
+        "hovedtariffavtale",
+        "hovedtariffavtalen",
+        "hovedtariffavtalens",
+        "tariffavtale",
+        "tariffavtalen",
+        "tariffavtala",
+    ),
     "HA": ("ha", "hovedavtale", "hovedavtalen", "hovedavtalens"),
     "aml.": ("aml", "arbeidsmiljøloven", "arbeidsmiljølova", "arbeidsmiljølovens", "arbeidsmiljølov"),
 }

@@ -135,7 +135,8 @@ class RetrievalSettings(BaseModel):
         ge=0,
         description="Subtracted from a passage that hands the matter asked about over to another indexed "
         "provision ('Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11') when the question "
-        "asks about the right itself, not its pay. Set by hand; tuning MRR@4 is flat from 0.5 to 1.5 at deciding_bonus 1.5 (0.873-0.874).",
+        "asks about the right itself, not its pay, unless the question names the passage's own agreement "
+        "('etter tariffavtalen'); such a passage also earns no deciding bonus. Set by hand; tuning MRR@4 is flat from 0.5 to 1.5 at deciding_bonus 1.5 (0.873-0.874).",
     )
     max_question_chars: int = Field(
         2000,

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from assistant.retriever import HybridSearcher, KompetanseRetriever, rrf_fuse
+from assistant.retriever import HybridSearcher, KompetanseRetriever, names_own_agreement, rrf_fuse
 from core.intents import INTENTS
 from core.settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
@@ -120,6 +120,7 @@ def _scores(question: str, penalty: float) -> dict[str | None, float]:
         ("Har jeg rett til fagbrevpermisjon?", True),
         ("Får jeg lønn under fagbrevpermisjon?", False),  # pay: the agreement's own rule decides
         ("Hva er fagbrevpermisjon?", False),  # no kind of rule asked for
+        ("Kan de nekte meg fagbrevpermisjon etter avtalen?", False),  # asked under the clause's own agreement
     ],
 )
 def test_a_passage_handing_the_right_to_another_provision_gives_way_on_questions_about_the_right(
@@ -129,6 +130,41 @@ def test_a_passage_handing_the_right_to_another_provision_gives_way_on_questions
     drop = without["Avtalen pkt. 7.1"] - with_penalty["Avtalen pkt. 7.1"]
     assert drop == pytest.approx(0.5 if penalised else 0.0)
     assert with_penalty["oppl. § 4-2"] == pytest.approx(without["oppl. § 4-2"])
+
+
+def test_a_passage_handing_the_right_over_earns_no_deciding_bonus_for_it() -> None:
+    # The clause words a limit ("særlige grunner"), but the statute it defers the right to decides.
+    embedder = HashEmbeddings()
+
+    def scores(question: str, bonus: float) -> dict[str | None, float]:
+        settings = RetrievalSettings(deciding_bonus=bonus)
+        other = make_chunk("Medarbeidersamtalen tar opp læring.", position=3, doc_id="veileder")
+        searcher = HybridSearcher(MemoryIndex([*_deferral_pair(), other], embedder), embedder, settings)
+        return {h.chunk.provision: h.score for h in searcher.search(question, 3)}
+
+    deferred = "Kan arbeidsgiver nekte meg fagbrevpermisjon?"
+    assert scores(deferred, 2.0)["Avtalen pkt. 7.1"] == pytest.approx(
+        scores(deferred, 0.0)["Avtalen pkt. 7.1"]
+    )
+    assert scores(deferred, 2.0)["oppl. § 4-2"] > scores(deferred, 0.0)["oppl. § 4-2"]
+    own = "Kan arbeidsgiver nekte meg fagbrevpermisjon etter avtalen?"
+    assert scores(own, 2.0)["Avtalen pkt. 7.1"] > scores(own, 0.0)["Avtalen pkt. 7.1"]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Sier tariffavtalen noe mer enn loven?", True),
+        ("Under the collective agreement (HTA), must I grant it?", True),
+        ("Hva sier tariffen om dette?", True),  # glossary: tariffen -> hovedtariffavtalen
+        ("Kan sjefen nekte meg permisjon?", False),
+    ],
+)
+def test_a_question_names_the_agreement_of_a_quoted_provision(question: str, named: bool) -> None:
+    quoted = make_chunk(
+        "14.2 Utdanningspermisjon\n\nRett til …", position=1, provision="HTA kap. 1 pkt. 14.2"
+    )
+    assert names_own_agreement(question, quoted) is named
 
 
 def test_a_follow_up_is_ranked_for_the_kind_of_rule_it_asks_not_the_earlier_turn() -> None:
