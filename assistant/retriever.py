@@ -172,6 +172,21 @@ class HybridSearcher:
             return []
         return [i for i, c in enumerate(self.chunks) if c.provision in labels]
 
+    def citing_matches(self, question: str) -> list[int]:
+        """Positions of chunks that cite a provision the question names which no chunk is: where the
+        sources discuss it ("lønnet etter HTA kap. 3.4" finds the guide's paragraph on kap. 3.4, since the
+        index holds no text of 3.4 itself). A sub-point counts for its point (3.4.4 for 3.4)."""
+        labels = question_labels(question, self.chunks)
+        indexed = {c.provision for c in self.chunks}
+        missing = [label for label in labels if label not in indexed]
+        if not missing:
+            return []
+        return [
+            i
+            for i, c in enumerate(self.chunks)
+            if any(ref == label or ref.startswith(label + ".") for ref in c.references for label in missing)
+        ]
+
     def search(
         self,
         question: str,
@@ -265,7 +280,8 @@ class HybridSearcher:
         lex_score = {h.index: h.score / max_lex for h in lexical}
         fused = rrf_fuse([dense_rank, lex_rank], self.settings.rrf_k)
         exact = set(self.exact_matches(text))
-        for pos in exact:
+        citing = set(self.citing_matches(text))
+        for pos in exact | citing:
             fused.setdefault(pos, 0.0)
         q_stems = set(bm25.query_terms(text))
         best_dense = float(dense_sim.max()) if len(dense_sim) else 0.0
@@ -283,6 +299,8 @@ class HybridSearcher:
             chunk = chunks[pos]
             if cand.exact and names_ledd(text, chunk.section_path):
                 score += LEDD_BONUS
+            if pos in citing:
+                score += w.citing_bonus
             if not wants_questions and not cand.exact:
                 score -= w.question_list_penalty * self._question_share(pos)
             other_time = not cand.exact and about_other_time(focus, chunk.text)

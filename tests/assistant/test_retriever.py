@@ -259,3 +259,38 @@ def test_a_rule_about_the_other_time_earns_no_deciding_bonus() -> None:
     without, with_bonus = scores(0.0), scores(2.0)
     assert with_bonus[2] == pytest.approx(without[2])
     assert with_bonus[1] > without[1]
+
+
+def test_a_named_provision_the_index_lacks_finds_the_passages_that_cite_it() -> None:
+    # The index holds HTA 4.2.4 but not 3.4; the guide's paragraph that cites 3.4 (via 3.4.4) is where
+    # the sources discuss it.
+    embedder = HashEmbeddings()
+    chunks = [
+        make_chunk(
+            "HTA kap. 4.2.4 Kompetanse\n\nPartene lokalt kan forhandle om endret lønn etter videreutdanning.",
+            position=1,
+            doc_id="hta",
+            kind="agreement",
+            provision="HTA kap. 4 pkt. 4.2.4",
+        ),
+        make_chunk(
+            "Også for ledere med lokal lønnsdanning finnes bestemmelser om annen lønnsregulering.",
+            position=2,
+            references=("HTA kap. 3 pkt. 3.4.4",),
+        ),
+        make_chunk("Medarbeidersamtalen tar opp læring.", position=3),
+    ]
+
+    def scores(bonus: float) -> dict[str, float]:
+        settings = RetrievalSettings(citing_bonus=bonus)
+        searcher = HybridSearcher(MemoryIndex(chunks, embedder), embedder, settings)
+        assert searcher.citing_matches(question) == [1]
+        return {h.chunk.chunk_id: h.score for h in searcher.search(question, 3)}
+
+    question = "Jeg er lønnet etter HTA kap. 3.4. Teller videreutdanning?"
+    with_bonus, without = scores(2.0), scores(0.0)
+    assert with_bonus[chunks[1].chunk_id] - without[chunks[1].chunk_id] == pytest.approx(2.0)
+    assert with_bonus[chunks[0].chunk_id] == pytest.approx(without[chunks[0].chunk_id])
+    searcher = HybridSearcher(MemoryIndex(chunks, embedder), embedder, RetrievalSettings())
+    assert searcher.citing_matches("Hva sier HTA 4.2.4 om lønn etter videreutdanning?") == []  # indexed
+    assert searcher.citing_matches("Hva sier HTA kap. 3?") == []  # 3.4.4 is not all of kap. 3
