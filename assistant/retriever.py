@@ -24,7 +24,7 @@ from assistant.models import Hit
 from assistant.resolve import question_labels
 from core.asking import about_other_time, asks_for_questions, time_focus
 from core.doc_names import document_aliases, names_document
-from core.intents import Intent, asked_intents, decides, deferred_matters
+from core.intents import PAYMENT_KINDS, Intent, asked_intents, decides, deferred_matters
 from core.models import Chunk
 from core.provisions import names_ledd
 from core.sentences import split_sentences
@@ -288,8 +288,8 @@ class HybridSearcher:
         wants_questions = asks_for_questions(asked)
         focus = time_focus(asked)
         intents = asked_intents(asked)
-        # A question about a right (not its pay) is decided by the provision a passage defers it to.
-        defers = bool(intents) and all(i.name != "pay" for i in intents) and bool(self._deferrals)
+        # A question about a right (not its pay or costs) is decided by the provision a passage defers it to.
+        defers = bool(intents) and not any(i.name in PAYMENT_KINDS for i in intents) and bool(self._deferrals)
         w = self.settings
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():

@@ -32,7 +32,11 @@ class Intent:
     asks: re.Pattern[str]
     decides: re.Pattern[str]
     given: re.Pattern[str] | None = None
-    """What the question must also say, anywhere, for this kind to count (None: nothing)."""
+    """What the question must also say, anywhere, for this kind to count (None: nothing); a precondition
+    of the rule too: a passage deciding this kind does not apply to a question that never says it."""
+    about: re.Pattern[str] | None = None
+    """What the question must also speak of, anywhere, for this kind to count (None: anything); unlike
+    ``given``, no precondition of the rule."""
 
 
 INTENTS: tuple[Intent, ...] = (
@@ -132,8 +136,31 @@ INTENTS: tuple[Intent, ...] = (
         ),
     ),
     Intent(
+        "costs",
+        # Who pays what the education costs (fees, travel, books); decided by the rule that covers the
+        # costs ("dekning av legitimerte utgifter").
+        re.compile(
+            r"\b(betale|betaler|betalar|betala|dekke|dekker|dekkje|dekkjer|dekning|refusjon|refunder\w*|"
+            r"utgift\w*|utgiftene|kostnad\w*|utlegg|legge ut|eksamensavgift\w*|semesteravgift\w*|skolepenger|"
+            r"skulepengar|expenses?|costs?|fees?|reimburs\w*)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(dekning av (?:legitimerte )?utgifter|dekke (?:\w+ )?utgifter)\b", re.IGNORECASE),
+        # The costs of learning something, not of a party or a commute.
+        about=re.compile(
+            r"\b(kurs\w*|utdann\w*|videreutdann\w*|etterutdann\w*|vidareutdann\w*|studi\w*|studere\w*|"
+            r"student\w*|skole\w*|skule\w*|høgskul\w*|høyskole\w*|universitet\w*|fagskole\w*|fagskule\w*|"
+            r"sertifiser\w*|opplæring\w*|samling\w*|eksamen\w*|course\w*|training|study|studies|studying|"
+            r"degree|programme|program|certification|exam\w*)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Intent(
         "pay",
-        re.compile(r"\b(lønn|lønna|løn|lønnet|betalt|betaling|paid|pay|salary|wages?)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(lønn|lønna|løn|lønnet|betalt|betaling|paid|pay|salary|wages?)\b",
+            re.IGNORECASE,
+        ),
         re.compile(
             r"\b(med lønn|uten lønn|lønnet|ulønnet|endret lønn|lønnsutvikling|lønnsøkning)\b", re.IGNORECASE
         ),
@@ -169,6 +196,10 @@ def deferred_matters(text: str) -> list[str]:
 
 _BY_NAME = {intent.name: intent for intent in INTENTS}
 
+PAYMENT_KINDS = frozenset({"pay", "costs"})
+"""The kinds asked of what a leave pays and covers: an agreement that hands the right itself over to a
+statute ("Rett til utdanningspermisjon reguleres av …") still decides them itself."""
+
 GENERAL_KIND = "right"
 """The kind every mention of a right asks for ("har … rett til", "krav på", "vilkår"): it yields to any other
 kind a question asks."""
@@ -188,7 +219,9 @@ def asked_intents(question: str) -> tuple[Intent, ...]:
         names = {
             intent.name
             for intent in INTENTS
-            if intent.asks.search(text) and (intent.given is None or intent.given.search(question))
+            if intent.asks.search(text)
+            and (intent.given is None or intent.given.search(question))
+            and (intent.about is None or intent.about.search(question))
         }
         # "right" is the general kind: "who decides if we disagree on my right?" asks about the dispute,
         # "do I have a right to pay?" about the pay.

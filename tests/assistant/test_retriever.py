@@ -119,6 +119,7 @@ def _scores(question: str, penalty: float) -> dict[str | None, float]:
         ("Kan de nekte meg fagbrevpermisjon?", True),  # the limit of the right: the statute decides
         ("Har jeg rett til fagbrevpermisjon?", True),
         ("Får jeg lønn under fagbrevpermisjon?", False),  # pay: the agreement's own rule decides
+        ("Hvem betaler kurset når jeg tar fagbrevpermisjon?", False),  # costs: likewise
         ("Hva er fagbrevpermisjon?", False),  # no kind of rule asked for
         ("Kan de nekte meg fagbrevpermisjon etter avtalen?", False),  # asked under the clause's own agreement
     ],

@@ -35,6 +35,8 @@ pytestmark = pytest.mark.unit
         ("Kan styret vedta at vi ikke skal følge lovreglene om fri til studier?", "exemption"),
         ("Can a small employer decide not to follow the rules on study leave?", "exemption"),
         ("If she doesn't qualify, how long do I have to tell her?", "deadline"),
+        ("Kursdagane er pålagde. Kven dekkjer reisa til samlinga?", "costs"),
+        ("Must I pay the exam fee myself when they require the certification?", "costs"),
     ],
 )
 def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:
@@ -137,3 +139,14 @@ def test_who_decides_a_dispute_and_the_way_to_the_courts_are_different_rules() -
     courts = "Tvisten kan ikke bringes inn for domstolene før nemnda har sagt sitt."
     assert decides(dispute, body) and not decides(dispute, courts)
     assert decides(court, courts) and not decides(court, body)
+
+
+def test_costs_are_asked_only_of_learning_and_decided_by_the_rule_that_covers_them() -> None:
+    # Who pays for a party or a commute is no question of what an education costs.
+    assert "costs" not in [i.name for i in asked_intents("Må vi betale julebordet selv i år?")]
+    assert "costs" in [i.name for i in asked_intents("Må vi betale kurset selv i år?")]
+    costs = [i for i in INTENTS if i.name == "costs"]
+    assert decides(costs, "Det skal gis fri med lønn og dekning av legitimerte utgifter.")
+    assert not decides(costs, "Partene kan forhandle om endret lønn.")
+    # the learning a question speaks of is no precondition of the rule itself
+    assert "costs" not in [i.name for i in unmet_preconditions("Hvem betaler?")]
