@@ -50,6 +50,7 @@ _KEEP_WITH_GLOSSARY = frozenset(
 # Linking elements Norwegian compounds put between their parts ("utdanning-s-permisjon").
 _LINKS = ("", "s", "e")
 _MIN_PART = 4
+_MIN_TAIL = 8
 
 _stemmer_local = threading.local()
 
@@ -178,6 +179,16 @@ class Vocabulary:
                             best, best_len = (h_stem, tail_stem), score
         self._cache[word] = best
         return best
+
+    def known_tail(self, word: str) -> str | None:
+        """The stem of a long known last part of a compound whose first part the sources never use but
+        general Norwegian does ("hovedtillitsvalgt" -> tillitsvalgt): the head only narrows the tail."""
+        for i in range(_MIN_PART, len(word) - _MIN_TAIL + 1):
+            head, tail = word[:i], word[i:]
+            tail_stem = stem(tail)
+            if (tail_stem in self.stems or tail in self.stems) and any(is_a_word(h) for h in unlinked(head)):
+                return tail_stem
+        return None
 
 
 def with_equivalents(question: str) -> str:
@@ -357,6 +368,9 @@ def analyse(text: str, vocab: Vocabulary | None = None, *, expand: bool = False)
                     out.append(stem(fixed))
                     out.extend(vocab.split(fixed))
             if expand and s not in vocab.stems and not parts:
+                tail = vocab.known_tail(w)
+                if tail:
+                    out.append(tail)
                 # "unntatt" -> unnta -> unnt
                 out.extend(
                     t

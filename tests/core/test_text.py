@@ -18,6 +18,16 @@ def test_unknown_compound_is_not_split() -> None:
     assert VOCAB.split("feriedager") == ()
 
 
+def test_a_questions_compound_with_an_everyday_head_matches_its_long_known_tail() -> None:
+    vocab = Vocabulary(["tillitsvalgte", "permisjon"])
+    # "hoved" is everyday Norwegian the sources never use; the tail is what they speak of
+    assert vocab.known_tail("hovedtillitsvalgt") == stem("tillitsvalgt")
+    assert stem("tillitsvalgt") in analyse("hovedtillitsvalgt", vocab, expand=True)
+    assert stem("tillitsvalgt") not in analyse("hovedtillitsvalgt", vocab)  # passages are not widened
+    assert vocab.known_tail("sommerperm") is None  # a short tail says too little
+    assert vocab.known_tail("xqzvtillitsvalgt") is None  # the head must be a word
+
+
 def test_compound_matches_phrase() -> None:
     query = set(analyse("utdanningspermisjon", VOCAB))
     passage = set(analyse("permisjon for utdanning", VOCAB))
