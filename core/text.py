@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     mellom vår hver hvem vors hvis både bare enn fordi før mange også slik vært være begge siden dykk dykkar dei
     deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ikkje ingi inkje
     berre korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre si sia
-    frå kor òg sjølv heile
+    frå kor òg sjølv heile kvart kvarandre hverandre saman
     sidan so somt somme um upp vere vore verte vort varte vart få får må the a an of to in is are and or for
     on at by with from as be it this that what which who how do does can i my me we our you your have has will
     would should could about into than then there their them they was were been being am not no yes hei står stå

@@ -49,6 +49,13 @@ def test_glossary_maps_english_and_nynorsk(question: str, expected: set[str]) ->
 
 def test_stopwords_dropped() -> None:
     assert content_words("Har jeg rett på det?") == ["rett"]
+    # Nynorsk function words too: "each", "each other", "together" name no topic
+    assert content_words("Kor lang frist i kvart av tilfella når dei jobbar saman med kvarandre?") == [
+        "lang",
+        "frist",
+        "tilfella",
+        "jobbar",
+    ]
 
 
 def test_vocabulary_knows_the_first_parts_of_its_compounds() -> None:
