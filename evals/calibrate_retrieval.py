@@ -33,6 +33,7 @@ PARAMS = (
     "time_mismatch_penalty",
     "question_list_penalty",
     "deferral_penalty",
+    "citing_bonus",
 )
 FACTORS = (0.0, 0.5, 0.75, 1.25, 1.5, 2.0)
 ROUNDS = 2
