@@ -109,8 +109,10 @@ INTENTS: tuple[Intent, ...] = (
             # what a notice or application must say, or whether one is enough
             r"(?:varsel\w*|søknad\w*|notice|application)\b[^?.!]{0,60}\b(?:inneholde|innehalde|include|contain|"
             r"se ut|godt nok|good enough)|"
-            r"(?:inneholde|innehalde|include|contain|godt nok|good enough)\b[^?.!]{0,40}\b"
-            r"(?:varsel\w*|søknad\w*|notice|application))\b",
+            r"(?:inneholde|innehalde|include|contain|godt nok|good enough|stå i|står i|be in|go in|put in)\b"
+            r"[^?.!]{0,40}\b(?:varsel\w*|søknad\w*|notice|application|request)|"
+            # whether telling it is enough
+            r"(?:muntlig|munnleg|in person|verbally)\b[^?.!]{0,30}\b(?:nok|enough))\b",
             re.IGNORECASE,
         ),
         re.compile(

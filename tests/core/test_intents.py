@@ -36,6 +36,9 @@ pytestmark = pytest.mark.unit
         ("Can a small employer decide not to follow the rules on study leave?", "exemption"),
         ("If she doesn't qualify, how long do I have to tell her?", "deadline"),
         ("Kursdagane er pålagde. Kven dekkjer reisa til samlinga?", "costs"),
+        ("What needs to go in the request to my boss?", "procedure"),
+        ("Kva må stå i søknaden?", "procedure"),
+        ("Is telling my boss in person enough?", "procedure"),
         ("Must I pay the exam fee myself when they require the certification?", "costs"),
     ],
 )
