@@ -94,7 +94,11 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(frist\w*|innen når|når må|hvor fort|kor fort|hvor raskt|kor raskt|hvor lang tid har|"
             r"kor lang tid har|deadline|how soon|by when|how long does|how long do (?:I|we|they|you) have|"
-            r"how much time do)\b",
+            r"how much time do|"
+            # how long the employer may leave it unanswered
+            r"(?:hvor|kor) lenge kan (?:de|dei|han|hun|ho|sjefen|arbeidsgiver\w*|arbeidsgjevar\w*|kommunen|"
+            r"leder\w*|leiar\w*)\b[^?.!]{0,40}\b(?:svar\w*|vente|venta|la være|la vere|drøye|sitte på)|"
+            r"how long can (?:they|he|she|my employer|my boss|the municipality)\b[^?.!]{0,40}\b(?:answer|reply|wait))\b",
             re.IGNORECASE,
         ),
         re.compile(

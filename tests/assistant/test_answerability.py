@@ -374,3 +374,18 @@ def test_a_stretched_word_is_read_as_written_once() -> None:
     settings = AnswerabilitySettings()
     assert salient_terms("Is that sooooo hard to understand, can they refuse my leave?", settings) == []
     assert refusal._content_words(["Hjeeelp, permisjooon!"], 3) == ["hjelp", "permisjon"]
+
+
+def test_an_amount_is_stated_by_the_rule_of_the_kind_asked_when_its_topic_is_known() -> None:
+    # "svare" is nowhere in the deadline rule, yet "senest innen seks måneder" answers how long they may wait.
+    rule = make_chunk(
+        "Arbeidsgiver skal senest innen seks måneder skriftlig underrette arbeidstaker. Svar gis skriftlig.",
+        position=32,
+        doc_id="lov",
+    )
+    index = BM25Index([rule])
+    asked = "Hvor lenge kan arbeidsgiveren la være å svare?"
+    assert refusal.unstated_amounts(asked, [Hit(rule, 1.0, dense=0.9)], index) == ()
+    # An unknown topic is not answered by a rule of the same kind: the amount asked is about something else.
+    other = "Hvor lenge kan arbeidsgiveren la være å svare på flexisøknaden?"
+    assert refusal.unstated_amounts(other, [Hit(rule, 1.0, dense=0.9)], index) != ()

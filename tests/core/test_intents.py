@@ -37,6 +37,8 @@ pytestmark = pytest.mark.unit
         ("If she doesn't qualify, how long do I have to tell her?", "deadline"),
         ("Kursdagane er pålagde. Kven dekkjer reisa til samlinga?", "costs"),
         ("What needs to go in the request to my boss?", "procedure"),
+        ("Kor lenge kan leiaren sitje på søknaden utan å svare?", "deadline"),
+        ("How long can my employer wait before answering?", "deadline"),
         ("Kva må stå i søknaden?", "procedure"),
         ("Is telling my boss in person enough?", "procedure"),
         ("Must I pay the exam fee myself when they require the certification?", "costs"),
