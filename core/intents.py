@@ -60,7 +60,10 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(klage\w*|klag[ae]r?|uenig\w*|usamd\w*|tvist\w*|hvem avgjør|kven avgjer|hvem bestemmer|"
             r"(?:hvem|kven)\b[^?.!]{0,60}\b(?:avgjør|avgjer|avgjøre|avgjere|bestemmer|bestemme)|"
-            r"kven bestemmer|appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides|final say)\b",
+            r"kven bestemmer|appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides|final say|"
+            # where to take the case on
+            r"(?:hvor|hvem|kvar|kven|where|who)\b[^?.!]{0,30}\b(?:sende|sender|send|ta|tar|take|bringe|gå|går)\b"
+            r"[^?.!]{0,20}\b(?:videre|vidare|further)|ta (?:det|saka|saken) videre|take (?:it|this|the case) further)\b",
             re.IGNORECASE,
         ),
         # Who decides: the body a dispute goes to ("avgjøres av …nemnda", "bringes inn for en … nemnd for

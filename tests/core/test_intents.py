@@ -38,6 +38,8 @@ pytestmark = pytest.mark.unit
         ("Kursdagane er pålagde. Kven dekkjer reisa til samlinga?", "costs"),
         ("What needs to go in the request to my boss?", "procedure"),
         ("Kor lenge kan leiaren sitje på søknaden utan å svare?", "deadline"),
+        ("Fikk avslag. Hvor tar vi saken videre?", "dispute"),
+        ("Where can the union take this further?", "dispute"),
         ("How long can my employer wait before answering?", "deadline"),
         ("Kva må stå i søknaden?", "procedure"),
         ("Is telling my boss in person enough?", "procedure"),
