@@ -264,6 +264,17 @@ def answer_cites_evidence(answer: Answer, evidence: Sequence[str]) -> bool:
     return False
 
 
+def answer_quotes_evidence(answer: Answer, evidence: Sequence[str]) -> bool:
+    """True if the answer is not refused and its own text holds an evidence span (citation markers left out).
+
+    Stricter than :func:`answer_cites_evidence`, which counts a span anywhere in a cited passage: a longer
+    passage holds more spans, so that rate rises with the chunk size while the answer's text need not change.
+    """
+    if answer.refused:
+        return False
+    return contains_evidence(_MARKER.sub("", answer.text), tuple(evidence))
+
+
 def rate(flags: Sequence[bool]) -> float | None:
     """Share of True in ``flags``; None if empty."""
     return sum(flags) / len(flags) if flags else None

@@ -27,6 +27,7 @@ METRIC_ROWS: tuple[tuple[str, str, str], ...] = (
     ("hit_at_4", "Treff@4 (fasit blant de fire første)", "rate"),
     ("mrr", "MRR (gjennomsnittlig resiprok rang)", "score"),
     ("answer_evidence_rate", "Svar som siterer fasiten", "rate"),
+    ("answer_quote_rate", "Svar der fasiten står ordrett i teksten", "rate"),
     ("citation_precision", "Kildepresisjon (henvisninger som støtter setningen)", "rate"),
     ("citation_recall", "Kildedekning (setninger med støttende henvisning)", "rate"),
     ("citation_precision_llm", "Kildepresisjon, modellvurdert", "rate"),

@@ -40,6 +40,7 @@ METRIC_KEYS = (
     "hit_at_4",
     "mrr",
     "answer_evidence_rate",
+    "answer_quote_rate",
     "citation_precision",
     "citation_recall",
     "oos_refusal_rate",
@@ -75,7 +76,7 @@ class RetrievedPassage:
 class QuestionRecord:
     """Everything measured for one question and one system.
 
-    ``cites_evidence`` is None for out-of-scope items; ``llm_sentences`` is None
+    ``cites_evidence`` and ``quotes_evidence`` are None for out-of-scope items; ``llm_sentences`` is None
     when no model judge was configured. ``failures`` holds Norwegian reasons;
     an empty tuple means the question passed.
     """
@@ -95,6 +96,7 @@ class QuestionRecord:
     first_hit_rank: int | None
     latency_ms: float
     cites_evidence: bool | None
+    quotes_evidence: bool | None
     sentences: tuple[SentenceSupport, ...]
     llm_sentences: tuple[SentenceSupport, ...] | None
     failures: tuple[str, ...]
@@ -190,6 +192,9 @@ def score_question(
         "refused": answer.refused,
         "answerability": answer.answerability,
         "cites_evidence": None if item.out_of_scope else metrics.answer_cites_evidence(answer, item.evidence),
+        "quotes_evidence": None
+        if item.out_of_scope
+        else metrics.answer_quotes_evidence(answer, item.evidence),
         "first_hit_rank": rank,
         "error": error,
     }
@@ -346,6 +351,7 @@ def system_summary(run: SystemRun) -> dict[str, Any]:
         "hit_at_4": _r(metrics.hit_at_k(ranks, 4)),
         "mrr": _r(metrics.mean_reciprocal_rank(ranks)),
         "answer_evidence_rate": _r(metrics.rate([bool(r.cites_evidence) for r in in_scope])),
+        "answer_quote_rate": _r(metrics.rate([bool(r.quotes_evidence) for r in in_scope])),
         "citation_precision": _r(metrics.citation_precision(sentences)),
         "citation_recall": _r(metrics.citation_recall(sentences)),
         "citation_precision_llm": _r(metrics.citation_precision(llm_sentences)) if run.llm_judged else None,

@@ -227,3 +227,14 @@ def test_split_sentences_line_ending_in_a_marker_ends_the_sentence() -> None:
         "• motivere til heltid [1]",
         "HTA kap. 3.2 Lokal lønnspolitikk [2]:",
     ]
+
+
+def test_answer_quotes_evidence_only_when_its_own_text_holds_a_span() -> None:
+    evidence = ["gis ny fridag som kompensasjon"]
+    # the span is in the cited passage, but the answer quotes another sentence of it
+    assert metrics.answer_cites_evidence(answer("Ny fridag [2].", cited=(2,)), evidence)
+    assert not metrics.answer_quotes_evidence(answer("Ny fridag [2].", cited=(2,)), evidence)
+    quoted = answer("Turnusarbeidere gis ny fridag [2] som kompensasjon [2].", cited=(2,))
+    assert metrics.answer_quotes_evidence(quoted, evidence)  # markers inside the span are left out
+    refused = answer("Turnusarbeidere gis ny fridag som kompensasjon [2].", cited=(2,), refused=True)
+    assert not metrics.answer_quotes_evidence(refused, evidence)
