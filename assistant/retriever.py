@@ -20,16 +20,16 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from assistant.deferral import deferrals, names_own_agreement
 from assistant.models import Hit
 from assistant.resolve import question_labels
 from core.asking import about_other_time, asks_for_questions, time_focus
-from core.doc_names import document_aliases, names_document
-from core.intents import PAYMENT_KINDS, Intent, asked_intents, decides, deferred_matters
+from core.intents import PAYMENT_KINDS, Intent, asked_intents, decides
 from core.models import Chunk
 from core.provisions import names_ledd
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
-from core.text import Vocabulary, analyse, with_equivalents, words
+from core.text import analyse, with_equivalents
 from index.lexical import BM25Index
 from index.snapshot import Snapshot
 
@@ -399,34 +399,6 @@ class HybridSearcher:
         if total <= 0:
             return 0.0
         return sum(idf.get(t, 0.0) for t in q_stems if t in tf) / total
-
-
-def deferrals(chunks: Sequence[Chunk], vocab: Vocabulary | None = None) -> dict[int, set[str]]:
-    """Position -> stems of the matters a chunk hands over to another indexed provision.
-
-    HTA 14.2 opens "Rett til utdanningspermisjon reguleres av arbeidsmiljøloven § 12-11": for the
-    right itself (who has it, its limits, deadlines, disputes) § 12-11 decides, not 14.2.
-    """
-    indexed = {c.provision for c in chunks if c.provision}
-    out: dict[int, set[str]] = {}
-    for pos, chunk in enumerate(chunks):
-        if not any(ref in indexed and ref != chunk.provision for ref in chunk.references):
-            continue
-        stems = {t for matter in deferred_matters(chunk.text) for t in analyse(matter, vocab)}
-        if stems:
-            out[pos] = stems
-    return out
-
-
-def names_own_agreement(question: str, chunk: Chunk) -> bool:
-    """True when ``question`` names the document of ``chunk``'s provision ("HTA", "tariffavtalen",
-    "hovedtariffavtalen"): a passage that hands a matter over to another provision still decides a
-    question asked under its own agreement ("sier tariffavtalen noe mer enn loven?")."""
-    if not chunk.provision:
-        return False
-    prefix = chunk.provision.split()[0]
-    aliases = document_aliases(prefix)
-    return names_document(words(with_equivalents(question)), aliases)
 
 
 def hit_to_document(hit: Hit) -> Document:

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from assistant.retriever import HybridSearcher, KompetanseRetriever, names_own_agreement, rrf_fuse
+from assistant.retriever import HybridSearcher, KompetanseRetriever, rrf_fuse
 from core.intents import INTENTS
 from core.settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
@@ -150,22 +150,6 @@ def test_a_passage_handing_the_right_over_earns_no_deciding_bonus_for_it() -> No
     assert scores(deferred, 2.0)["oppl. § 4-2"] > scores(deferred, 0.0)["oppl. § 4-2"]
     own = "Kan arbeidsgiver nekte meg fagbrevpermisjon etter avtalen?"
     assert scores(own, 2.0)["Avtalen pkt. 7.1"] > scores(own, 0.0)["Avtalen pkt. 7.1"]
-
-
-@pytest.mark.parametrize(
-    ("question", "named"),
-    [
-        ("Sier tariffavtalen noe mer enn loven?", True),
-        ("Under the collective agreement (HTA), must I grant it?", True),
-        ("Hva sier tariffen om dette?", True),  # glossary: tariffen -> hovedtariffavtalen
-        ("Kan sjefen nekte meg permisjon?", False),
-    ],
-)
-def test_a_question_names_the_agreement_of_a_quoted_provision(question: str, named: bool) -> None:
-    quoted = make_chunk(
-        "14.2 Utdanningspermisjon\n\nRett til …", position=1, provision="HTA kap. 1 pkt. 14.2"
-    )
-    assert names_own_agreement(question, quoted) is named
 
 
 def test_a_follow_up_is_ranked_for_the_kind_of_rule_it_asks_not_the_earlier_turn() -> None:
