@@ -303,10 +303,12 @@ def unstated_amounts(question: str, hits: Sequence[Hit], bm25: BM25Index) -> tup
         if not topic_words:
             continue
         topic = topic_words[0]
-        # A sentence states the amount when it speaks of the part's topic, or, for a topic the sources know,
-        # when it is worded as the kind of rule the part asks for ("hvor lenge kan de la være å svare?" is
-        # answered by "senest innen seks måneder", which never says "svare").
-        kinds = asked_intents(part) if is_known(topic, bm25) else ()
+        # A sentence states the amount when it speaks of the part's topic, or, for a topic the sources know or a
+        # word of the wording that asks for the rule ("drøye"), when it is worded as the kind of rule the part
+        # asks for ("hvor lenge kan de la være å svare?" is answered by "senest innen seks måneder").
+        part_kinds = asked_intents(part)
+        known = is_known(topic, bm25) or answered_by_a_rule(topic, part_kinds, part)
+        kinds = part_kinds if known else ()
         stated = any(
             _STATES_AMOUNT.search(span.text)
             and (uses(topic, bm25.text_terms(span.text), bm25) or decides(kinds, span.text))

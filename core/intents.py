@@ -99,8 +99,9 @@ INTENTS: tuple[Intent, ...] = (
             r"kor lang tid har|deadline|how soon|by when|how long does|how long do (?:I|we|they|you) have|"
             r"how much time do|"
             # how long the employer may leave it unanswered
-            r"(?:hvor|kor) lenge kan (?:de|dei|han|hun|ho|sjefen|arbeidsgiver\w*|arbeidsgjevar\w*|kommunen|"
-            r"leder\w*|leiar\w*)\b[^?.!]{0,40}\b(?:svar\w*|vente|venta|la være|la vere|drøye|sitte på)|"
+            r"(?:hvor|kor) lenge (?:kan|har|får|skal) (?:de|dei|han|hun|ho|sjefen|arbeidsgiver\w*|arbeidsgjevar\w*|"
+            r"kommunen|leder\w*|leiar\w*)\b[^?.!]{0,40}\b(?:svar\w*|vente|venta|la være|la vere|drøye|sitte på|"
+            r"sitje på)|"
             r"how long can (?:they|he|she|my employer|my boss|the municipality)\b[^?.!]{0,40}\b(?:answer|reply|wait))\b",
             re.IGNORECASE,
         ),
@@ -141,6 +142,23 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(igjen|ny|nytt|nye|enda en|en til|ei til|ein til|mellom to|forrige|foregående|tidligere|"
             r"førre|allerede|hadde|har hatt|hatt|tilbake|again|another|previous|back|had)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    Intent(
+        "information",
+        # Whether one may be told how a request stands; decided by a duty to inform "på forespørsel".
+        re.compile(
+            r"\b(få vite|få beskjed om hva|få høre|få høyre|bli orientert|verte orientert|orientert om|"
+            r"informert om|hva som skjer|kva som skjer|hva de gjør|kva dei gjer|how it stands|what is happening|"
+            r"be (?:told|informed|updated)|(?:get|have) an update)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b(på forespørsel orientere|på forespørsel)\b", re.IGNORECASE),
+        # how one's own request stands, not what some document says
+        about=re.compile(
+            r"\b(søknad\w*|søkte|søkt|varsel\w*|varslet|varsla|permisjon\w*|perm|request\w*|application\w*|"
+            r"applied|notice|leave)\b",
             re.IGNORECASE,
         ),
     ),

@@ -386,6 +386,11 @@ def test_an_amount_is_stated_by_the_rule_of_the_kind_asked_when_its_topic_is_kno
     index = BM25Index([rule])
     asked = "Hvor lenge kan arbeidsgiveren la være å svare?"
     assert refusal.unstated_amounts(asked, [Hit(rule, 1.0, dense=0.9)], index) == ()
+    # A word of the wording that asks for the deadline ("drøye") is no topic either.
+    assert (
+        refusal.unstated_amounts("Hvor lenge har de lov å drøye det?", [Hit(rule, 1.0, dense=0.9)], index)
+        == ()
+    )
     # An unknown topic is not answered by a rule of the same kind: the amount asked is about something else.
     other = "Hvor lenge kan arbeidsgiveren la være å svare på flexisøknaden?"
     assert refusal.unstated_amounts(other, [Hit(rule, 1.0, dense=0.9)], index) != ()

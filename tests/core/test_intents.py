@@ -39,6 +39,9 @@ pytestmark = pytest.mark.unit
         ("What needs to go in the request to my boss?", "procedure"),
         ("Kor lenge kan leiaren sitje på søknaden utan å svare?", "deadline"),
         ("Fikk avslag. Hvor tar vi saken videre?", "dispute"),
+        ("Hvor lenge har de lov å drøye svaret?", "deadline"),
+        ("Kan jeg kreve å få vite hva som skjer med søknaden min?", "information"),
+        ("Can I ask to be told how my leave request stands?", "information"),
         ("Where can the union take this further?", "dispute"),
         ("How long can my employer wait before answering?", "deadline"),
         ("Kva må stå i søknaden?", "procedure"),
@@ -157,3 +160,11 @@ def test_costs_are_asked_only_of_learning_and_decided_by_the_rule_that_covers_th
     assert not decides(costs, "Partene kan forhandle om endret lønn.")
     # the learning a question speaks of is no precondition of the rule itself
     assert "costs" not in [i.name for i in unmet_preconditions("Hvem betaler?")]
+
+
+def test_being_told_is_asked_of_ones_own_request_not_of_any_document() -> None:
+    assert "information" not in [
+        i.name for i in asked_intents("Har jeg krav på å få vite hva lønnspolitikken sier?")
+    ]
+    information = [i for i in INTENTS if i.name == "information"]
+    assert decides(information, "Arbeidsgiver skal på forespørsel orientere arbeidstaker om hva som gjøres.")
