@@ -8,6 +8,7 @@ and costs of a leave, or a question asked under the agreement itself, 14.2 still
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from core.doc_names import document_aliases, names_document
@@ -15,7 +16,7 @@ from core.intents import deferred_matters
 from core.models import Chunk
 from core.text import Vocabulary, analyse, with_equivalents, words
 
-__all__ = ["deferrals", "names_own_agreement"]
+__all__ = ["deferrals", "names_own_agreement", "still_decides"]
 
 
 def deferrals(chunks: Sequence[Chunk], vocab: Vocabulary | None = None) -> dict[int, set[str]]:
@@ -44,3 +45,28 @@ def names_own_agreement(question: str, chunk: Chunk) -> bool:
     prefix = chunk.provision.split()[0]
     aliases = document_aliases(prefix)
     return names_document(words(with_equivalents(question)), aliases)
+
+
+# A rule for education "av verdi både for arbeidstakeren og arbeidsgiver" (HTA 14.2) is the agreement's own
+# case, not the statute's: a question that says the education serves the workplace too asks about it.
+_SHARED_VALUE_RULE = re.compile(r"\bverdi både for\b", re.IGNORECASE)
+_SHARED_VALUE_ASKED = re.compile(
+    r"\b(både for (?:meg|oss|henne|han|ho|den ansatte|arbeidstakeren) og (?:for )?\w+|"
+    r"(?:nyttig|bra|viktig|verdifull\w*|relevant) (?:også )?for (?:kommunen|arbeidsplassen|avdelinga|avdelingen|"
+    r"eininga|enheten|skolen|skulen|barnehagen|huset|tjenesten|tenesta|jobben|oss)|"
+    r"(?:kommunen|arbeidsgiver\w*|leder\w*|leiar\w*|sjefen|styreren|styraren|rektor)\b[^?.!]{0,40}\b"
+    r"(?:trenger|treng|manglar|mangler|ønsker|ønskjer)\b[^?.!]{0,30}\b(?:kompetanse\w*|utdanning\w*|"
+    r"pedagog\w*|folk|fagfolk)|"
+    r"benefit (?:both|us|the (?:municipality|unit|school))|useful for (?:both|us|the (?:municipality|unit|school)))",
+    re.IGNORECASE,
+)
+
+
+def still_decides(question: str, chunk: Chunk) -> bool:
+    """True when a passage that hands a matter over still decides ``question``: it is asked under the
+    passage's own agreement (:func:`names_own_agreement`), or it speaks of the passage's own case, an
+    education of value to the workplace too ("nyttig både for meg og for kommunen", "styraren seier vi
+    manglar pedagogar")."""
+    if names_own_agreement(question, chunk):
+        return True
+    return bool(_SHARED_VALUE_RULE.search(chunk.text) and _SHARED_VALUE_ASKED.search(question))

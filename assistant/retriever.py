@@ -20,7 +20,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from assistant.deferral import deferrals, names_own_agreement
+from assistant.deferral import deferrals, still_decides
 from assistant.models import Hit
 from assistant.resolve import question_labels
 from core.asking import about_other_time, asks_for_questions, time_focus
@@ -307,7 +307,7 @@ class HybridSearcher:
             deferred = (
                 defers
                 and bool(q_stems & self._deferrals.get(pos, set()))
-                and not names_own_agreement(asked, chunk)
+                and not still_decides(asked, chunk)
             )
             if other_time:
                 score -= w.time_mismatch_penalty
