@@ -120,7 +120,13 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:inneholde|innehalde|include|contain|godt nok|good enough|stå i|står i|be in|go in|put in)\b"
             r"[^?.!]{0,40}\b(?:varsel\w*|søknad\w*|notice|application|request)|"
             # whether telling it is enough
-            r"(?:muntlig|munnleg|in person|verbally)\b[^?.!]{0,30}\b(?:nok|enough))\b",
+            r"(?:muntlig|munnleg|in person|verbally)\b[^?.!]{0,30}\b(?:nok|enough)|"
+            # what to write in it, or how to word it
+            r"(?:hva|kva|what)\b[^?.!]{0,30}\b(?:skrive|skriva|skrives|ha med|write|put in|include)|"
+            r"(?:hva|kva)\s+(?:må|skal|bør)\b[^?.!]{0,20}\bstå i (?:det|den|søknad\w*|varsel\w*|e-?posten|mailen|"
+            r"meldinga|meldingen)|"
+            r"(?:hvordan|korleis|how)\b[^?.!]{0,30}\b(?:formulere|formulera|skrive|write|word)\b[^?.!]{0,20}\b"
+            r"(?:søknad\w*|varsel\w*|notice|application|request|it))\b",
             re.IGNORECASE,
         ),
         re.compile(

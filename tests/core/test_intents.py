@@ -40,6 +40,9 @@ pytestmark = pytest.mark.unit
         ("Kor lenge kan leiaren sitje på søknaden utan å svare?", "deadline"),
         ("Fikk avslag. Hvor tar vi saken videre?", "dispute"),
         ("Hvor lenge har de lov å drøye svaret?", "deadline"),
+        ("Sjefen sa «send meg noe skriftlig», men hva må stå i det?", "procedure"),
+        ("What do I need to put in it?", "procedure"),
+        ("Korleis skal eg formulere søknaden?", "procedure"),
         ("Kan jeg kreve å få vite hva som skjer med søknaden min?", "information"),
         ("Can I ask to be told how my leave request stands?", "information"),
         ("Where can the union take this further?", "dispute"),
@@ -168,3 +171,10 @@ def test_being_told_is_asked_of_ones_own_request_not_of_any_document() -> None:
     ]
     information = [i for i in INTENTS if i.name == "information"]
     assert decides(information, "Arbeidsgiver skal på forespørsel orientere arbeidstaker om hva som gjøres.")
+
+
+def test_asking_what_a_provision_says_is_no_question_of_procedure() -> None:
+    assert "procedure" not in [
+        i.name for i in asked_intents("Hva står i 14.2 om når permisjon skal innvilges?")
+    ]
+    assert "procedure" not in [i.name for i in asked_intents("Hva må stå i en utlysning fra kommunen?")]
