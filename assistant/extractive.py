@@ -16,8 +16,8 @@ import numpy as np
 
 from assistant.compose import Candidate, Extract, answer_units, compose, lead_line
 from assistant.models import Passage
-from core.asking import about_other_time, asks_for_questions, time_focus
-from core.intents import Intent, asked_intents, decides, unmet_preconditions
+from core.asking import about_other_time, asks_for_questions
+from core.intents import Intent, asked_intents, asked_time, decides, unmet_preconditions
 from core.provisions import names_ledd, parse_query_references
 from core.sentences import BULLET_RE, LABEL_RE, Span
 from core.settings import ExtractiveSettings
@@ -138,7 +138,7 @@ def candidates(
     """
     q_stems = set(bm25.query_terms(question))
     asked = question if asked is None else asked
-    intents, focus = asked_intents(asked), time_focus(asked)
+    intents, focus = asked_intents(asked), asked_time(asked)
     statements_only = not asks_for_questions(asked)
     unmet = unmet_preconditions(question)
     # A bare lookup ("hva står i 4.2.4") asks for the provision itself: quote it from the top.
@@ -313,7 +313,7 @@ def select_parts(
             key=lambda t: (-t[0], t[2].order),
         )
         # A part asking about the time of study, or after it, is not answered by a sentence about the other.
-        focus = time_focus(part)
+        focus = asked_time(part)
         scored = [t for t in scored if not about_other_time(focus, t[2].span.text)]
         # A post that does not ask for questions to raise is answered by statements, never by the guide's questions.
         if statements_only:

@@ -23,8 +23,8 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.deferral import deferrals, still_decides
 from assistant.models import Hit
 from assistant.resolve import question_labels
-from core.asking import about_other_time, asks_for_questions, time_focus
-from core.intents import PAYMENT_KINDS, Intent, asked_intents, decides
+from core.asking import about_other_time, asks_for_questions
+from core.intents import PAYMENT_KINDS, Intent, asked_intents, asked_time, decides
 from core.models import Chunk
 from core.provisions import names_ledd
 from core.sentences import split_sentences
@@ -286,7 +286,7 @@ class HybridSearcher:
         q_stems = set(bm25.query_terms(text))
         best_dense = float(dense_sim.max()) if len(dense_sim) else 0.0
         wants_questions = asks_for_questions(asked)
-        focus = time_focus(asked)
+        focus = asked_time(asked)
         intents = asked_intents(asked)
         # A question about a right (not its pay or costs) is decided by the provision a passage defers it to.
         defers = bool(intents) and not any(i.name in PAYMENT_KINDS for i in intents) and bool(self._deferrals)
@@ -305,9 +305,7 @@ class HybridSearcher:
                 score -= w.question_list_penalty * self._question_share(pos)
             other_time = not cand.exact and about_other_time(focus, chunk.text)
             deferred = (
-                defers
-                and bool(q_stems & self._deferrals.get(pos, set()))
-                and not still_decides(asked, chunk)
+                defers and bool(q_stems & self._deferrals.get(pos, set())) and not still_decides(asked, chunk)
             )
             if other_time:
                 score -= w.time_mismatch_penalty

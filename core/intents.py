@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.asking import asked_with_referents
+from core.asking import asked_with_referents, time_focus
 
 
 # What a question asks the deciding rule to settle, and the wording of a rule that settles it.
@@ -232,6 +232,17 @@ _BY_NAME = {intent.name: intent for intent in INTENTS}
 PAYMENT_KINDS = frozenset({"pay", "costs"})
 """The kinds asked of what a leave pays and covers: an agreement that hands the right itself over to a
 statute ("Rett til utdanningspermisjon reguleres av …") still decides them itself."""
+
+
+def asked_time(question: str) -> str:
+    """ "during", "after" or "" (:func:`core.asking.time_focus`) for a question about pay or costs, or about no
+    kind of rule; "" for a question about another kind: "kan jeg si nei? systembyttet skal være ferdig til
+    høsten" asks about a refusal, not about the time after a completed education."""
+    kinds = asked_intents(question)
+    if kinds and not any(i.name in PAYMENT_KINDS for i in kinds):
+        return ""
+    return time_focus(question)
+
 
 GENERAL_KIND = "right"
 """The kind every mention of a right asks for ("har … rett til", "krav på", "vilkår"): it yields to any other

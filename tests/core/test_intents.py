@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.intents import INTENTS, asked_intents, decides, deferred_matters, unmet_preconditions
+from core.intents import INTENTS, asked_intents, asked_time, decides, deferred_matters, unmet_preconditions
 
 pytestmark = pytest.mark.unit
 
@@ -178,3 +178,11 @@ def test_asking_what_a_provision_says_is_no_question_of_procedure() -> None:
         i.name for i in asked_intents("Hva står i 14.2 om når permisjon skal innvilges?")
     ]
     assert "procedure" not in [i.name for i in asked_intents("Hva må stå i en utlysning fra kommunen?")]
+
+
+def test_the_time_of_study_is_read_only_of_pay_and_costs_or_of_no_kind_of_rule() -> None:
+    assert asked_time("Får jeg lønn mens jeg studerer?") == "during"
+    assert asked_time("Hva skjer med lønna når jeg er ferdig med masteren?") == "after"
+    assert asked_time("Hva er vanlig når man er ferdig med studiet?") == "after"  # no kind of rule: as asked
+    # a refusal asked beside a project that will be finished says nothing of the time of study
+    assert asked_time("Prosjektet er ferdig til høsten. Kan jeg si nei til permisjonen?") == ""
