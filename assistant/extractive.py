@@ -219,7 +219,20 @@ def select(
     best = ranked[0].score
     chosen: list[Candidate] = []
     per_passage: dict[int, int] = {}
+    # The best sentence worded as the deciding rule is quoted even where its passage's other sentences
+    # score higher ("Hvem betaler kurset …?" is answered by "… dekning av legitimerte utgifter", the third
+    # sentence of its passage).
+    deciding = (
+        None
+        if named_ledd
+        else next((c for intent in intents for c in ranked if decides([intent], c.span.text)), None)
+    )
+    if deciding is not None and deciding.score >= best * cfg.min_relative:
+        chosen.append(deciding)
+        per_passage[deciding.passage.n] = 1
     for c in ranked:
+        if c is deciding and chosen:
+            continue
         if len(chosen) >= cfg.max_sentences:
             break
         if c.score < best * cfg.min_relative and chosen:

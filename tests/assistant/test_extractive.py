@@ -164,6 +164,24 @@ def test_the_sentence_granting_the_right_leads_an_answer_to_a_rights_question() 
     assert select(cands)[0].span.text == pointer  # otherwise the best sentence leads
 
 
+def test_the_deciding_sentence_is_quoted_though_its_passage_has_two_better_scored_ones() -> None:
+    texts = [
+        "Turnusarbeidere som er på kurs på en fridag, får en ny fridag.",
+        "Utdanning av verdi for begge skal innvilges.",
+        "Ved pålagt opplæring gis fri med lønn og dekning av legitimerte utgifter.",
+    ]
+    passage = Passage(1, CHUNKS[0], 1.0)
+    at = 0
+    cands = []
+    for i, (text, score) in enumerate(zip(texts, (2.0, 1.9, 1.5), strict=True)):
+        cands.append(Candidate(passage, Span(at, at + len(text), text), score, i + 1))
+        at += len(text) + 1
+    chosen = select(cands, intents=asked_intents("Hvem betaler kurset jeg må ta?"))
+    assert chosen[0].span.text == texts[2]  # leads, though max_per_passage is 2
+    assert len(chosen) == 2
+    assert texts[2] not in [c.span.text for c in select(cands)]  # no kind of rule asked: the two best
+
+
 LIST_LAW = law_chunk(
     "(3) Den som har hatt permisjon, kan ikke få ny permisjon før det har gått\n"
     "a. like lang tid som den forrige permisjonen varte og\n"
