@@ -231,7 +231,7 @@ def select(
         chosen.append(deciding)
         per_passage[deciding.passage.n] = 1
     for c in ranked:
-        if c is deciding and chosen:
+        if c in chosen:  # the deciding sentence, taken above
             continue
         if len(chosen) >= cfg.max_sentences:
             break

@@ -115,6 +115,7 @@ class HybridSearcher:
         self._qshare: dict[int, float] = {}
         self._sentences: dict[int, list[frozenset[str]]] = {}
         self._deferrals: dict[int, set[str]] = {}
+        self._provisions: frozenset[str | None] = frozenset()
         self._rarities: dict[str, float] = {}
         # unit-length chunk vectors, one row per chunk
         self._matrix: np.ndarray = np.zeros((0, 1), np.float32)
@@ -141,6 +142,7 @@ class HybridSearcher:
             self._qshare = {}
             self._sentences = {}
             self._deferrals = deferrals(chunks, self._bm25.vocab)
+            self._provisions = frozenset(c.provision for c in chunks)
             self._rarities = {}
             self._generation = generation
         return True
@@ -161,29 +163,31 @@ class HybridSearcher:
         return self._bm25
 
     # -- search --------------------------------------------------------------
-    def exact_matches(self, question: str) -> list[int]:
+    def exact_matches(self, question: str, labels: Sequence[str] | None = None) -> list[int]:
         """Positions of chunks whose provision label the question names, in document order.
 
         A provision named with its document ("kompetanseplanen punkt 3", "Hovedavtalen § 3-5") is
         resolved among the indexed documents; otherwise the common forms ("HTA 14.2", "§ 12-11").
+        ``labels`` are the question's provision labels when the caller already has them.
         """
-        labels = question_labels(question, self.chunks)
+        labels = question_labels(question, self.chunks) if labels is None else labels
         if not labels:
             return []
         return [i for i, c in enumerate(self.chunks) if c.provision in labels]
 
-    def citing_matches(self, question: str) -> list[int]:
+    def citing_matches(self, question: str, labels: Sequence[str] | None = None) -> list[int]:
         """Positions of chunks that cite a provision the question names which no chunk is: where the
         sources discuss it ("lønnet etter HTA kap. 3.4" finds the guide's paragraph on kap. 3.4, since the
-        index holds no text of 3.4 itself). A sub-point counts for its point (3.4.4 for 3.4)."""
-        labels = question_labels(question, self.chunks)
-        indexed = {c.provision for c in self.chunks}
-        missing = [label for label in labels if label not in indexed]
+        index holds no text of 3.4 itself). A sub-point counts for its point (3.4.4 for 3.4). ``labels`` as
+        for :meth:`exact_matches`."""
+        chunks = self.chunks  # loads the index, and with it the provisions it holds
+        labels = question_labels(question, chunks) if labels is None else labels
+        missing = [label for label in labels if label not in self._provisions]
         if not missing:
             return []
         return [
             i
-            for i, c in enumerate(self.chunks)
+            for i, c in enumerate(chunks)
             if any(ref == label or ref.startswith(label + ".") for ref in c.references for label in missing)
         ]
 
@@ -279,8 +283,9 @@ class HybridSearcher:
         max_lex = lexical[0].score if lexical else 1.0
         lex_score = {h.index: h.score / max_lex for h in lexical}
         fused = rrf_fuse([dense_rank, lex_rank], self.settings.rrf_k)
-        exact = set(self.exact_matches(text))
-        citing = set(self.citing_matches(text))
+        labels = question_labels(text, chunks)
+        exact = set(self.exact_matches(text, labels))
+        citing = set(self.citing_matches(text, labels))
         for pos in exact | citing:
             fused.setdefault(pos, 0.0)
         q_stems = set(bm25.query_terms(text))
