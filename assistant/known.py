@@ -134,7 +134,11 @@ def general_frequency(word: str) -> float:
         return own
     # a Nynorsk or colloquial word is as common as its Bokmål equivalent ("gjere" -> gjøre)
     own = max((own, *(zipf(t, "nb") for form in forms_ for t in GLOSSARY.get(form, ()))))
-    variant = variant_zipf(word)
+    # a lemma's Bokmål spelling too ("finst" -> finnast -> finnes); one slip only from the word itself, since
+    # a lemma one slip from a common word is often another word ("fridag" / fredag)
+    variant = max(
+        (variant_zipf(word), *(zipf(f, "nb") for form in forms_[1:] for f in bokmal_forms(form)[:1]))
+    )
     return variant if variant >= own + VARIANT_MARGIN else own
 
 

@@ -193,6 +193,15 @@ def situation_words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# When, not what for: "(for å studere) til høsten / fra januar / neste år" ends the purpose. Seasons, months and
+# calendar units after a preposition of time (general Bokmål, Nynorsk and English).
+_WHEN = (
+    r"(?:(?:til|fra|frå|fram til|i|om|neste|next|this|from|in|until)\s+(?:neste\s+)?"
+    r"(?:høst|haust|vår|sommer|sommar|vinter|januar|februar|mars|april|mai|juni|juli|august|september|oktober|"
+    r"november|desember|år|året|semester|skoleår|skuleår|uke|veke|måned|månad|autumn|fall|spring|summer|"
+    r"winter|year|semester)\w*)\b"
+)
+
 # Time off for a purpose: "fri med lønn for å amme", "permisjon når jeg flytter", "gå frå jobben for å gje blod".
 # What the leave is for is what is asked, however common its words are: the sources grant leave for education,
 # and a leave for anything else is a question they may not answer. General Bokmål and Nynorsk phrasing.
@@ -200,7 +209,9 @@ _LEAVE_PURPOSE = re.compile(
     r"\b(?:fri|fridag\w*|permisjon\w*|perm|gå (?:fra|frå) jobben|borte (?:fra|frå) jobben)\b[^?.!]{0,50}?"
     r"\b(?:for å|til å|(?:når|fordi)\s+(?:jeg|eg|vi|hun|han|ho|de|dei|(?:en|ein|ei|den|det)\s+\w+)"
     r"(?:\s+(?:skal|må|vil|ska|har))?)\s+"
-    r"(?P<purpose>[^?.!,;:]{3,60}?)(?=\s+(?:og|eller|men|uten|utan|med|mens|medan)\b|[?.!,;:]|$)",
+    r"(?P<purpose>[^?.!,;:]{3,60}?)(?=\s+(?:og|eller|men|uten|utan|med|mens|medan)\b|\s+"
+    + _WHEN
+    + r"|[?.!,;:]|$)",
     re.IGNORECASE,
 )
 

@@ -262,9 +262,10 @@ def _common_words() -> dict[tuple[int, str], tuple[str, ...]]:
 
 # Regular correspondences of Nynorsk and Bokmål spelling (source: Språkrådet's official forms of the two
 # written standards): endings ("avdelinga" / avdelingen, "vikarar" / vikarer, "forhandlingane" /
-# forhandlingene, "lovfesta" / lovfestet, "dårleg" / dårlig, "krevje" / kreve, "einaste" / eneste) and stems
-# ("hausten" / høsten, "høgare" / høyere, "løn" / lønn, "kvifor" / hvorfor, "gjevar" / giver, "teneste" /
-# tjeneste, "gjere" / gjøre, "søkjar" / søker).
+# forhandlingene, "lovfesta" / lovfestet, "dårleg" / dårlig, "krevje" / kreve, "einaste" / eneste, the passive
+# "finnast" / finnes, "annan" / annen) and stems ("hausten" / høsten, "høgare" / høyere, "løn" / lønn, "kvifor" /
+# hvorfor, "gjevar" / giver, "teneste" / tjeneste, "gjere" / gjøre, "søkjar" / søker, "sjukeheim" / sykehjem,
+# "rekne" / regne, "halde" / holde); a word may differ in two stem spellings and its ending.
 _NN_ENDINGS = (
     ("ingane", "ingene"),
     ("ane", "ene"),
@@ -272,9 +273,11 @@ _NN_ENDINGS = (
     ("are", "ere"),
     ("aste", "este"),
     ("ast", "est"),
+    ("ast", "es"),
     ("lege", "lige"),
     ("leg", "lig"),
     ("ar", "er"),
+    ("an", "en"),
     ("ande", "ende"),
     ("je", "e"),
     ("a", "et"),
@@ -291,6 +294,10 @@ _NN_STEMS = (
     ("ten", "tjen"),
     ("gjer", "gjør"),
     ("kj", "k"),
+    ("sjuk", "syk"),
+    ("heim", "hjem"),
+    ("kn", "gn"),
+    ("hald", "hold"),
 )
 
 
@@ -299,10 +306,12 @@ def bokmal_forms(word: str) -> tuple[str, ...]:
     """The Bokmål spellings of a Nynorsk ``word`` by the regular correspondences above (one change of stem,
     one of ending, or both) that general Bokmål use knows, commonest first ("lønsforhandlingane" ->
     lønnsforhandlingene)."""
-    stems = [word, *(word.replace(nn, nb, 1) for nn, nb in _NN_STEMS if nn in word)]
+    once = [word.replace(nn, nb, 1) for nn, nb in _NN_STEMS if nn in word]
+    twice = [w.replace(nn, nb, 1) for w in once for nn, nb in _NN_STEMS if nn in w and nb not in w]
+    stems = [word, *once, *twice]
     found = set(stems[1:])
     for s in stems:
-        found.update(s[: -len(nn)] + nb for nn, nb in _NN_ENDINGS if s.endswith(nn) and len(s) > len(nn) + 2)
+        found.update(s[: -len(nn)] + nb for nn, nb in _NN_ENDINGS if s.endswith(nn) and len(s) >= len(nn) + 2)
     found.discard(word)
     known = [(zipf(w, "nb"), w) for w in found if zipf(w, "nb") > 0]
     return tuple(w for _z, w in sorted(known, reverse=True))

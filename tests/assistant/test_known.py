@@ -74,3 +74,13 @@ def test_a_verb_and_its_ing_noun_know_each_other() -> None:
     assert is_known("kartleggingen", index)
     assert is_known("revidere", index)
     assert not is_known("ringen", index)  # too short a stem to be a derivation
+
+
+def test_a_nynorsk_word_is_as_common_as_the_bokmal_spelling_of_its_lemma() -> None:
+    # "finst" (lemma "finnast") is the Bokmål "finnes": a function word, never a term the sources leave out
+    assert general_frequency("finst") >= 5.0
+
+
+def test_a_lemma_one_slip_from_a_common_word_keeps_the_words_own_frequency() -> None:
+    # "fridagen" -> "fridag" is one letter from "fredag", another word: only the word itself may be a typo
+    assert general_frequency("fridagen") < 3.8

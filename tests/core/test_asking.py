@@ -89,3 +89,18 @@ def test_the_place_one_works_is_situation_and_nothing_after_it() -> None:
     # What follows the workplace is not part of it: "permittering" is what is asked.
     assert situation_words("Jeg jobber på vaskeriet og lurer på permittering.") == frozenset({"vaskeriet"})
     assert situation_words("I work at the harbour office.") == frozenset({"harbour", "office"})
+
+
+@pytest.mark.parametrize(
+    ("question", "purpose"),
+    [
+        (
+            "Holder det at jeg sa at jeg vil ha permisjon for å studere til høsten, eller må det være skriftlig?",
+            "studere",
+        ),
+        ("Kan eg få permisjon for å ta master frå hausten?", "ta master"),
+        ("Kan jeg få fri for å ta eksamen i mai uten trekk?", "ta eksamen"),
+    ],
+)
+def test_when_the_leave_starts_is_not_what_it_is_for(question: str, purpose: str) -> None:
+    assert leave_purposes(question) == (purpose,)

@@ -110,3 +110,21 @@ def test_only_forms_that_general_bokmal_use_knows_are_given() -> None:
 )
 def test_nynorsk_verbs_and_adverbs_have_their_bokmal_form(nynorsk: str, bokmal: str) -> None:
     assert bokmal_forms(nynorsk)[0] == bokmal
+
+
+@pytest.mark.parametrize(
+    ("nynorsk", "bokmal"),
+    [
+        ("sjukeheim", "sykehjem"),
+        ("reknar", "regner"),
+        ("halde", "holde"),
+        ("annan", "annen"),
+        ("einaste", "eneste"),
+    ],
+)
+def test_two_stem_spellings_short_endings_and_passives_have_their_bokmal_form(
+    nynorsk: str, bokmal: str
+) -> None:
+    # Språkrådet's regular correspondences: sjuk/syk with heim/hjem in one word, kn/gn, hald/hold, -an/-en,
+    # and an ending as long as the rest of the word ("en-aste" -> eneste)
+    assert bokmal_forms(nynorsk)[0] == bokmal
