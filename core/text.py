@@ -185,9 +185,13 @@ class Vocabulary:
         general Norwegian does ("hovedtillitsvalgt" -> tillitsvalgt): the head only narrows the tail."""
         for i in range(_MIN_PART, len(word) - _MIN_TAIL + 1):
             head, tail = word[:i], word[i:]
-            tail_stem = stem(tail)
-            if (tail_stem in self.stems or tail in self.stems) and any(is_a_word(h) for h in unlinked(head)):
-                return tail_stem
+            # the tail as written, or its glossary equivalent ("plass-tillitsvald" -> tillitsvalgte)
+            for form in (tail, *GLOSSARY.get(tail, ())):
+                tail_stem = stem(form)
+                if (tail_stem in self.stems or form in self.stems) and any(
+                    is_a_word(h) for h in unlinked(head)
+                ):
+                    return tail_stem
         return None
 
 

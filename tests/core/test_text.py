@@ -28,6 +28,12 @@ def test_a_questions_compound_with_an_everyday_head_matches_its_long_known_tail(
     assert vocab.known_tail("xqzvtillitsvalgt") is None  # the head must be a word
 
 
+def test_a_compounds_nynorsk_tail_matches_through_its_glossary_equivalent() -> None:
+    # "plasstillitsvald": the Nynorsk "tillitsvald" is the sources' "tillitsvalgte" (core.glossary)
+    vocab = Vocabulary(["tillitsvalgte", "permisjon"])
+    assert vocab.known_tail("plasstillitsvald") == stem("tillitsvalgte")
+
+
 def test_compound_matches_phrase() -> None:
     query = set(analyse("utdanningspermisjon", VOCAB))
     passage = set(analyse("permisjon for utdanning", VOCAB))
