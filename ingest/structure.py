@@ -19,7 +19,7 @@ are its own provisions ("Kompetanseplan pkt. 3.2"), never HTA labels. Their bare
 references ("jf. pkt. 3", "se § 2") point to the document's own sections and are
 kept when the section exists.
 
-Headings. A provision heading is what :func:`core.provisions.heading_provision`
+Headings. A provision heading is what :func:`core.provision_headings.heading_provision`
 accepts (in a guide with its own numbered outline - a "1 ..."/"2.1 ..." heading -
 bare numbers such as "3.3 Mål" are the guide's sections, not HTA points). A generic heading is a single line unit of at most 90 characters and 12
 words, starting with a capital letter or digit, not ending like a sentence
@@ -56,7 +56,8 @@ from typing import Literal
 
 from core.doc_names import label_prefix
 from core.models import LoadedDocument
-from core.provisions import Context, find_references, heading_provision
+from core.provision_headings import heading_provision
+from core.provisions import Context, find_references
 from ingest.doc_context import document_context, law_prefix
 from ingest.headings import (
     LocalHeading,
