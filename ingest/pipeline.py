@@ -69,6 +69,7 @@ _CHUNKING_MODULES = (
     "loaders",
     "clean",
     "structure",
+    "block_references",
     "provisions",
     "chunker",
     "vectors",
