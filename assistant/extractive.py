@@ -18,7 +18,7 @@ from assistant.compose import Candidate, Extract, answer_units, compose, lead_li
 from assistant.models import Passage
 from core.asking import about_other_time, asks_for_questions
 from core.intents import Intent, asked_intents, asked_time, decides, unmet_preconditions
-from core.provisions import names_ledd, parse_query_references
+from core.provision_queries import names_ledd, parse_query_references
 from core.sentences import BULLET_RE, LABEL_RE, Span
 from core.settings import ExtractiveSettings
 from core.text import content_words

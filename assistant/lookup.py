@@ -9,7 +9,7 @@ from assistant.models import ProvisionView
 from assistant.resolve import resolve
 from core.errors import AmbiguousReferenceError
 from core.models import Chunk
-from core.provisions import parse_query_references
+from core.provision_queries import parse_query_references
 from core.sentences import LEDD_TITLE_RE
 from core.text import fold
 

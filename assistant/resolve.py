@@ -5,7 +5,7 @@
 1. an exact label ("HA § 3-5", "Kompetanseplan pkt. 3"), in any letter case;
 2. the number it names - "§ 3-5", "3-5", "§ 2", "pkt. 14.1", "punkt 3", "14.1", "kap. 5" - matched
    against the end of every label ("HTA kap. 1 pkt. 14.1" ends with "pkt. 14.1"), plus the labels
-   :func:`core.provisions.parse_query_references` gives ("HTA 14.2" -> "HTA kap. 1 pkt. 14.2");
+   :func:`core.provision_queries.parse_query_references` gives ("HTA 14.2" -> "HTA kap. 1 pkt. 14.2");
 3. narrowed to the documents the reference names, by abbreviation, short name or title in any
    inflection ("hovedavtalen", "HA", "kompetanseplanen"), and to a part it names ("del B").
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from core.doc_names import document_aliases, label_prefix, names_document, reference_words
 from core.models import Chunk
-from core.provisions import parse_query_references
+from core.provision_queries import parse_query_references
 from core.text import fold
 
 __all__ = ["named_in_question", "question_labels", "resolve"]
@@ -120,7 +120,7 @@ def named_in_question(question: str, chunks: Sequence[Chunk]) -> list[str]:
 
 def question_labels(question: str, chunks: Sequence[Chunk]) -> list[str]:
     """Every provision label a question names: those named with their document first
-    (:func:`named_in_question`), then the common forms (:func:`core.provisions.parse_query_references`)
+    (:func:`named_in_question`), then the common forms (:func:`core.provision_queries.parse_query_references`)
     except a reading of the same number in another document ("kompetanseplanen punkt 3.1" is not
     HTA 3.1)."""
     named = named_in_question(question, chunks)

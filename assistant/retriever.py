@@ -26,7 +26,7 @@ from assistant.resolve import question_labels
 from core.asking import about_other_time, asks_for_questions
 from core.intents import PAYMENT_KINDS, Intent, asked_intents, asked_time, decides
 from core.models import Chunk
-from core.provisions import names_ledd
+from core.provision_queries import names_ledd
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
 from core.text import analyse, with_equivalents

@@ -1,7 +1,7 @@
 """Benchmarks (a script, not timed tests): ``python -m evals.bench [--scale 1,10,100] [--json OUT]``.
 
-(Over 400 lines on purpose: one script read top to bottom, phase by phase; the served-app part is in
-``evals/bench_serve.py``.)
+One script read top to bottom, phase by phase; the generated corpora are in ``evals/bench_corpus.py``,
+the served-app part in ``evals/bench_serve.py``, the Markdown tables in ``evals/bench_report.py``.
 
 Per corpus scale (1 = the bundled corpus; larger scales are generated variants of
 its texts written as .txt and .pdf files into a temporary corpus): ingest time
@@ -13,7 +13,7 @@ app (:mod:`evals.bench_serve`): ``kompetanse serve`` on that index from launch t
 listening (``start_s``), and with ``--workers 1,2`` the same index on a Chroma server
 served by 1 and 2 worker processes under an HTTP load of 32 clients. ``--baseline``
 measures the naive baseline beside it. Writes the tables to ``--out`` and the figures
-to ``--json`` as ``{"scales": [...], "baseline": [...]}`` with the keys in :data:`KEYS`;
+to ``--json`` as ``{"scales": [...], "baseline": [...]}`` with the keys in :data:`evals.bench_report.KEYS`;
 each scale has ``"workers": [...]`` with the keys in :data:`evals.bench_serve.WORKER_KEYS`.
 """
 
@@ -22,12 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 from collections.abc import Sequence
@@ -37,96 +35,17 @@ from typing import Any
 import numpy as np
 
 from core.settings import REPO_ROOT, load_settings
-from evals.bench_serve import fmt_number, json_keys_note, measure_start, measure_workers, render_workers
+from evals.bench_corpus import make_corpus
+from evals.bench_report import render
+from evals.bench_serve import measure_start, measure_workers
 from evals.dataset import EvalItem, load_dataset
 
-PAGE_CHARS = 3000  # a text file counts one page per 3,000 characters
-PDF_LINES_PER_PAGE = 48
 COLD_QUESTION = "Hvem har rett til utdanningspermisjon?"
 LOAD_CLIENTS = 32
 
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def dir_size(path: Path) -> int:
-    """Bytes of all files under ``path`` (0 if missing)."""
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
-
-
-# ---------------------------------------------------------------------- generated corpora
-
-
-_SENTENCE_END = re.compile(r"[.!?:]+[\"»”')\]]*$")
-
-
-def _variant_text(text: str, variant: int) -> str:
-    """The text with every sentence tagged ("… permisjon (utgave 3)."), so each variant's sentences and
-    chunks differ: ingest embeds sentences and reuses the vector of a text it has seen, so a variant
-    that repeated them would measure reuse, not embedding."""
-    from core.sentences import split_sentences
-
-    tag = f" (utgave {variant})"
-    out: list[str] = []
-    last = 0
-    for span in split_sentences(text):
-        end = _SENTENCE_END.search(span.text)
-        cut = span.start + (end.start() if end else len(span.text))
-        out.append(text[last:cut] + tag)
-        last = cut
-    out.append(text[last:])
-    return "".join(out)
-
-
-def _write_pdf(path: Path, text: str) -> int:
-    """Write ``text`` as a real PDF with reportlab; returns the page count."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    font = "Helvetica"
-    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    if dejavu.exists():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(dejavu)))
-        font = "DejaVuSans"
-    lines = [w for line in text.splitlines() for w in (textwrap.wrap(line, 95) or [""])]
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    pages = 0
-    for start in range(0, len(lines), PDF_LINES_PER_PAGE):
-        pdf.setFont(font, 10)
-        y = 800
-        for line in lines[start : start + PDF_LINES_PER_PAGE]:
-            pdf.drawString(50, y, line)
-            y -= 15
-        pdf.showPage()
-        pages += 1
-    pdf.save()
-    return pages
-
-
-def make_corpus(source_dir: Path, target: Path, scale: int) -> dict[str, int]:
-    """Write ``scale`` variants of every source text into ``target`` (odd variants as PDF).
-
-    Scale 1 copies the files unchanged. Returns counts: files, pages, chars.
-    """
-    target.mkdir(parents=True, exist_ok=True)
-    sources = sorted(p for p in source_dir.iterdir() if p.suffix.lower() in (".txt", ".md"))
-    files = pages = chars = 0
-    for src in sources:
-        text = src.read_text(encoding="utf-8")
-        for variant in range(1, scale + 1):
-            body = text if scale == 1 else _variant_text(text, variant)
-            if scale > 1 and variant % 2 == 1:
-                pages += _write_pdf(target / f"{src.stem}-{variant:03d}.pdf", body)
-            else:
-                name = src.name if scale == 1 else f"{src.stem}-{variant:03d}{src.suffix}"
-                (target / name).write_text(body, encoding="utf-8")
-                pages += max(1, -(-len(body) // PAGE_CHARS))
-            files += 1
-            chars += len(body)
-    return {"files": files, "pages": pages, "chars": chars}
 
 
 # ---------------------------------------------------------------------- measurements
@@ -345,74 +264,6 @@ def measure_scale(
                 query_ms_p50=lat["p50_ms"], query_ms_p95=lat["p95_ms"], novel_query_ms_p95=lat["novel_p95_ms"]
             )
     return {"ours": ours, "baseline": base}
-
-
-# ---------------------------------------------------------------------- output
-
-
-COLUMNS = (
-    ("Filer", "files", 0),
-    ("Sider", "pages", 0),
-    ("Avsnitt", "chunks", 0),
-    ("Innlesing (s)", "ingest_s", 1),
-    ("Innlesing (tegn/s)", "ingest_chars_per_s", 0),
-    ("Modellen rått (tegn/s)", "embedder_chars_per_s", 0),
-    ("Uendret på nytt (s)", "reingest_unchanged_s", 1),
-    ("Assistenten klar (s)", "assistant_start_s", 1),
-    ("Start til den lytter (s)", "start_s", 1),
-    ("Varm p50 (ms)", "query_ms_p50", 0),
-    ("Varm p95 (ms)", "query_ms_p95", 0),
-    ("Nytt spørsmål p95 (ms)", "novel_query_ms_p95", 0),
-    ("RSS (MB)", "rss_mb", 0),
-    ("RSS kompetanse serve (MB)", "serve_rss_mb", 0),
-    ("Last: klienter", "load_clients", 0),
-    ("Last: svar/s", "load_answers_per_s", 1),
-    ("Last: p95 (ms)", "load_ms_p95", 0),
-    ("Last: feil", "load_errors", 0),
-)
-KEYS = ("scale", *(key for _label, key, _digits in COLUMNS), "workers")
-
-
-def render(results: dict[str, Any]) -> str:
-    """The benchmark results as one Markdown table (one column per scale and system)."""
-    columns = [("Assistenten", r) for r in results["scales"]]
-    columns += [("Baseline", r) for r in results["baseline"]]
-    out = [
-        "# Ytelsesmålinger",
-        "",
-        f"Kjørt {results['created']} på {results['machine']}. {results.get('note', '')}".rstrip(),
-        "",
-        "| Mål | " + " | ".join(f"{name} {r['scale']}x" for name, r in columns) + " |",
-        "|---|" + "---|" * len(columns),
-    ]
-    for label, key, digits in COLUMNS:
-        out.append(
-            f"| {label} | " + " | ".join(fmt_number(r.get(key), digits) for _name, r in columns) + " |"
-        )
-    share = [
-        fmt_number(100 * r["ingest_chars_per_s"] / r["embedder_chars_per_s"], 0)
-        if r.get("embedder_chars_per_s")
-        else "ikke målt"
-        for _name, r in columns
-    ]
-    out.append("| Innlesing i % av modellen | " + " | ".join(share) + " |")
-    out += [
-        "",
-        f"Sider: PDF-sider, og {PAGE_CHARS} tegn per side for tekstfiler. Innlesingstiden er uten lasting av "
-        "modellen; innlesingen bygger vektorer for setningene og de gjentatte overskriftene (avsnittsvektoren "
-        "er deres lengdevektede snitt) og skriver øyeblikksbildet av indeksen. «Modellen rått» er modellens fart "
-        "på de samme tekstene i samme kjøring. Hver setning i de genererte variantene er merket «(utgave N)», så "
-        "ingen setning går igjen og ingen vektor kan gjenbrukes. «Nytt spørsmål» er første gang "
-        "prosessen ser spørsmålet, «varm» er andre gang. «Assistenten klar» er fra prosessstart til assistenten "
-        "er klar i prosessen (øyeblikksbildet av indeksen, BM25 og setningsvektorer lastet); «start til den "
-        "lytter» er fra "
-        "`kompetanse serve` startes på den eksisterende indeksen til den tar imot forespørsler. Lasttesten "
-        "kjører klientene som tråder i samme prosess (uten HTTP); RSS er den prosessens topp etter lasten.",
-        "",
-    ]
-    out += render_workers(results["scales"])
-    out += json_keys_note(KEYS)
-    return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

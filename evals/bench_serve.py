@@ -288,7 +288,7 @@ WORKER_KEYS = (
 
 
 def fmt_number(value: Any, digits: int = 0) -> str:
-    """A number with thin thousands spacing, or "ikke målt" (also used by ``evals.bench``)."""
+    """A number with thin thousands spacing, or "ikke målt" (also used by ``evals.bench_report``)."""
     return "ikke målt" if value is None else f"{value:,.{digits}f}".replace(",", " ")
 
 

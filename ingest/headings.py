@@ -3,7 +3,7 @@
 document's own numbered sections ("3 Stipend", "1.2 Mål", "§ 2 Virkeområde").
 
 Used by :mod:`ingest.structure`. The HTA's and the laws' provision headings are recognised by
-:func:`core.provisions.heading_provision`; this module covers what the documents users add bring
+:func:`core.provision_headings.heading_provision`; this module covers what the documents users add bring
 in addition: a municipality's kompetanseplan, lønnspolitikk or local agreement numbers its own
 sections, and Hovedavtalen is split into "Del A", "Del B", "Del C".
 
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from core.provisions import heading_provision
+from core.provision_headings import heading_provision
 
 __all__ = [
     "LocalHeading",

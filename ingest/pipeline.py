@@ -4,11 +4,12 @@ The next file is parsed in a background thread while the current one is embedded
 (:mod:`ingest.parsing`); vectors are reused from the index where possible
 (:mod:`ingest.vectors`); the run reports its outcomes with :mod:`ingest.report`.
 
-Per file: :func:`ingest.metadata.document_info` -> :func:`ingest.loaders.load_document`
--> :func:`ingest.chunker.chunk_document` -> embed only chunk ids not already stored
--> :meth:`VectorIndex.replace_document`. A file whose bytes and description are
-unchanged is skipped without loading it. One bad file never stops the run: it is
-reported by name with its reason and the index keeps its previous version.
+Per file (:mod:`ingest.run`): :func:`ingest.metadata.document_info` ->
+:func:`ingest.loaders.load_document` -> :func:`ingest.chunker.chunk_document` -> embed
+only chunk ids not already stored -> :meth:`VectorIndex.replace_document`. A file whose
+bytes and description are unchanged is skipped without loading it. One bad file never
+stops the run: it is reported by name with its reason and the index keeps its previous
+version.
 
 A folder means "sync this folder": documents whose files vanished from it are
 removed. Files named explicitly are added or updated only. When the ingest code
@@ -22,18 +23,14 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from core.errors import DocumentError, EmptyIndexError, IndexMismatchError, KompetanseError
-from core.models import Chunk, DocumentInfo
+from core.errors import EmptyIndexError, IndexMismatchError, KompetanseError
 from core.settings import Settings
 from index.embeddings import IndexEmbeddings, make_embedder
-from index.sentences import SentenceRecord, vector_records
 from index.store import DocRecord, VectorIndex
-from ingest.parsing import Prefetch, file_hash, parse_file
+from ingest.parsing import Prefetch, file_hash
 from ingest.report import (
     STATUS_LABELS,
     FileOutcome,
@@ -41,9 +38,8 @@ from ingest.report import (
     Progress,
     ProgressEvent,
     Status,
-    provision_warnings,
 )
-from ingest.vectors import embed_chunks
+from ingest.run import IngestRun, ingest_all, same_description
 
 __all__ = [
     "STATUS_LABELS",
@@ -69,6 +65,7 @@ _CHUNKING_MODULES = (
     "loaders",
     "clean",
     "structure",
+    "block_references",
     "provisions",
     "chunker",
     "vectors",
@@ -92,153 +89,6 @@ def _fingerprint(parameters: str) -> str:
         if source.is_file():
             digest.update(name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def _same_description(record: DocRecord, info: DocumentInfo, path: Path) -> bool:
-    return (record.title, record.short_name, record.kind, record.version, record.source, record.path) == (
-        info.title,
-        info.short_name,
-        info.kind,
-        info.version,
-        info.source,
-        str(path),
-    )
-
-
-def _distinct(labels: Sequence[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(label for label in labels if label))
-
-
-@dataclass
-class _Run:
-    """State of one ingest run."""
-
-    settings: Settings
-    embedder: IndexEmbeddings
-    target: VectorIndex
-    reuse: list[VectorIndex]
-    manifest: dict[str, DocRecord]
-    old: dict[str, DocRecord]
-    rebuilding: bool
-    previous: VectorIndex | None  # the live index during a rebuild (same embedder), for carry-over
-    progress: Progress | None
-    seen: dict[str, str] = field(default_factory=dict)  # doc_id -> path ingested in this run
-    prefetch: Prefetch | None = None
-
-    def emit(self, event: ProgressEvent) -> None:
-        if self.progress is not None:
-            self.progress(event)
-
-
-def _embed(
-    run: _Run, chunks: list[Chunk], index: int, total_files: int, path: str
-) -> tuple[list[list[float]], list[tuple[SentenceRecord, list[float]]], int]:
-    """Vectors for ``chunks`` and their sentences (:func:`ingest.vectors.embed_chunks`), with progress."""
-
-    def emit(done: int, total: int) -> None:
-        run.emit(ProgressEvent("embed", index, total_files, path, done=done, total=total))
-
-    return embed_chunks(run.reuse, run.embedder, run.settings.embedding, chunks, emit)
-
-
-def _ingest_file(run: _Run, path: Path, index: int, total_files: int) -> FileOutcome:
-    from ingest.metadata import document_info
-
-    shown = str(path)
-    info = document_info(path, run.settings.corpus_dir)
-    doc_id = info.doc_id
-    if doc_id in run.seen:
-        raise DocumentError(
-            shown,
-            f"Filen får samme dokument-id («{doc_id}») som {run.seen[doc_id]}. Gi den et annet filnavn "
-            "eller en egen doc_id i manifest.json.",
-            f"duplicate doc_id {doc_id!r}",
-        )
-    run.seen[doc_id] = shown
-    previous = run.manifest.get(doc_id)
-    if (
-        previous is not None
-        and not run.rebuilding
-        and previous.content_hash == file_hash(path)
-        and _same_description(previous, info, path)
-    ):
-        return FileOutcome(
-            shown,
-            doc_id,
-            "unchanged",
-            previous.chunks,
-            previous.provisions,
-            previous.pages,
-            title=previous.title,
-        )
-    parsed = (
-        run.prefetch.take(path, info) if run.prefetch is not None else parse_file(path, info, run.settings)
-    )
-    doc = parsed.doc
-    for other in run.manifest.values():
-        if other.doc_id != doc_id and other.content_hash == doc.content_hash and Path(other.path).exists():
-            raise DocumentError(
-                shown,
-                f"Filen har samme innhold som «{other.title}» ({other.path}) og legges ikke inn to ganger.",
-                f"duplicate content of {other.doc_id}",
-            )
-    chunks = parsed.chunks
-    if not chunks:
-        raise DocumentError(shown, "Fant ingen tekst å dele opp i avsnitt.", "chunker returned no chunks")
-    vectors, sentences, embedded = _embed(run, chunks, index, total_files, shown)
-    record = DocRecord(
-        doc_id=doc_id,
-        title=info.title,
-        short_name=info.short_name,
-        kind=info.kind,
-        version=info.version,
-        source=info.source,
-        path=str(path),
-        content_hash=doc.content_hash,
-        chunks=len(chunks),
-        provisions=_distinct([chunk.provision for chunk in chunks]),
-        pages=sum(1 for page in doc.pages if page.number is not None),
-        ingested_at=_now(),
-    )
-    run.target.replace_document(record, chunks, vectors, sentences)
-    run.manifest[doc_id] = record
-    status: Status = "updated" if doc_id in run.old else "added"
-    return FileOutcome(
-        shown,
-        doc_id,
-        status,
-        record.chunks,
-        record.provisions,
-        record.pages,
-        doc.warnings + provision_warnings(doc.info.kind, record.provisions),
-        title=record.title,
-        embedded=embedded,
-    )
-
-
-def _carry_over(run: _Run, doc_id: str) -> None:
-    """In a rebuild, keep the old version of a document whose file failed (same embedder only)."""
-    source = run.previous
-    record = run.old.get(doc_id)
-    if source is None or record is None:
-        return
-    chunks = [chunk for chunk in source.chunks() if chunk.doc_id == doc_id]
-    vectors = source.vectors_for([chunk.chunk_id for chunk in chunks])
-    if chunks and len(vectors) == len(chunks):
-        sentences = vector_records(chunks)
-        stored = source.vectors_for([s.sentence_id for s in sentences])
-        pairs = [(s, stored[s.sentence_id]) for s in sentences if s.sentence_id in stored]
-        run.target.replace_document(record, chunks, [vectors[c.chunk_id] for c in chunks], pairs)
-        run.manifest[doc_id] = record
-
-
-def _failed(run: _Run, path: Path, message: str) -> FileOutcome:
-    doc_id = next((d for d, p in run.seen.items() if p == str(path)), "")
-    return FileOutcome(str(path), doc_id, "failed", error=message)
 
 
 def _resolve(paths: Sequence[Path]) -> list[Path]:
@@ -282,7 +132,7 @@ def ingest_paths(
         files, more_unsupported = discover([*files, *extra])
         unsupported = [*unsupported, *more_unsupported]
     all_files = sorted([*files, *unsupported], key=str)
-    run = _Run(settings, embedder, target, reuse, manifest, old_manifest, rebuilding, previous, progress)
+    run = IngestRun(settings, embedder, target, reuse, manifest, old_manifest, rebuilding, previous, progress)
     run.emit(ProgressEvent("start", 0, len(all_files)))
 
     outcomes = [
@@ -290,7 +140,7 @@ def ingest_paths(
     ]
     run.prefetch = Prefetch(run.settings, run.manifest, run.rebuilding)
     try:
-        outcomes.extend(_ingest_all(run, all_files))
+        outcomes.extend(ingest_all(run, all_files))
     finally:
         run.prefetch.close()
 
@@ -317,31 +167,6 @@ def _store_snapshot(settings: Settings, embedder: IndexEmbeddings) -> None:
             index.close()
     except KompetanseError as exc:
         log.warning("could not store the index snapshot: %s", exc.detail or exc)
-
-
-def _ingest_all(run: _Run, all_files: Sequence[Path]) -> list[FileOutcome]:
-    """Ingest each file in turn (the next one parsed ahead); one bad file never stops the run."""
-    outcomes: list[FileOutcome] = []
-    for index, path in enumerate(all_files):
-        run.emit(ProgressEvent("file", index, len(all_files), str(path)))
-        if index + 1 < len(all_files) and run.prefetch is not None:
-            run.prefetch.ahead(all_files[index + 1])  # parsed while this one is embedded
-        try:
-            outcome = _ingest_file(run, path, index, len(all_files))
-        except DocumentError as exc:
-            log.info("could not ingest %s: %s (%s)", path, exc.message, exc.detail)
-            outcome = _failed(run, path, exc.message)
-        except KompetanseError:
-            raise  # index or embedder unavailable: nothing else can succeed either
-        except Exception as exc:
-            log.exception("unexpected error while ingesting %s", path)
-            message = f"Uventet feil under innlesing ({type(exc).__name__}). Se loggen for detaljer."
-            outcome = _failed(run, path, message)
-        if outcome.status == "failed" and run.rebuilding and outcome.doc_id:
-            _carry_over(run, outcome.doc_id)
-        outcomes.append(outcome)
-        run.emit(ProgressEvent("outcome", index, len(all_files), str(path), outcome=outcome))
-    return outcomes
 
 
 def _prepare(
@@ -372,7 +197,7 @@ def _prepare(
     return VectorIndex.begin_rebuild(settings, embedder), [], peeked[2] if peeked else {}, True, previous
 
 
-def _removals(run: _Run, targets: list[Path], files: list[Path]) -> list[FileOutcome]:
+def _removals(run: IngestRun, targets: list[Path], files: list[Path]) -> list[FileOutcome]:
     """Remove documents whose files vanished from a synced folder; in a rebuild, report what was left out."""
     if run.rebuilding:
         return [
@@ -421,7 +246,7 @@ def ensure_index(
         unchanged = all(
             (record := by_path.get(str(path))) is not None
             and record.content_hash == file_hash(path)
-            and _same_description(record, document_info(path, settings.corpus_dir), path)
+            and same_description(record, document_info(path, settings.corpus_dir), path)
             for path in files
         )
         listed = {str(path) for path in files}

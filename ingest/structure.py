@@ -1,7 +1,7 @@
 """Structure of a cleaned document: headings, provisions, paragraphs, lists, merknader.
 
-(Just over 400 lines on purpose: the block grammar is one state machine; heading recognition is in
-``ingest/headings.py``, document context in ``ingest/doc_context.py``.)
+The block grammar is one state machine; heading recognition is in ``ingest/headings.py``, document
+context in ``ingest/doc_context.py``, the references of a block in ``ingest/block_references.py``.
 
 ``parse_structure(doc)`` cuts ``doc.text`` into consecutive blocks; together they
 cover every non-whitespace character of the text, and ``doc.text[b.start:b.end]
@@ -19,7 +19,7 @@ are its own provisions ("Kompetanseplan pkt. 3.2"), never HTA labels. Their bare
 references ("jf. pkt. 3", "se § 2") point to the document's own sections and are
 kept when the section exists.
 
-Headings. A provision heading is what :func:`core.provisions.heading_provision`
+Headings. A provision heading is what :func:`core.provision_headings.heading_provision`
 accepts (in a guide with its own numbered outline - a "1 ..."/"2.1 ..." heading -
 bare numbers such as "3.3 Mål" are the guide's sections, not HTA points). A generic heading is a single line unit of at most 90 characters and 12
 words, starting with a capital letter or digit, not ending like a sentence
@@ -44,19 +44,22 @@ opener such as "Også ..." / "Det er også ...". The guide text then resumes in
 the enclosing section.
 
 References. ``find_references`` on each non-heading block, with context
-``hta``/``law`` inside a provision; the block's own provision is left out.
+``hta``/``law`` inside a provision; the block's own provision is left out
+(:mod:`ingest.block_references`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from core.doc_names import label_prefix
 from core.models import LoadedDocument
-from core.provisions import Context, find_references, heading_provision
+from core.provision_headings import heading_provision
+from core.provisions import Context, find_references
+from ingest.block_references import block_references, known_local_references
 from ingest.doc_context import document_context, law_prefix
 from ingest.headings import (
     LocalHeading,
@@ -66,7 +69,6 @@ from ingest.headings import (
     is_generic_heading,
     local_heading,
     local_heading_flags,
-    local_references,
     norm_title,
     split_units,
 )
@@ -87,7 +89,6 @@ _OPENER_RE = re.compile(
 )
 _ANCHORED_HTA_RE = re.compile(r"^(?:HTA|[Hh]ove[dr]tariffavtal)")
 _OWN_OUTLINE_RE = re.compile(r"^(?:#{1,6}\s+)?[12](?:\.\d{1,2}){0,3}\.?\s+[A-ZÆØÅ][^\n]{0,80}$", re.MULTILINE)
-_AML_NAMED_RE = re.compile(r"aml|arbeidsmiljø", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -205,21 +206,9 @@ class _Parser:
         return "law" if self.provisions[-1].law else "hta"
 
     def refs(self, body: str, own: str | None) -> tuple[str, ...]:
-        labels: list[str] = []
-        found = find_references(body, context=self.ref_context())
-        for ref in found:
-            label = ref.label
-            if self.law_prefix and label.startswith("aml. ") and not _AML_NAMED_RE.search(ref.raw):
-                label = f"{self.law_prefix} {label[5:]}"  # a bare "§ 17-2" in another law is that law's
-            if label != own and label not in labels:
-                labels.append(label)
-        if self.local_prefix is not None:  # "jf. pkt. 3": the document's own section
-            taken = [(ref.start, ref.end) for ref in found]
-            for kind, number, _ in local_references(body, taken):
-                label = LocalHeading(number, kind, "").label(self.local_prefix)
-                if label != own and label not in labels:
-                    labels.append(label)
-        return tuple(labels)
+        return block_references(
+            body, own, self.ref_context(), law_prefix=self.law_prefix, local_prefix=self.local_prefix
+        )
 
     def close_provisions(self) -> None:
         self.provisions.clear()
@@ -370,18 +359,7 @@ class _Parser:
             else:
                 self.body(unit)
             index += 1
-        return self._known_local_references()
-
-    def _known_local_references(self) -> list[Block]:
-        """Drop references to own sections the document does not have ("pkt. 9" in a plan of 5)."""
-        if self.local_prefix is None:
-            return self.blocks
-        own = f"{self.local_prefix} "
-        known = {b.provision for b in self.blocks if b.provision}
-        return [
-            replace(b, references=tuple(r for r in b.references if not r.startswith(own) or r in known))
-            for b in self.blocks
-        ]
+        return known_local_references(self.blocks, self.local_prefix)
 
 
 def _plain_paragraph(line: str) -> tuple[str, str] | None:
