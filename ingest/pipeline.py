@@ -56,20 +56,27 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PIPELINE_VERSION = "3"  # 2: sentence vectors stored with the chunks; 3: one abbreviation list
-# Modules whose code decides what the chunks and their vectors are; a change in any of them
-# triggers a rebuild (which reuses the stored sentence vectors, so a new way of deriving chunk
-# vectors costs no embedding).
-_CHUNKING_MODULES = (
+# The code that decides what the chunks and their vectors are: every module of ingest/ but those that
+# only run and report an ingest, and the core modules ingest reads documents with. A change in any of them
+# triggers a rebuild (which reuses the stored sentence vectors, so a new way of deriving chunk vectors costs
+# no embedding). tests/ingest/test_pipeline.py checks that every core module ingest imports is listed.
+_NOT_CHUNKING = frozenset({"__init__", "pipeline", "run", "report"})
+CHUNKING_CORE_MODULES = (
     "models",
-    "manifest",
-    "loaders",
-    "clean",
-    "structure",
-    "block_references",
+    "sentences",
+    "doc_names",
     "provisions",
-    "chunker",
-    "vectors",
+    "provision_labels",
+    "provision_headings",
 )
+"""Modules of core/ whose code changes the chunks (``core.settings`` enters through its values)."""
+
+
+def chunking_sources() -> list[Path]:
+    """The source files whose code decides the chunks and their vectors, in a fixed order."""
+    root = Path(__file__).resolve().parent
+    ingest = sorted(p for p in root.glob("*.py") if p.stem not in _NOT_CHUNKING)
+    return [*ingest, *(root.parent / "core" / f"{name}.py" for name in CHUNKING_CORE_MODULES)]
 
 
 def ingest_version(settings: Settings) -> str:
@@ -82,12 +89,9 @@ def ingest_version(settings: Settings) -> str:
 
 @lru_cache(maxsize=4)
 def _fingerprint(parameters: str) -> str:
-    folder = Path(__file__).resolve().parent
     digest = hashlib.sha256(parameters.encode())
-    for name in _CHUNKING_MODULES:
-        source = folder / f"{name}.py"
-        if source.is_file():
-            digest.update(name.encode() + b"\0" + source.read_bytes())
+    for source in chunking_sources():
+        digest.update(f"{source.parent.name}/{source.name}".encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -273,3 +273,23 @@ def test_ensure_index_ingests_only_when_needed(hash_cfg: Settings) -> None:
     rebuilt = ensure_index(hash_cfg, embedder=OtherEmbeddings())  # settings now name another embedder
     assert rebuilt is not None and rebuilt.rebuilt
     assert ensure_index(hash_cfg, embedder=OtherEmbeddings()) is None
+
+
+@pytest.mark.unit
+def test_every_core_module_ingest_reads_documents_with_is_in_the_rebuild_fingerprint() -> None:
+    # A change in how chunks are made must rebuild the index: every core module an ingest module imports
+    # (but settings, whose values enter the fingerprint, and errors) is fingerprinted, and so is ingest/.
+    import ast
+
+    from core.settings import REPO_ROOT
+
+    imported: set[str] = set()
+    for path in (REPO_ROOT / "ingest").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("core."):
+                imported.add(node.module.removeprefix("core."))
+    sources = {f"{p.parent.name}/{p.stem}" for p in pipeline.chunking_sources()}
+    missing = {f"core/{name}" for name in imported - {"settings", "errors"}} - sources
+    assert not missing, f"add to ingest.pipeline.CHUNKING_CORE_MODULES: {sorted(missing)}"
+    assert {"ingest/chunker", "ingest/structure", "ingest/headings", "ingest/reflow"} <= sources
+    assert all(p.is_file() for p in pipeline.chunking_sources())
