@@ -3,7 +3,7 @@
 Steps, each a small function: resolve provision references named in the
 question; rank by BM25 and by the embedder; fuse with reciprocal rank fusion;
 re-rank with what we know about a chunk (its provision label, its section
-titles, how much of the question it covers). :class:`KompetanseRetriever`
+titles, how much of the question it covers). ``assistant.langchain_retriever``
 exposes the result as a LangChain ``BaseRetriever``.
 """
 
@@ -12,13 +12,10 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
 from assistant.deferral import deferrals, still_decides
 from assistant.models import Hit
@@ -402,40 +399,3 @@ class HybridSearcher:
         if total <= 0:
             return 0.0
         return sum(idf.get(t, 0.0) for t in q_stems if t in tf) / total
-
-
-def hit_to_document(hit: Hit) -> Document:
-    """A LangChain ``Document`` for a hit, with the chunk's provenance as metadata."""
-    c = hit.chunk
-    return Document(
-        id=c.chunk_id,
-        page_content=c.text,
-        metadata={
-            "chunk_id": c.chunk_id,
-            "doc_id": c.doc_id,
-            "document": c.document,
-            "short_name": c.short_name,
-            "section": c.section,
-            "provision": c.provision,
-            "page": c.page_start,
-            "score": hit.score,
-            "exact_provision": hit.exact_provision,
-        },
-    )
-
-
-class KompetanseRetriever(BaseRetriever):
-    """LangChain retriever over :class:`HybridSearcher`, so retrieval composes into chains."""
-
-    searcher: Any
-    k: int = 6
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        return [hit_to_document(h) for h in self.searcher.search(query, self.k)]
-
-
-def with_score(hit: Hit, score: float) -> Hit:
-    """A copy of ``hit`` with another score."""
-    return replace(hit, score=score)

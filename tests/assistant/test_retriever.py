@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from assistant.retriever import HybridSearcher, KompetanseRetriever, rrf_fuse
+from assistant.retriever import HybridSearcher, rrf_fuse
 from core.intents import INTENTS
 from core.settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
@@ -55,12 +55,6 @@ def test_refresh_rebuilds_only_when_generation_changes(searcher: HybridSearcher)
 
 def test_empty_question_returns_nothing(searcher: HybridSearcher) -> None:
     assert searcher.search("   ", 3) == []
-
-
-def test_langchain_retriever_returns_documents_with_provenance(searcher: HybridSearcher) -> None:
-    docs = KompetanseRetriever(searcher=searcher, k=2).invoke("HTA 14.2")
-    assert docs[0].metadata["provision"] == "HTA kap. 1 pkt. 14.2"
-    assert docs[0].metadata["chunk_id"]
 
 
 def test_each_part_of_a_multi_part_post_brings_its_own_best_passage() -> None:
