@@ -51,6 +51,15 @@ _INTERROGATIVE = re.compile(
     re.IGNORECASE,
 )
 
+# An indirect question, however the sentence ends: "Lurer på om jeg har krav på …", "Eg lurar på kor lenge …",
+# "Vil gjerne vite hva …", "I wonder if …" (general Bokmål, Nynorsk and English ways of asking).
+_INDIRECT = re.compile(
+    r"\b(?:lurer|lurar|lurte|lure|undrer|wonder(?:ing)?|(?:vil|ville|vi|eg|jeg)\s+(?:gjerne\s+)?vite|"
+    r"(?:would\s+like|want|wants)\s+to\s+know)\s+(?:på\s+)?(?:om|hva|hvem|hvor|hvordan|hvorfor|hvilke|hvilken|"
+    r"når|kva|kven|kor|korleis|kvifor|if|whether|what|who|how|when|why|which)\b",
+    re.IGNORECASE,
+)
+
 # A comma, perhaps "og"/"eller", then a question word or an inverted verb: a new question in the sentence.
 _CLAUSE_QUESTION = re.compile(
     r",\s*(?:og\s+|eller\s+|and\s+|or\s+)?(?=(?:hva|hvem|hvor|hvordan|hvorfor|hvilke|hvilken|kva|kven|kor|"
@@ -66,7 +75,7 @@ def question_sentences(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]
     Cached, as :func:`asking_sentences`: retrieval, answerability and the answerer each read them for
     one question."""
     parts = tuple(p.strip() for p in _SENTENCE_END.split(question) if p.strip())
-    return parts, tuple(p for p in parts if p.endswith("?") or _INTERROGATIVE.match(p))
+    return parts, tuple(p for p in parts if p.endswith("?") or _INTERROGATIVE.match(p) or _INDIRECT.search(p))
 
 
 def asks_something(question: str) -> bool:

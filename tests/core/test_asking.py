@@ -2,7 +2,14 @@
 
 import pytest
 
-from core.asking import about_other_time, asked_text, asks_for_questions, leave_purposes, situation_words
+from core.asking import (
+    about_other_time,
+    asked_text,
+    asking_sentences,
+    asks_for_questions,
+    leave_purposes,
+    situation_words,
+)
 from core.intents import asked_intents
 
 pytestmark = pytest.mark.unit
@@ -104,3 +111,26 @@ def test_the_place_one_works_is_situation_and_nothing_after_it() -> None:
 )
 def test_when_the_leave_starts_is_not_what_it_is_for(question: str, purpose: str) -> None:
     assert leave_purposes(question) == (purpose,)
+
+
+@pytest.mark.parametrize(
+    ("post", "asked"),
+    [
+        ("Jobber turnus. Lurer på om vi har krav på seniordager.", "Lurer på om vi har krav på seniordager."),
+        ("Eg har jobba her lenge. Eg lurar på kor lenge eg må vente.", "Eg lurar på kor lenge eg må vente."),
+        (
+            "Vi lager en plan. Vi vil gjerne vite hva den skal inneholde.",
+            "Vi vil gjerne vite hva den skal inneholde.",
+        ),
+        (
+            "Been here six years. I wonder if I can get leave for this.",
+            "I wonder if I can get leave for this.",
+        ),
+    ],
+)
+def test_an_indirect_question_asks_however_the_sentence_ends(post: str, asked: str) -> None:
+    assert asking_sentences(post) == (asked,)
+
+
+def test_a_statement_with_lurer_but_no_question_word_does_not_ask() -> None:
+    assert asking_sentences("Sjefen lurer oss. Vi jobber turnus.") == ("Sjefen lurer oss. Vi jobber turnus.",)
