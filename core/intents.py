@@ -115,9 +115,9 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(hvordan (?:søker|søke|skal jeg søke|går jeg (?:fram|frem)|gjør jeg det formelt)|"
             r"korleis (?:søkjer|søker|søkje|går eg fram)|how (?:do I|to|can I) apply|what do I have to submit|"
             # what a notice or application must say, or whether one is enough
-            r"(?:varsel\w*|søknad\w*|notice|application)\b[^?.!]{0,60}\b(?:inneholde|innehalde|include|contain|"
-            r"se ut|godt nok|good enough)|"
-            r"(?:inneholde|innehalde|include|contain|godt nok|good enough|stå i|står i|be in|go in|put in)\b"
+            r"(?:varsel\w*|søknad\w*|notice|application)\b[^?.!]{0,60}\b(?:innehold\w*|innehald\w*|includ\w*|"
+            r"contain\w*|se ut|godt nok|good enough)|"
+            r"(?:innehold\w*|innehald\w*|includ\w*|contain\w*|godt nok|good enough|stå i|står i|be in|go in|put in)\b"
             r"[^?.!]{0,40}\b(?:varsel\w*|søknad\w*|notice|application|request)|"
             # whether telling it is enough
             r"(?:muntlig|munnleg|in person|verbally)\b[^?.!]{0,30}\b(?:nok|enough)|"

@@ -37,6 +37,10 @@ pytestmark = pytest.mark.unit
         ("If she doesn't qualify, how long do I have to tell her?", "deadline"),
         ("Kursdagane er pålagde. Kven dekkjer reisa til samlinga?", "costs"),
         ("What needs to go in the request to my boss?", "procedure"),
+        # the verb in any form: "inneholder", "innehaldt", "contains"
+        ("Er det nok at varselet inneholder datoene?", "procedure"),
+        ("Held det at søknaden min berre innehaldt datoane?", "procedure"),
+        ("Which details must the notice I send contains?", "procedure"),
         ("Kor lenge kan leiaren sitje på søknaden utan å svare?", "deadline"),
         ("Fikk avslag. Hvor tar vi saken videre?", "dispute"),
         ("Hvor lenge har de lov å drøye svaret?", "deadline"),
