@@ -274,6 +274,10 @@ def asked_intents(question: str) -> tuple[Intent, ...]:
     found: set[str] = set()
     for group in asked_with_referents(question):
         found |= kinds(group[-1]) or kinds(" ".join(group))
+    # A post that asks both whether the employer may refuse and whether one has the right ("Kan jeg si nei, eller
+    # har de krav på det uansett?") is decided by the limit of the right, which presumes the right.
+    if "refusal" in found:
+        found.discard(GENERAL_KIND)
     return tuple(intent for intent in INTENTS if intent.name in found)
 
 

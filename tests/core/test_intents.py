@@ -190,3 +190,13 @@ def test_the_time_of_study_is_read_only_of_pay_and_costs_or_of_no_kind_of_rule()
     assert asked_time("Hva er vanlig når man er ferdig med studiet?") == "after"  # no kind of rule: as asked
     # a refusal asked beside a project that will be finished says nothing of the time of study
     assert asked_time("Prosjektet er ferdig til høsten. Kan jeg si nei til permisjonen?") == ""
+
+
+def test_a_post_asking_both_the_right_and_whether_it_may_be_refused_is_decided_by_the_limit() -> None:
+    # in two sentences, as in one: the limit presumes the right
+    post = "Har de krav på permisjon når de har jobbet her i ti år? Kan jeg som leder si nei når vi mangler vikarer?"
+    assert [i.name for i in asked_intents(post)] == ["refusal"]
+    assert [i.name for i in asked_intents("Har jeg krav på permisjon? Hvordan søker jeg?")] == [
+        "procedure",
+        "right",
+    ]
