@@ -236,11 +236,12 @@ statute ("Rett til utdanningspermisjon reguleres av …") still decides them its
 
 
 def asked_time(question: str) -> str:
-    """ "during", "after" or "" (:func:`core.asking.time_focus`) for a question about pay or costs, or about no
-    kind of rule; "" for a question about another kind: "kan jeg si nei? systembyttet skal være ferdig til
-    høsten" asks about a refusal, not about the time after a completed education."""
+    """ "during", "after" or "" (:func:`core.asking.time_focus`) for a question about pay, or about no kind of
+    rule; "" for a question about another kind: "kan jeg si nei? systembyttet skal være ferdig til høsten" asks
+    about a refusal, not about the time after a completed education, and who pays a course's travel asks about
+    the time of the course, whatever "etterpå" the post says elsewhere."""
     kinds = asked_intents(question)
-    if kinds and not any(i.name in PAYMENT_KINDS for i in kinds):
+    if kinds and not any(i.name == "pay" for i in kinds):
         return ""
     return time_focus(question)
 

@@ -185,12 +185,14 @@ def test_asking_what_a_provision_says_is_no_question_of_procedure() -> None:
     assert "procedure" not in [i.name for i in asked_intents("Hva må stå i en utlysning fra kommunen?")]
 
 
-def test_the_time_of_study_is_read_only_of_pay_and_costs_or_of_no_kind_of_rule() -> None:
+def test_the_time_of_study_is_read_only_of_pay_or_of_no_kind_of_rule() -> None:
     assert asked_time("Får jeg lønn mens jeg studerer?") == "during"
     assert asked_time("Hva skjer med lønna når jeg er ferdig med masteren?") == "after"
     assert asked_time("Hva er vanlig når man er ferdig med studiet?") == "after"  # no kind of rule: as asked
     # a refusal asked beside a project that will be finished says nothing of the time of study
     assert asked_time("Prosjektet er ferdig til høsten. Kan jeg si nei til permisjonen?") == ""
+    # a course's travel costs are incurred while it runs, whatever comes after
+    assert asked_time("Kurset er pålagt. Hvem betaler reisa til kurset? Og hva skjer etterpå?") == ""
 
 
 def test_a_post_asking_both_the_right_and_whether_it_may_be_refused_is_decided_by_the_limit() -> None:
