@@ -248,7 +248,7 @@ def asked_time(question: str) -> str:
 
 GENERAL_KIND = "right"
 """The kind every mention of a right asks for ("har … rett til", "krav på", "vilkår"): it yields to any other
-kind a question asks."""
+kind the same question asks, and to a refusal asked anywhere in the post (:func:`asked_intents`)."""
 
 
 @lru_cache(maxsize=4096)
