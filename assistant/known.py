@@ -12,6 +12,7 @@ from core.glossary import GLOSSARY
 from core.text import (
     bokmal_forms,
     by_length_and_initial,
+    english_lemma,
     is_a_word,
     lemmas,
     one_slip,
@@ -130,8 +131,8 @@ def general_frequency(word: str) -> float:
     if zipf(word, "en") > zipf(word, "nb"):
         # An English word keeps its own frequency ("kilometre" is not a spelling of "kilometer"). The word
         # itself decides, not its lemmas: a Nynorsk lemma may be an English or German word ("gonger" -> gong,
-        # "meinte" -> meine).
-        return own
+        # "meinte" -> meine). An English inflection is as common as its English lemma ("phoned" -> phone).
+        return max(own, zipf(english_lemma(word), "en"))
     # a Nynorsk or colloquial word is as common as its Bokmål equivalent ("gjere" -> gjøre)
     own = max((own, *(zipf(t, "nb") for form in forms_ for t in GLOSSARY.get(form, ()))))
     # a lemma's Bokmål spelling too ("finst" -> finnast -> finnes); one slip only from the word itself, since

@@ -350,6 +350,14 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=50_000)
+def english_lemma(word: str) -> str:
+    """The English ``simplemma`` lemma of ``word`` (lower case): "phoned" -> phone, "evenings" -> evening."""
+    import simplemma
+
+    return str(simplemma.lemmatize(word, lang="en")).lower()
+
+
 TYPO_MIN_CHARS = 6
 """Shorter unknown words are not corrected: too many corpus words lie one typo away."""
 

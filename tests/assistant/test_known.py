@@ -84,3 +84,10 @@ def test_a_nynorsk_word_is_as_common_as_the_bokmal_spelling_of_its_lemma() -> No
 def test_a_lemma_one_slip_from_a_common_word_keeps_the_words_own_frequency() -> None:
     # "fridagen" -> "fridag" is one letter from "fredag", another word: only the word itself may be a typo
     assert general_frequency("fridagen") < 3.8
+
+
+def test_an_english_inflection_is_as_common_as_its_english_lemma() -> None:
+    # "phoned", "busiest" are everyday English, not terms the sources leave out
+    assert general_frequency("phoned") >= 5.0
+    assert general_frequency("busiest") >= 4.5
+    assert general_frequency("welders") < 3.8  # a rare English word stays rare as its lemma
