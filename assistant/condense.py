@@ -3,9 +3,9 @@
 Without an LLM this is deterministic. The new question decides what is
 retrieved: one that names a topic of its own ("Og hva med lønn etter
 videreutdanning?") stands alone, whatever came before. Only a question that
-leaves its topic implicit (one content word, or a short one that refers back
-with "den/det/dette") is completed with the last user question
-("Har jeg rett på utdanningspermisjon? Og hva med lønn?").
+leaves its topic implicit (one content word, a short one, or one that refers back
+with "den/det/hun" and names no topic of its own) is completed with the last user
+question ("Har jeg rett på utdanningspermisjon? Og hva med lønn?").
 """
 
 from __future__ import annotations
@@ -50,13 +50,17 @@ def needs_context(question: str) -> bool:
     words = content_words(question)
     if len(words) <= 1 or (ack and not _names_topic(words)):
         return True
+    refers_back = bool(BACK_REFERENCE.search(question))
+    # "hun har allerede sagt nei fordi det er travelt. lov??": however long, a reply that refers back and
+    # names no topic of its own is about the earlier one.
+    if refers_back and not _names_topic(words):
+        return True
     short = len(words) <= MAX_TOPIC_WORDS
     # "Og hva med X?" or "Hvor lenge da?" with a short body leans on the previous turn.
     return bool(
         short
         and (
-            BACK_REFERENCE.search(question)
-            or (FOLLOW_UP_START.search(question) and len(words) <= 2 and not _names_topic(words))
+            refers_back or (FOLLOW_UP_START.search(question) and len(words) <= 2 and not _names_topic(words))
         )
     )
 

@@ -103,6 +103,11 @@ def asking_sentences(question: str) -> tuple[str, ...]:
 _ENDS_ON_PRONOUN = re.compile(r"\b(det|dette|den|denne|dem|dei|it|this|that|them)\W*$", re.IGNORECASE)
 
 
+_ELLIPTIC_WORDS = 2
+"""A question this short ("lov??", "Stemmer dette?", "is that legal?") is elliptical: it asks about the sentence
+before it, as one that ends on a pronoun does."""
+
+
 @lru_cache(maxsize=4096)
 def asked_with_referents(question: str) -> tuple[tuple[str, ...], ...]:
     """Each question in ``question`` (:func:`asking_sentences`) with the sentence before it first when it
@@ -111,7 +116,7 @@ def asked_with_referents(question: str) -> tuple[tuple[str, ...], ...]:
     out: list[tuple[str, ...]] = []
     for part in asking_sentences(question):
         at = next((i for i, s in enumerate(sentences) if part in s), 0)
-        if at > 0 and _ENDS_ON_PRONOUN.search(part.rstrip("?!. ")):
+        if at > 0 and (_ENDS_ON_PRONOUN.search(part.rstrip("?!. ")) or len(words(part)) <= _ELLIPTIC_WORDS):
             out.append((sentences[at - 1], part))
         else:
             out.append((part,))

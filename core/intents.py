@@ -83,7 +83,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "refusal",
         re.compile(
-            r"\b(nekte\w*|avslå\w*|avslag\w*|si nei|sier nei|sa nei|seie nei|avvis\w*|refuse\w*|deny|denied|"
+            r"\b(nekte\w*|avslå\w*|avslag\w*|si nei|sier nei|sa nei|sagt nei|seie nei|avvis\w*|refuse\w*|deny|denied|"
             r"say no|turn down|reject\w*|si ja|seie ja|må (?:jeg|vi|eg) (?:innvilge|godta|godkjenne)|"
             r"have to (?:grant|approve|accept))\b",
             re.IGNORECASE,

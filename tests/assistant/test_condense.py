@@ -52,3 +52,14 @@ def test_a_reply_opening_with_an_acknowledgement_goes_on_with_the_conversation()
     # An acknowledgement before a topic of its own does not drag the old one along.
     new_topic = "takk! et annet spørsmål: hvordan fungerer lønnsutviklingssamtalen?"
     assert standalone_question(new_topic, history) == new_topic
+
+
+def test_a_long_reply_that_refers_back_and_names_no_topic_is_completed_from_history() -> None:
+    q = "hun har allerede sagt nei fordi det er så travelt på avdelinga om dagen. er det lov??"
+    assert needs_context(q)
+    assert standalone_question(q, HISTORY).startswith("Har jeg rett på utdanningspermisjon?")
+
+
+def test_a_long_reply_that_refers_back_but_names_a_topic_of_its_own_stands_alone() -> None:
+    q = "Hun sier at lønnsforhandlingene først kommer til høsten, stemmer det?"
+    assert not needs_context(q)

@@ -5,6 +5,7 @@ import pytest
 from core.asking import (
     about_other_time,
     asked_text,
+    asked_with_referents,
     asking_sentences,
     asks_for_questions,
     leave_purposes,
@@ -134,3 +135,8 @@ def test_an_indirect_question_asks_however_the_sentence_ends(post: str, asked: s
 
 def test_a_statement_with_lurer_but_no_question_word_does_not_ask() -> None:
     assert asking_sentences("Sjefen lurer oss. Vi jobber turnus.") == ("Sjefen lurer oss. Vi jobber turnus.",)
+
+
+def test_an_elliptical_question_asks_about_the_sentence_before_it() -> None:
+    post = "Sjefen har sagt nei fordi det er travelt. Lov??"
+    assert asked_with_referents(post) == (("Sjefen har sagt nei fordi det er travelt.", "Lov??"),)
