@@ -140,7 +140,9 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må det gå|må jeg vente|må eg vente|"
             r"vente før|ventetid\w*|karantene\w*|sperrefrist\w*|mellom to|how long must I wait|"
-            r"wait before|waiting period|tidligst|tidlegast|earliest)\b",
+            r"wait before|waiting period|tidligst|tidlegast|earliest|"
+            r"how (?:long|much) (?:time )?(?:must|has to|have to|should|do(?:es)?|will)\b[^?.!]{0,30}\b(?:pass|go|wait)|"
+            r"before (?:I|we|she|he|you|they) (?:can|may|get|have|will)\b[^?.!]{0,30}\b(?:new|again|another))\b",
             re.IGNORECASE,
         ),
         re.compile(r"\b(før det har gått|ikke rett til ny|ikkje rett til ny)\b", re.IGNORECASE),

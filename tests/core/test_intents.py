@@ -39,6 +39,7 @@ pytestmark = pytest.mark.unit
         ("What needs to go in the request to my boss?", "procedure"),
         # the verb in any form: "inneholder", "innehaldt", "contains"
         ("Er det nok at varselet inneholder datoene?", "procedure"),
+        ("I had study leave last year. How much time must pass before I can get a new one?", "waiting"),
         ("Lederen har sagt nei til permisjonen fordi det er travelt. Lov??", "refusal"),
         ("Noen sier at små selskap er unntatt. Stemmer det at vi kan være unntatt?", "exemption"),
         ("Held det at søknaden min berre innehaldt datoane?", "procedure"),
