@@ -43,13 +43,26 @@ def about_other_time(focus: str, text: str) -> bool:
     return bool(focus) and (focus == "during") == speaks_of_completion(text)
 
 
-# The questions inside a post: sentences that end in "?" or open with a question word.
+# The questions inside a post: sentences that end in "?", open with a question word, or ask indirectly.
 _SENTENCE_END = re.compile(r"(?<=[?!.])\s+|\n+")
 _INTERROGATIVE = re.compile(
     r"^(hva|hvem|hvor|hvordan|hvorfor|hvilke|hvilken|når|kan|kva|kven|kor|korleis|kvifor|kva|har|er|får|"
     r"må|skal|bør|gjelder|finnes|vil|what|who|how|when|why|which|can|do|does|is|are|am|will|should)\b",
     re.IGNORECASE,
 )
+_VERB_FIRST = re.compile(
+    r"^(kan|har|er|får|må|skal|bør|gjelder|finnes|vil|can|do|does|is|are|am|will|should)\b\W+(?P<next>\w+)",
+    re.IGNORECASE,
+)
+# A sentence that opens with a verb asks only when its subject follows ("Har jeg …", "Kan arbeidsgiveren …");
+# "Har jobba her i fire år." and "Er leder på et sykehjem." drop the subject of a statement, as posts often do.
+# Closed by "?" it asks whatever follows.
+_SUBJECT = frozenset(
+    "jeg eg du han hun ho vi me dere de dei det den denne dette man en ein ei et eit noen nokon alle "
+    "arbeidsgiveren arbeidsgjevaren sjefen lederen leiaren kommunen "
+    "i you he she it we they there this that my the a an".split()
+)
+
 
 # An indirect question, however the sentence ends: "Lurer på om jeg har krav på …", "Eg lurar på kor lenge …",
 # "Vil gjerne vite hva …", "I wonder if …" (general Bokmål, Nynorsk and English ways of asking).
@@ -59,6 +72,17 @@ _INDIRECT = re.compile(
     r"når|kva|kven|kor|korleis|kvifor|if|whether|what|who|how|when|why|which)\b",
     re.IGNORECASE,
 )
+
+
+def _asks(sentence: str) -> bool:
+    """True if ``sentence`` asks something (see :func:`question_sentences`)."""
+    if sentence.endswith("?") or _INDIRECT.search(sentence):
+        return True
+    if not _INTERROGATIVE.match(sentence):
+        return False
+    verb_first = _VERB_FIRST.match(sentence)
+    return verb_first is None or verb_first.group("next").lower() in _SUBJECT
+
 
 # A comma, perhaps "og"/"eller", then a question word or an inverted verb: a new question in the sentence.
 _CLAUSE_QUESTION = re.compile(
@@ -70,12 +94,13 @@ _CLAUSE_QUESTION = re.compile(
 
 @lru_cache(maxsize=4096)
 def question_sentences(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The sentences of ``question`` and those of them that ask something (end in "?" or open with a question word).
+    """The sentences of ``question`` and those of them that ask something: end in "?", open with a question
+    word or with a verb and its subject ("Kan jeg …", not "Har jobba her i fire år."), or ask indirectly.
 
     Cached, as :func:`asking_sentences`: retrieval, answerability and the answerer each read them for
     one question."""
     parts = tuple(p.strip() for p in _SENTENCE_END.split(question) if p.strip())
-    return parts, tuple(p for p in parts if p.endswith("?") or _INTERROGATIVE.match(p) or _INDIRECT.search(p))
+    return parts, tuple(p for p in parts if _asks(p))
 
 
 def asks_something(question: str) -> bool:

@@ -140,3 +140,18 @@ def test_a_statement_with_lurer_but_no_question_word_does_not_ask() -> None:
 def test_an_elliptical_question_asks_about_the_sentence_before_it() -> None:
     post = "Sjefen har sagt nei fordi det er travelt. Lov??"
     assert asked_with_referents(post) == (("Sjefen har sagt nei fordi det er travelt.", "Lov??"),)
+
+
+@pytest.mark.parametrize(
+    ("post", "asked"),
+    [
+        ("Har jobba her i fire år. Kan sjefen nekte meg permisjon.", ("Kan sjefen nekte meg permisjon.",)),
+        (
+            "Er leder på et sykehjem. Har jeg plikt til å svare skriftlig.",
+            ("Har jeg plikt til å svare skriftlig.",),
+        ),
+        ("Har jobba her i fire år.", ("Har jobba her i fire år.",)),  # nothing asks: the post is taken whole
+    ],
+)
+def test_a_statement_that_drops_its_subject_does_not_ask(post: str, asked: tuple[str, ...]) -> None:
+    assert asking_sentences(post) == asked
