@@ -45,7 +45,13 @@ def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
     while i < len(spans):
         j = i + 1
         if not _ENDS_SENTENCE.search(spans[i].text):
-            while j < len(spans) and ITEM_RE.match(spans[j].text):
+            # a lead-in ending in ":" also keeps the bulleted statements it introduces ("Den lokale
+            # lønnspolitikken skal:" and its five "- …" items); a list of questions stays one per line
+            bullets = spans[i].text.rstrip().endswith(":")
+            while j < len(spans) and (
+                ITEM_RE.match(spans[j].text)
+                or (bullets and BULLET_RE.match(spans[j].text) and not spans[j].text.rstrip().endswith("?"))
+            ):
                 j += 1
         if j - i > 1:
             first, last = spans[i], spans[j - 1]

@@ -23,6 +23,19 @@ def test_a_lead_in_and_its_items_are_one_unit() -> None:
     assert units[0][0].text.endswith("minst ett år.") and units[1][0].text.startswith("(4)")
 
 
+def test_a_lead_in_ending_in_a_colon_keeps_its_bulleted_statements_but_not_a_list_of_questions() -> None:
+    policy = make_chunk(
+        "Lønnspolitikken skal:\n\n- motivere til kompetanseutvikling.\n- sikre gode tjenester.\n\n"
+        "Spør gjerne:\n• Hva trenger vi?\n• Hvem kan lære bort?",
+        position=61,
+    )
+    units = answer_units(policy)
+    assert [len(members) for _span, members in units] == [3, 0, 0, 0]
+    assert units[0][0].text.startswith("Lønnspolitikken skal:") and units[0][0].text.endswith(
+        "gode tjenester."
+    )
+
+
 def test_each_quote_is_cited_exactly_and_markers_open_lines() -> None:
     passage = Passage(2, LAW, 1.0)
     chosen = [
