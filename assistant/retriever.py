@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from assistant.deferral import deferrals, still_decides
 from assistant.models import Hit
+from assistant.prescribed import asks_contents, prescribed
+from assistant.rank_signals import Candidate, rrf_fuse, title_overlap
 from assistant.resolve import question_labels
 from core.asking import about_other_time, asks_for_questions
 from core.intents import PAYMENT_KINDS, Intent, asked_intents, asked_time, decides
@@ -26,13 +27,16 @@ from core.models import Chunk
 from core.provision_queries import names_ledd
 from core.sentences import split_sentences
 from core.settings import RetrievalSettings
-from core.text import analyse, with_equivalents
+from core.text import with_equivalents
 from index.lexical import BM25Index
 from index.snapshot import Snapshot
 
 EXACT_BONUS = 10.0
 """Added to a chunk whose provision the question names: a named provision always ranks first (not tuned).
 The re-ranking weights are in :class:`core.settings.RetrievalSettings`."""
+
+PRESCRIBES = "prescribed contents"
+"""The key of the passages prescribing a document's contents among the rarities of kinds of rule."""
 
 LEDD_BONUS = 5.0
 """Added to the ledd a question names ("§ 12-11 tredje ledd", "(3)"): more than all the re-ranking terms
@@ -55,38 +59,6 @@ class QueryEmbedder(Protocol):
 
     def embed_query(self, text: str) -> list[float]:  # pragma: no cover - protocol
         raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A chunk with the raw signals gathered for it before the final score."""
-
-    position: int
-    rrf: float = 0.0
-    dense: float = 0.0
-    lexical: float = 0.0
-    exact: bool = False
-
-
-def rrf_fuse(rankings: Sequence[Sequence[int]], k: int) -> dict[int, float]:
-    """Reciprocal rank fusion of several rankings of chunk positions: sum of 1/(k + rank)."""
-    fused: dict[int, float] = {}
-    for ranking in rankings:
-        for rank, pos in enumerate(ranking, 1):
-            fused[pos] = fused.get(pos, 0.0) + 1.0 / (k + rank)
-    return fused
-
-
-def title_overlap(question_stems: set[str], chunk: Chunk, analysed_titles: dict[str, set[str]]) -> float:
-    """Share of the chunk's section-title stems that the question mentions (0..1)."""
-    key = " › ".join(chunk.section_path) + "|" + (chunk.provision or "")
-    stems = analysed_titles.get(key)
-    if stems is None:
-        stems = set(analyse(" ".join(chunk.section_path)))
-        analysed_titles[key] = stems
-    if not stems:
-        return 0.0
-    return len(stems & question_stems) / len(stems)
 
 
 class HybridSearcher:
@@ -290,6 +262,7 @@ class HybridSearcher:
         wants_questions = asks_for_questions(asked)
         focus = asked_time(asked)
         intents = asked_intents(asked)
+        contents = asks_contents(asked)
         # A question about a right (not its pay or costs) is decided by the provision a passage defers it to.
         defers = bool(intents) and not any(i.name in PAYMENT_KINDS for i in intents) and bool(self._deferrals)
         w = self.settings
@@ -320,6 +293,9 @@ class HybridSearcher:
                 )
             if deferred:
                 score -= w.deferral_penalty
+            # a passage prescribing what the document asked about must contain decides, as a rule does
+            if contents and q_stems & prescribed(chunk.text):
+                score += w.deciding_bonus * self._prescribing_rarity()
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored
@@ -334,6 +310,16 @@ class HybridSearcher:
             stating = sum(decides([intent], c.text) for c in self.chunks)
             rarity = math.log(total / stating) / math.log(total) if stating and total > 1 else 0.0
             self._rarities[intent.name] = rarity
+        return rarity
+
+    def _prescribing_rarity(self) -> float:
+        """:meth:`_rarity` of the passages that prescribe a document's contents (``assistant.prescribed``)."""
+        rarity = self._rarities.get(PRESCRIBES)
+        if rarity is None:
+            total = len(self.chunks)
+            stating = sum(bool(prescribed(c.text)) for c in self.chunks)
+            rarity = math.log(total / stating) / math.log(total) if stating and total > 1 else 0.0
+            self._rarities[PRESCRIBES] = rarity
         return rarity
 
     def _score(self, cand: Candidate, q_stems: set[str], best_dense: float) -> float:

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from assistant.retriever import HybridSearcher, rrf_fuse
+from assistant.retriever import HybridSearcher
 from core.intents import INTENTS
 from core.settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
@@ -17,11 +17,6 @@ pytestmark = pytest.mark.unit
 def searcher() -> HybridSearcher:
     embedder = HashEmbeddings()
     return HybridSearcher(MemoryIndex(CHUNKS, embedder), embedder, RetrievalSettings())
-
-
-def test_rrf_rewards_agreement() -> None:
-    fused = rrf_fuse([[1, 2, 3], [2, 1, 3]], k=60)
-    assert fused[1] == fused[2] > fused[3]
 
 
 @pytest.mark.parametrize(
