@@ -74,14 +74,15 @@ _INDIRECT = re.compile(
 )
 
 
-def _asks(sentence: str) -> bool:
-    """True if ``sentence`` asks something (see :func:`question_sentences`)."""
+def _asks(sentence: str, *, strict: bool) -> bool:
+    """True if ``sentence`` asks something (see :func:`question_sentences`); ``strict``: a sentence that opens
+    with a verb and ends in no "?" asks only when a subject pronoun or definite subject follows the verb."""
     if sentence.endswith("?") or _INDIRECT.search(sentence):
         return True
     if not _INTERROGATIVE.match(sentence):
         return False
     verb_first = _VERB_FIRST.match(sentence)
-    return verb_first is None or verb_first.group("next").lower() in _SUBJECT
+    return not strict or verb_first is None or verb_first.group("next").lower() in _SUBJECT
 
 
 # A comma, perhaps "og"/"eller", then a question word or an inverted verb: a new question in the sentence.
@@ -100,7 +101,10 @@ def question_sentences(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]
     Cached, as :func:`asking_sentences`: retrieval, answerability and the answerer each read them for
     one question."""
     parts = tuple(p.strip() for p in _SENTENCE_END.split(question) if p.strip())
-    return parts, tuple(p for p in parts if _asks(p))
+    # A verb-first sentence without "?" counts only in a post with no surer question: "Har jobba her i fire år.
+    # Kan sjefen nekte?" asks one thing, "kan lønna mi tas opp utenom forhandlingene." asks it all the same.
+    strict = tuple(p for p in parts if _asks(p, strict=True))
+    return parts, strict or tuple(p for p in parts if _asks(p, strict=False))
 
 
 def asks_something(question: str) -> bool:

@@ -151,6 +151,11 @@ def test_an_elliptical_question_asks_about_the_sentence_before_it() -> None:
             ("Har jeg plikt til å svare skriftlig.",),
         ),
         ("Har jobba her i fire år.", ("Har jobba her i fire år.",)),  # nothing asks: the post is taken whole
+        # with no surer question in the post, a verb-first sentence asks whatever its subject
+        (
+            "enhetsleder her, på kap 3.4. kan lønna mi tas opp utenom forhandlingene.",
+            ("kan lønna mi tas opp utenom forhandlingene.",),
+        ),
     ],
 )
 def test_a_statement_that_drops_its_subject_does_not_ask(post: str, asked: tuple[str, ...]) -> None:
