@@ -129,10 +129,14 @@ def compose(chosen: Sequence[Candidate]) -> Extract:
             body = body[cut:]
         citations.append(make_citation(c.passage.n, c.passage, start, start + len(body)))
         if kind == "list":
-            body = "\n".join(" ".join(m.text.split()) for m in c.members)
+            lines = [" ".join(m.text.split()) for m in c.members]
+            if any(BULLET_RE.match(m) for m in lines[1:]):
+                # a lead-in's bulleted statements are sentences of their own: each carries the marker
+                line = "\n".join(_cited(m, c.passage.n) for m in lines)
+            else:
+                line = _cited("\n".join(lines), c.passage.n)
         else:
-            body = " ".join(body.split())
-        line = ("• " if kind == "bullet" else "") + _cited(body, c.passage.n)
+            line = ("• " if kind == "bullet" else "") + _cited(" ".join(body.split()), c.passage.n)
         if not text:
             text = line
         elif kind != "plain" or previous in ("bullet", "list"):
