@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -289,37 +290,35 @@ class HybridSearcher:
             # matter asked about over to another provision.
             elif intents and not deferred:
                 score += w.deciding_bonus * max(
-                    (self._rarity(i) for i in intents if decides([i], chunk.text)), default=0.0
+                    (self._rarity(i) for i in intents if decides([i], chunk.text)),
+                    default=0.0,
                 )
             if deferred:
                 score -= w.deferral_penalty
             # a passage prescribing what the document asked about must contain decides, as a rule does
             if contents and q_stems & prescribed(chunk.text):
-                score += w.deciding_bonus * self._prescribing_rarity()
+                score += w.deciding_bonus * self._stated_rarity(
+                    PRESCRIBES, lambda text: bool(prescribed(text))
+                )
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored
 
     def _rarity(self, intent: Intent) -> float:
-        """How rarely the index words a rule as ``intent``'s, like an idf scaled to 0..1: log(N/n) / log(N)
-        for n of N chunks. A wording that many passages share (pay: "med lønn", "endret lønn", …) tells
-        less about which passage decides than one that a single provision uses ("unnta virksomheter")."""
-        rarity = self._rarities.get(intent.name)
-        if rarity is None:
-            total = len(self.chunks)
-            stating = sum(decides([intent], c.text) for c in self.chunks)
-            rarity = math.log(total / stating) / math.log(total) if stating and total > 1 else 0.0
-            self._rarities[intent.name] = rarity
-        return rarity
+        """:meth:`_stated_rarity` of the passages worded as ``intent``'s rule."""
+        return self._stated_rarity(intent.name, partial(decides, [intent]))
 
-    def _prescribing_rarity(self) -> float:
-        """:meth:`_rarity` of the passages that prescribe a document's contents (``assistant.prescribed``)."""
-        rarity = self._rarities.get(PRESCRIBES)
+    def _stated_rarity(self, key: str, states: Callable[[str], bool]) -> float:
+        """How rarely the index states a kind of rule (``key``; ``states`` tells whether a chunk's text does), like
+        an idf scaled to 0..1: log(N/n) / log(N) for n of N chunks. A wording that many passages share (pay: "med
+        lønn", "endret lønn", …) tells less about which passage decides than one that a single provision uses
+        ("unnta virksomheter")."""
+        rarity = self._rarities.get(key)
         if rarity is None:
             total = len(self.chunks)
-            stating = sum(bool(prescribed(c.text)) for c in self.chunks)
+            stating = sum(states(c.text) for c in self.chunks)
             rarity = math.log(total / stating) / math.log(total) if stating and total > 1 else 0.0
-            self._rarities[PRESCRIBES] = rarity
+            self._rarities[key] = rarity
         return rarity
 
     def _score(self, cand: Candidate, q_stems: set[str], best_dense: float) -> float:
