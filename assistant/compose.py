@@ -37,7 +37,10 @@ def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
 
     "… før det har gått" followed by "a. …" and "b. …" is one statement: it is scored,
     quoted and cited as a whole, so an item never appears without its lead-in or its
-    sibling. Returns (span, members) pairs; members is empty for a plain sentence.
+    sibling. A lead-in ending in ":" before bulleted statements ("Den lokale lønnspolitikken
+    skal:", "- etablere …") is shown above each bullet chosen, never alone: each bullet is a
+    unit of its own whose members are the lead-in and the bullet. Returns (span, members)
+    pairs; members is empty for a plain sentence.
     """
     spans = chunk_sentences(chunk)
     units: list[tuple[Span, tuple[Span, ...]]] = []
@@ -45,13 +48,14 @@ def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
     while i < len(spans):
         j = i + 1
         if not _ENDS_SENTENCE.search(spans[i].text):
-            # a lead-in ending in ":" also keeps the bulleted statements it introduces ("Den lokale
-            # lønnspolitikken skal:" and its five "- …" items); a list of questions stays one per line
-            bullets = spans[i].text.rstrip().endswith(":")
-            while j < len(spans) and (
-                ITEM_RE.match(spans[j].text)
-                or (bullets and BULLET_RE.match(spans[j].text) and not spans[j].text.rstrip().endswith("?"))
-            ):
+            if spans[i].text.rstrip().endswith(":"):
+                while j < len(spans) and _is_statement_bullet(spans[j].text):
+                    units.append((spans[j], (spans[i], spans[j])))
+                    j += 1
+                if j > i + 1:
+                    i = j
+                    continue
+            while j < len(spans) and ITEM_RE.match(spans[j].text):
                 j += 1
         if j - i > 1:
             first, last = spans[i], spans[j - 1]
@@ -60,6 +64,11 @@ def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
             units.append((spans[i], ()))
         i = j
     return units
+
+
+def _is_statement_bullet(text: str) -> bool:
+    """A bulleted statement (a list of questions stays one question per line, each on its own)."""
+    return bool(BULLET_RE.match(text)) and not text.rstrip().endswith("?")
 
 
 @dataclass(frozen=True)
@@ -101,10 +110,10 @@ def lead_line(chosen: Sequence[Candidate]) -> str:
 def _kind(c: Candidate) -> str:
     """How a chosen sentence is laid out: "bullet", "list" (lead-in and items), "ledd" or "plain"."""
     body = c.span.text.strip()
-    if BULLET_RE.match(body):
-        return "bullet"
     if c.members:
         return "list"
+    if BULLET_RE.match(body):
+        return "bullet"
     return "ledd" if LEDD_RE.match(body) else "plain"
 
 
@@ -116,27 +125,30 @@ def compose(chosen: Sequence[Candidate]) -> Extract:
     """
     text = ""
     previous = ""
+    lead_in: tuple[str, Span] | None = (
+        None  # the lead-in shown last, so a second bullet under it does not repeat it
+    )
     citations: list[Citation] = []
     for c in chosen:
         kind = _kind(c)
         raw = c.span.text
         start = c.span.start + len(raw) - len(raw.lstrip())
         body = raw.strip()
-        if kind == "bullet":
-            mark = BULLET_RE.match(body)
-            cut = mark.end() if mark else 1
-            start += cut
-            body = body[cut:]
+        mark = BULLET_RE.match(body)
+        if mark:  # the quote is the bullet's statement, without its marker
+            start += mark.end()
+            body = body[mark.end() :]
         citations.append(make_citation(c.passage.n, c.passage, start, start + len(body)))
-        if kind == "list":
-            lines = [" ".join(m.text.split()) for m in c.members]
-            if any(BULLET_RE.match(m) for m in lines[1:]):
-                # a lead-in's bulleted statements are sentences of their own: each carries the marker
-                line = "\n".join(_cited(m, c.passage.n) for m in lines)
-            else:
-                line = _cited("\n".join(lines), c.passage.n)
+        shown = (c.passage.chunk.chunk_id, c.members[0]) if c.members else None
+        if kind == "list" and len(c.members) == 2 and BULLET_RE.match(c.members[1].text):
+            # a bullet under its lead-in; each line is a sentence of its own and carries the marker
+            lines = [" ".join(m.text.split()) for m in c.members[int(shown == lead_in) :]]
+            line = "\n".join(_cited(m, c.passage.n) for m in lines)
+        elif kind == "list":
+            line = _cited("\n".join(" ".join(m.text.split()) for m in c.members), c.passage.n)
         else:
             line = ("• " if kind == "bullet" else "") + _cited(" ".join(body.split()), c.passage.n)
+        lead_in = shown
         if not text:
             text = line
         elif kind != "plain" or previous in ("bullet", "list"):

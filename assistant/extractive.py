@@ -164,19 +164,21 @@ def candidates(
                     (passage, span, members, 2.0 - 0.01 * order + NAMED_LEDD_BONUS * named, order, 0.0)
                 )
                 continue
-            lexical = sentence_score(q_stems, span.text, bm25)
+            # a unit is read whole: a list's lead-in says what its bullet or items are about
+            text = " ".join(m.text for m in members) if members else span.text
+            lexical = sentence_score(q_stems, text, bm25)
             score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
             if named:
                 score += NAMED_LEDD_BONUS
-            if is_reference_only(span.text):
+            if is_reference_only(text):
                 score *= cfg.reference_factor
-            if intents and decides(intents, span.text):
+            if intents and decides(intents, text):
                 score += cfg.deciding_bonus
-            if statements_only and _is_question(span.text):
+            if statements_only and _is_question(text):
                 score *= cfg.question_factor
-            if about_other_time(focus, span.text):
+            if about_other_time(focus, text):
                 score *= cfg.time_mismatch_factor
-            if unmet and decides(unmet, span.text):
+            if unmet and decides(unmet, text):
                 score *= cfg.inapplicable_factor
             found.append((passage, span, members, score, order, prior))
     if not found:

@@ -23,17 +23,32 @@ def test_a_lead_in_and_its_items_are_one_unit() -> None:
     assert units[0][0].text.endswith("minst ett år.") and units[1][0].text.startswith("(4)")
 
 
-def test_a_lead_in_ending_in_a_colon_keeps_its_bulleted_statements_but_not_a_list_of_questions() -> None:
+def test_a_bullet_under_a_lead_in_ending_in_a_colon_is_shown_under_it_and_a_question_list_is_not() -> None:
     policy = make_chunk(
         "Lønnspolitikken skal:\n\n- motivere til kompetanseutvikling.\n- sikre gode tjenester.\n\n"
         "Spør gjerne:\n• Hva trenger vi?\n• Hvem kan lære bort?",
         position=61,
     )
     units = answer_units(policy)
-    assert [len(members) for _span, members in units] == [3, 0, 0, 0]
-    assert units[0][0].text.startswith("Lønnspolitikken skal:") and units[0][0].text.endswith(
-        "gode tjenester."
-    )
+    # each bullet a unit with its lead-in; the lead-in is never a unit alone; the questions stay plain
+    assert [[m.text.strip() for m in members] for _span, members in units][:2] == [
+        ["Lønnspolitikken skal:", "- motivere til kompetanseutvikling."],
+        ["Lønnspolitikken skal:", "- sikre gode tjenester."],
+    ]
+    assert [len(members) for _span, members in units] == [2, 2, 0, 0, 0]
+    passage = Passage(1, policy, 1.0)
+    chosen = [Candidate(passage, span, 1.0, i, members) for i, (span, members) in enumerate(units[:2])]
+    extract = compose(chosen)
+    # the lead-in once, each line cited, and each citation quotes the bullet's own words
+    assert extract.text.splitlines() == [
+        "Lønnspolitikken skal [1]:",
+        "- motivere til kompetanseutvikling [1].",
+        "- sikre gode tjenester [1].",
+    ]
+    assert [c.quote for c in extract.citations] == [
+        "motivere til kompetanseutvikling.",
+        "sikre gode tjenester.",
+    ]
 
 
 def test_each_quote_is_cited_exactly_and_markers_open_lines() -> None:
