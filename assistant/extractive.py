@@ -85,13 +85,14 @@ lexical and rank score together, so the named ledd leads the answer (not tuned; 
 
 def _is_heading_line(passage: Passage, span: Span) -> bool:
     """True for a line that answers nothing: the chunk's own heading ("14.2 Utdanningspermisjon"), or a
-    short line standing alone without final punctuation or a list label, such as a subheading ("Til
-    refleksjon") or a link caption ("KF - Medarbeiderundersøkelse | 10FAKTOR")."""
+    short line standing alone without final punctuation (or ending in a colon) or a list label, such as a
+    subheading ("Til refleksjon"), a label introducing a quote ("HTA kap. 3.2 Lokal lønnspolitikk:") or a link
+    caption ("KF - Medarbeiderundersøkelse | 10FAKTOR")."""
     text = span.text.strip()
     heading = (passage.chunk.heading or "").strip()
     if heading and text == heading:
         return True
-    if len(text) >= 80 or "\n" in text or re.search(r"[.?!:]$", text) or LABEL_RE.match(text):
+    if len(text) >= 80 or "\n" in text or re.search(r"[.?!]$", text) or LABEL_RE.match(text):
         return False
     source = passage.chunk.text
     alone_before = span.start == 0 or source[: span.start].rstrip(" \t").endswith("\n")

@@ -282,3 +282,17 @@ def test_the_ledd_a_question_names_leads_the_answer_in_every_part() -> None:
             extract = extractive_answer(question, passages, index, parts=parts)
             assert extract is not None
             assert extract.text.startswith("(3)"), extract.text
+
+
+def test_a_label_ending_in_a_colon_that_introduces_a_quote_is_never_quoted_alone() -> None:
+    quoted = make_chunk(
+        "HTA kap. 3.2 Lokal lønnspolitikk:\nHovedtariffavtalens lønnssystem forutsetter en lokal lønnspolitikk.",
+        position=13,
+        section=("Lønnspolitikk",),
+    )
+    extract = extractive_answer(
+        "Hva sier HTA kap. 3.2 om lokal lønnspolitikk?", _passages([quoted]), BM25Index([*CHUNKS, quoted])
+    )
+    assert extract is not None
+    assert "Lokal lønnspolitikk [1]:" not in extract.text
+    assert "forutsetter en lokal lønnspolitikk [1]." in extract.text
