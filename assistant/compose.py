@@ -125,9 +125,8 @@ def compose(chosen: Sequence[Candidate]) -> Extract:
     """
     text = ""
     previous = ""
-    lead_in: tuple[str, Span] | None = (
-        None  # the lead-in shown last, so a second bullet under it does not repeat it
-    )
+    # the lead-in shown last (chunk id, span), so a second bullet under it does not repeat it
+    lead_in: tuple[str, Span] | None = None
     citations: list[Citation] = []
     for c in chosen:
         kind = _kind(c)

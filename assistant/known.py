@@ -12,8 +12,8 @@ from core.glossary import GLOSSARY
 from core.text import (
     bokmal_forms,
     by_length_and_initial,
-    english_lemma,
     is_a_word,
+    lemma,
     lemmas,
     one_slip,
     one_slip_from,
@@ -132,7 +132,7 @@ def general_frequency(word: str) -> float:
         # An English word keeps its own frequency ("kilometre" is not a spelling of "kilometer"). The word
         # itself decides, not its lemmas: a Nynorsk lemma may be an English or German word ("gonger" -> gong,
         # "meinte" -> meine). An English inflection is as common as its English lemma ("phoned" -> phone).
-        return max(own, zipf(english_lemma(word), "en"))
+        return max(own, zipf(lemma(word, "en"), "en"))
     # a Nynorsk or colloquial word is as common as its Bokmål equivalent ("gjere" -> gjøre)
     own = max((own, *(zipf(t, "nb") for form in forms_ for t in GLOSSARY.get(form, ()))))
     # a lemma's Bokmål spelling too ("finst" -> finnast -> finnes); one slip only from the word itself, since

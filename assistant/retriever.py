@@ -264,6 +264,12 @@ class HybridSearcher:
         focus = asked_time(asked)
         intents = asked_intents(asked)
         contents = asks_contents(asked)
+        prescribing_bonus = (
+            self.settings.deciding_bonus
+            * self._stated_rarity(PRESCRIBES, lambda text: bool(prescribed(text)))
+            if contents
+            else 0.0
+        )
         # A question about a right (not its pay or costs) is decided by the provision a passage defers it to.
         defers = bool(intents) and not any(i.name in PAYMENT_KINDS for i in intents) and bool(self._deferrals)
         w = self.settings
@@ -297,9 +303,7 @@ class HybridSearcher:
                 score -= w.deferral_penalty
             # a passage prescribing what the document asked about must contain decides, as a rule does
             if contents and q_stems & prescribed(chunk.text):
-                score += w.deciding_bonus * self._stated_rarity(
-                    PRESCRIBES, lambda text: bool(prescribed(text))
-                )
+                score += prescribing_bonus
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored

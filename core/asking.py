@@ -45,15 +45,14 @@ def about_other_time(focus: str, text: str) -> bool:
 
 # The questions inside a post: sentences that end in "?", open with a question word, or ask indirectly.
 _SENTENCE_END = re.compile(r"(?<=[?!.])\s+|\n+")
+_QUESTION_VERBS = r"kan|har|er|får|må|skal|bør|gjelder|finnes|vil|can|do|does|is|are|am|will|should"
+"""Verbs that open a yes/no question ("Kan jeg …", "Har dere …", "Is there …")."""
 _INTERROGATIVE = re.compile(
-    r"^(hva|hvem|hvor|hvordan|hvorfor|hvilke|hvilken|når|kan|kva|kven|kor|korleis|kvifor|kva|har|er|får|"
-    r"må|skal|bør|gjelder|finnes|vil|what|who|how|when|why|which|can|do|does|is|are|am|will|should)\b",
+    r"^(hva|hvem|hvor|hvordan|hvorfor|hvilke|hvilken|når|kva|kven|kor|korleis|kvifor|what|who|how|when|why|"
+    rf"which|{_QUESTION_VERBS})\b",
     re.IGNORECASE,
 )
-_VERB_FIRST = re.compile(
-    r"^(kan|har|er|får|må|skal|bør|gjelder|finnes|vil|can|do|does|is|are|am|will|should)\b\W+(?P<next>\w+)",
-    re.IGNORECASE,
-)
+_VERB_FIRST = re.compile(rf"^({_QUESTION_VERBS})\b\W+(?P<next>\w+)", re.IGNORECASE)
 # A sentence that opens with a verb asks only when its subject follows ("Har jeg …", "Kan arbeidsgiveren …");
 # "Har jobba her i fire år." and "Er leder på et sykehjem." drop the subject of a statement, as posts often do.
 # Closed by "?" it asks whatever follows.

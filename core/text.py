@@ -338,24 +338,17 @@ def is_a_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=50_000)
-def lemmas(word: str) -> tuple[str, ...]:
-    """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique)."""
+def lemma(word: str, lang: str) -> str:
+    """The ``simplemma`` lemma of ``word`` in ``lang`` ("nb", "nn", "en"), lower case: "phoned" -> phone."""
     import simplemma
 
-    out = [word]
-    for lang in ("nb", "nn"):
-        lemma = str(simplemma.lemmatize(word, lang=lang)).lower()
-        if lemma not in out:
-            out.append(lemma)
-    return tuple(out)
+    return str(simplemma.lemmatize(word, lang=lang)).lower()
 
 
 @lru_cache(maxsize=50_000)
-def english_lemma(word: str) -> str:
-    """The English ``simplemma`` lemma of ``word`` (lower case): "phoned" -> phone, "evenings" -> evening."""
-    import simplemma
-
-    return str(simplemma.lemmatize(word, lang="en")).lower()
+def lemmas(word: str) -> tuple[str, ...]:
+    """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique)."""
+    return tuple(dict.fromkeys((word, lemma(word, "nb"), lemma(word, "nn"))))
 
 
 TYPO_MIN_CHARS = 6
