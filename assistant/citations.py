@@ -22,9 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.models import Citation, Passage
+from core.function_words import STOPWORDS
 from core.sentences import LABEL_RE, MARKER_RE, Span, split_sentences
 from core.sentences import MARKER_GROUP_RE as _MARKER_GROUP_RE
-from core.text import STOPWORDS, stem
+from core.text import stem
 
 SUPPORT_THRESHOLD = 0.6
 """Least :attr:`Support.score` for a passage to support a sentence.

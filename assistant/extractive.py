@@ -16,11 +16,11 @@ import numpy as np
 
 from assistant.compose import Candidate, Extract, answer_units, compose, lead_line
 from assistant.models import Passage
+from core.answer_settings import ExtractiveSettings
 from core.asking import about_other_time, asks_for_questions
 from core.intents import Intent, asked_intents, asked_time, decides, unmet_preconditions
 from core.provision_queries import names_ledd, parse_query_references
 from core.sentences import BULLET_RE, LABEL_RE, Span
-from core.settings import ExtractiveSettings
 from core.text import content_words
 from index.lexical import BM25Index
 from index.sentences import SentenceVectors, sentence_key

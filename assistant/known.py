@@ -36,8 +36,26 @@ def forms(word: str) -> tuple[str, ...]:
     out = list(lemmas(word))
     own = zipf(word, "nb")
     out.extend(f for f in bokmal_forms(word) if zipf(f, "nb") >= own + VARIANT_MARGIN and f not in out)
+    out.extend(f for f in _unclipped(word) if f not in out)
     for form in list(out):
         out.extend(t for t in GLOSSARY.get(form, ()) if t not in out)
+    return tuple(out)
+
+
+_MIN_CLIP = 4
+"""The shortest clipped word that ends a compound ("perm" in "utdanningsperm")."""
+
+
+def _unclipped(word: str) -> tuple[str, ...]:
+    """A compound ending in a clipped word of the glossary, with the whole word ("utdanningsperm" ->
+    utdanningspermisjon): only entries whose word is the start of their equivalent ("perm" -> permisjon), and
+    a first part in general use."""
+    out: list[str] = []
+    for at in range(_MIN_CLIP, len(word) - _MIN_CLIP + 1):
+        head, tail = word[:at], word[at:]
+        whole = [t for t in GLOSSARY.get(tail, ()) if t.startswith(tail) and t != tail]
+        if whole and any(is_a_word(h) for h in unlinked(head) if len(h) >= _MIN_CLIP):
+            out.extend(head + t for t in whole)
     return tuple(out)
 
 

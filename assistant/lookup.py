@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from assistant.models import ProvisionView
+from assistant.models import DocumentSummary, ProvisionView
 from assistant.resolve import resolve
 from core.errors import AmbiguousReferenceError
 from core.models import Chunk
 from core.provision_queries import parse_query_references
 from core.sentences import LEDD_TITLE_RE
 from core.text import fold
+from index.records import DocRecord
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 
@@ -179,3 +180,20 @@ def all_views(chunks: Sequence[Chunk], query: str = "") -> list[ProvisionView]:
     return [
         v for v in views if v.label in named or all(t in fold(f"{v.label} {v.title} {v.text}") for t in terms)
     ]
+
+
+def document_summaries(records: Iterable[DocRecord]) -> list[DocumentSummary]:
+    """The indexed documents, by title, with their chunk, provision and page counts."""
+    summaries = (
+        DocumentSummary(
+            doc_id=rec.doc_id,
+            title=rec.title,
+            short_name=rec.short_name,
+            kind=rec.kind,
+            chunks=rec.chunks,
+            provisions=len(rec.provisions),
+            pages=rec.pages,
+        )
+        for rec in records
+    )
+    return sorted(summaries, key=lambda d: d.title)

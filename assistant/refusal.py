@@ -26,7 +26,7 @@ below ``min_focus`` and the best passage is not close (``focus_dense``); "partia
 when some asked-about rare terms, or rare words of the narrative, are uncovered, or an amount asked for
 ("hvor mange uker …") is stated by no best passage (the answer then says "Kildene sier ingenting om
 <term>."); else "answer".
-Thresholds live in ``core.settings.AnswerabilitySettings``.
+Thresholds live in ``core.answer_settings.AnswerabilitySettings``.
 """
 
 from __future__ import annotations
@@ -36,21 +36,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.known import general_frequency, is_known, names_a_role, uses
-from assistant.models import Hit
+from assistant.asked_terms import WORD_RE, asked_words, context_terms, salient_terms
+from assistant.known import general_frequency, is_known, uses
+from assistant.models import Answer, Hit, Passage
 from assistant.question import question_language
+from core.answer_settings import AnswerabilitySettings
 from core.asking import (
-    asked_text,
     asking_sentences,
     asks_something,
-    leave_purposes,
-    question_sentences,
-    situation_words,
 )
-from core.intents import INTENTS, Intent, asked_intents, decides
+from core.intents import Intent, asked_intents, decides
 from core.sentences import split_sentences
-from core.settings import AnswerabilitySettings
-from core.text import STOPWORDS, fold, lemmas
+from core.text import fold, lemmas
 from index.lexical import BM25Index
 
 REFUSAL_TEXT = (
@@ -63,8 +60,6 @@ EMPTY_QUESTION_TEXT = "Skriv et spørsmål, så svarer jeg med henvisning til ki
 UNCOVERED_TEXT = "Kildene sier ingenting om {terms}."
 UNCOVERED_HELP = "Spør gjerne din tillitsvalgte eller personalavdelingen om det."
 NEAREST_TEXT = "Det nærmeste kildene kommer, er dette:"
-
-_WORD = re.compile(r"[a-zæøåéèêóòôäöü]+")
 
 
 @dataclass(frozen=True)
@@ -106,7 +101,7 @@ class Evidence:
         a word after an amount phrase that holds it)."""
         out: list[str] = []
         for term in (*self.unstated, *self.uncovered, *self.context_uncovered):
-            said = {w for phrase in out for word in _WORD.findall(phrase) for w in lemmas(word)}
+            said = {w for phrase in out for word in WORD_RE.findall(phrase) for w in lemmas(word)}
             if not said & set(lemmas(term)):
                 out.append(term)
         return tuple(out)
@@ -145,76 +140,6 @@ NO_GAP = Gap()
 """The gap of a question the sources cover."""
 
 
-_ELONGATED = re.compile(r"([a-zæøåéèêóòôäöü])\1{2,}")
-"""A letter written three or more times over ("soooo", "neeei"): an informal stretch of one letter."""
-
-
-def _content_words(sentences: Sequence[str], min_chars: int) -> list[str]:
-    """The non-stopwords of ``sentences`` at least ``min_chars`` long (in order, unique), leaving out the
-    words that name the asker's job, workplace or subject of study (:func:`core.asking.situation_words`).
-    A stretched word is read as written once ("soooo" -> so): standard Norwegian and English spelling never
-    has a letter three times in a row (Norwegian compounds drop the third: "buss" + "stopp" -> busstopp)."""
-    out: list[str] = []
-    for sentence in sentences:
-        situation = situation_words(sentence)
-        for word in _WORD.findall(_ELONGATED.sub(r"\1", fold(sentence))):
-            if len(word) >= min_chars and word not in STOPWORDS and word not in situation and word not in out:
-                out.append(word)
-    return out
-
-
-def _asked_words(question: str, min_chars: int = 3) -> list[str]:
-    """The content words of the sentences that ask something, at least ``min_chars`` long (in order, unique)."""
-    return _content_words(asked_text(question), min_chars)
-
-
-def salient_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
-    """Asked-about content words rarer in general use than ``settings.max_zipf`` (in order, unique).
-
-    Frequencies are the higher of Bokmål and English, so the same rule serves
-    Norwegian and English questions. A kind of one of the sources' roles ("enhetslederen",
-    :func:`assistant.known.names_a_role`) says who is involved, not what is asked, and is left out.
-    """
-    words = _asked_words(question, settings.min_term_chars)
-    purpose = purpose_words(question)
-    rare = [word for word in words if general_frequency(word) < settings.max_zipf or word in purpose]
-    return [word for word in (*rare, *(w for w in purpose if w not in rare)) if not names_a_role(word)]
-
-
-PURPOSE_MIN_CHARS = 4
-"""The shortest word of a leave's purpose that counts ("blod", "amme"; not "gje", "ta")."""
-
-
-def purpose_words(question: str) -> list[str]:
-    """The content words of what the time off asked about is for (:func:`core.asking.leave_purposes`), however
-    common: in "fri med lønn når jeg flytter" the move is what is asked. Norwegian questions only (an English
-    word meets the sources only through the glossary, so every English purpose would look uncovered)."""
-    if question_language(question) == "en":
-        return []
-    return _content_words(leave_purposes(question), PURPOSE_MIN_CHARS)
-
-
-def context_terms(question: str, settings: AnswerabilitySettings) -> list[str]:
-    """Rare content words of the sentences around the questions (the narrative), as :func:`salient_terms`.
-
-    "Jeg har vikariat i fire år. Har jeg krav på fast stilling?" asks about the vikariat its first
-    sentence names. Words that name a kind of rule ("avslått", "klage": ``core.intents.INTENTS``) tell
-    what happened, and a kind of role ("enhetslederen") who was involved, not a topic: they are left out.
-    """
-    sentences, _asking = question_sentences(question)
-    asked = asked_text(question)
-    narrative = [s for s in sentences if not any(part in s or s in part for part in asked)]
-    asked_words = set(_content_words(asked, settings.min_term_chars))
-    return [
-        word
-        for word in _content_words(narrative, settings.min_term_chars)
-        if word not in asked_words
-        and not any(i.asks.search(word) for i in INTENTS)
-        and general_frequency(word) < settings.context_max_zipf
-        and not names_a_role(word)
-    ]
-
-
 FOCUS_PASSAGES = 3
 """How many of the best passages the focus share looks at (the answer quotes from the first few)."""
 FOCUS_ZIPF = 6.0
@@ -247,7 +172,7 @@ def _rule_wording(question: str, stated: tuple[Intent, ...]) -> frozenset[str]:
         word
         for i in stated
         for m in i.asks.finditer(question)
-        for word in _WORD.findall(fold(m.group(0)))
+        for word in WORD_RE.findall(fold(m.group(0)))
         if re.search(rf"(?<![a-zæøå]){re.escape(word)}(?![a-zæøå])", i.asks.pattern)
     )
 
@@ -269,7 +194,7 @@ def focus_words(
     def used(word: str) -> bool:
         return answered_by_a_rule(word, stated, question) or uses(word, terms, bm25)
 
-    return [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in _asked_words(question)]
+    return [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in asked_words(question)]
 
 
 # "Hvor mange uker …?", "hvor mye …", "how much …": a question for an amount. General interrogatives of
@@ -287,11 +212,15 @@ _STATES_AMOUNT = re.compile(
 )
 
 
-def unstated_amounts(question: str, hits: Sequence[Hit], bm25: BM25Index) -> tuple[str, ...]:
+def unstated_amounts(
+    question: str, hits: Sequence[Hit], bm25: BM25Index, *, max_zipf: float
+) -> tuple[str, ...]:
     """The amounts a question asks for ("hvor mange uker foreldrepermisjon får far") that no sentence of
     the best passages states: no sentence using the asked topic (the part's rarest content word) holds a
-    number. Such a part is uncovered even when the topic itself is named in the sources. Norwegian
-    questions only, as the focus share: an English topic word meets the sources only through the glossary."""
+    number. Such a part is uncovered even when the topic itself is named in the sources. A topic word in
+    general use (Zipf ``max_zipf`` or more: "maks" in "hvor lenge kan man maks være borte") names no subject
+    the sources could be silent on, so it counts as known. Norwegian questions only, as the focus share: an
+    English topic word meets the sources only through the glossary."""
     if question_language(question) == "en":
         return ()
     out: list[str] = []
@@ -299,7 +228,7 @@ def unstated_amounts(question: str, hits: Sequence[Hit], bm25: BM25Index) -> tup
         match = _ASKS_AMOUNT.search(part)
         if not match:
             continue
-        topic_words = sorted(_asked_words(part), key=general_frequency)
+        topic_words = sorted(asked_words(part), key=general_frequency)
         if not topic_words:
             continue
         topic = topic_words[0]
@@ -307,7 +236,11 @@ def unstated_amounts(question: str, hits: Sequence[Hit], bm25: BM25Index) -> tup
         # word of the wording that asks for the rule ("drøye"), when it is worded as the kind of rule the part
         # asks for ("hvor lenge kan de la være å svare?" is answered by "senest innen seks måneder").
         part_kinds = asked_intents(part)
-        known = is_known(topic, bm25) or answered_by_a_rule(topic, part_kinds, part)
+        known = (
+            general_frequency(topic) >= max_zipf
+            or is_known(topic, bm25)
+            or answered_by_a_rule(topic, part_kinds, part)
+        )
         kinds = part_kinds if known else ()
         stated = any(
             _STATES_AMOUNT.search(span.text)
@@ -364,7 +297,7 @@ def evidence_of(
         context_uncovered=tuple(t for t in context_terms(question, settings) if not is_known(t, bm25))
         if narrative_named(top_dense, settings)
         else (),
-        unstated=unstated_amounts(question, hits, bm25),
+        unstated=unstated_amounts(question, hits, bm25, max_zipf=settings.max_zipf),
     )
 
 
@@ -408,3 +341,33 @@ def uncovered_sentence(terms: Sequence[str]) -> str:
     terms = list(terms)
     joined = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " og " + terms[-1]
     return UNCOVERED_TEXT.format(terms=joined)
+
+
+def in_part(answer: Answer, gap: Gap) -> Answer:
+    """``answer`` with "Kildene sier ingenting om …" and who can help, when the sources leave part of the
+    question uncovered: at the end for a detail, first when it is what the question asks."""
+    if not gap.terms:
+        return answer
+    return answer.with_uncovered(gap.terms, uncovered_note(gap.terms, nearest=gap.asked), first=gap.asked)
+
+
+def refused_answer(
+    question: str,
+    standalone: str,
+    passages: tuple[Passage, ...],
+    notices: tuple[str, ...],
+    timings: dict[str, float],
+    text: str = REFUSAL_TEXT,
+) -> Answer:
+    """The refusal of ``question`` (``text``: the sources do not cover it, or there was no question)."""
+    return Answer(
+        question=question,
+        text=text,
+        refused=True,
+        citations=(),
+        passages=passages,
+        method="refusal",
+        standalone_question=standalone,
+        notices=notices,
+        timings=timings,
+    )

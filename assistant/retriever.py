@@ -22,19 +22,19 @@ from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import Candidate, rrf_fuse, title_overlap
 from assistant.resolve import question_labels
+from core.answer_settings import RetrievalSettings
 from core.asking import about_other_time, asks_for_questions
 from core.intents import PAYMENT_KINDS, Intent, asked_intents, asked_time, decides
 from core.models import Chunk
 from core.provision_queries import names_ledd
 from core.sentences import split_sentences
-from core.settings import RetrievalSettings
 from core.text import with_equivalents
 from index.lexical import BM25Index
 from index.snapshot import Snapshot
 
 EXACT_BONUS = 10.0
 """Added to a chunk whose provision the question names: a named provision always ranks first (not tuned).
-The re-ranking weights are in :class:`core.settings.RetrievalSettings`."""
+The re-ranking weights are in :class:`core.answer_settings.RetrievalSettings`."""
 
 PRESCRIBES = "prescribed contents"
 """The key of the passages prescribing a document's contents among the rarities of kinds of rule."""

@@ -15,11 +15,11 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from assistant.compose import lead_for
 from assistant.condense import standalone_question
 from assistant.contracts import ChatAnswerer
 from assistant.extractive import extractive_answer
-from assistant.lookup import all_views, lookup, not_found_message, sub_provision_views
+from assistant.llm_answer import written_answer
+from assistant.lookup import all_views, document_summaries, lookup, not_found_message, sub_provision_views
 from assistant.models import (
     Answer,
     Checklist,
@@ -33,12 +33,12 @@ from assistant.question import NOTICE_LANGUAGE, question_language, sanitise_ques
 from assistant.refusal import (
     EMPTY_QUESTION_TEXT,
     NO_GAP,
-    REFUSAL_TEXT,
     Evidence,
     Gap,
     decide,
     evidence_of,
-    uncovered_note,
+    in_part,
+    refused_answer,
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
@@ -235,7 +235,7 @@ class Assistant:
         )
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if extract is None:
-            return self._refusal(question, standalone, passages, notices, timings)
+            return refused_answer(question, standalone, passages, notices, timings)
         answer = Answer(
             question=question,
             text=extract.text,
@@ -248,28 +248,7 @@ class Assistant:
             notices=notices,
             timings=timings,
         )
-        return _in_part(answer, gap)
-
-    @staticmethod
-    def _refusal(
-        question: str,
-        standalone: str,
-        passages: tuple[Passage, ...],
-        notices: tuple[str, ...],
-        timings: dict[str, float],
-        text: str = REFUSAL_TEXT,
-    ) -> Answer:
-        return Answer(
-            question=question,
-            text=text,
-            refused=True,
-            citations=(),
-            passages=passages,
-            method="refusal",
-            standalone_question=standalone,
-            notices=notices,
-            timings=timings,
-        )
+        return in_part(answer, gap)
 
     def ask(self, question: str, history: Sequence[Turn] = (), role: str | None = None) -> Answer:
         """Answer ``question`` (with earlier ``history``) or refuse; never raises for bad text input.
@@ -303,7 +282,7 @@ class Assistant:
         clean, standalone, notices, condense_ms = self._prepare(question, history, role)
         timings: dict[str, float] = {"condense_ms": condense_ms}
         if not clean:
-            yield self._refusal(question, clean, (), notices, timings, EMPTY_QUESTION_TEXT)
+            yield refused_answer(question, clean, (), notices, timings, EMPTY_QUESTION_TEXT)
             return
         self._refresh_if_due()
         searcher = self.searcher  # one snapshot for the whole question
@@ -312,7 +291,7 @@ class Assistant:
         passages = tuple(Passage(i + 1, h.chunk, h.score, h.exact_provision) for i, h in enumerate(hits))
         outcome, gap = self._answerability(clean, hits, searcher, joined=standalone != clean)
         if not hits or outcome == "refuse":
-            yield self._refusal(clean, standalone, passages, notices, timings)
+            yield refused_answer(clean, standalone, passages, notices, timings)
             return
         if self.llm is None:
             yield self._extractive(clean, standalone, passages, notices, timings, searcher, gap)
@@ -334,44 +313,25 @@ class Assistant:
         *,
         stream: bool,
     ) -> Iterator[str | Answer]:
-        from assistant.llm import LLMUnavailableError, answer_from_draft
+        assert self.llm is not None, "only called when a chat model is configured"
 
-        llm = self.llm
-        assert llm is not None, "only called when a chat model is configured"
-
-        def fallback(extra: tuple[str, ...] = ()) -> Answer:
+        def fallback(extra: tuple[str, ...]) -> Answer:
             return self._extractive(
                 question, standalone, passages, (*notices, *extra), timings, searcher, gap
             )
 
-        t0 = time.perf_counter()
-        try:
-            if stream:
-                parts: list[str] = []
-                for delta in llm.stream(standalone, passages, history):
-                    parts.append(delta)
-                    yield delta
-                draft = llm.draft_from_text("".join(parts), passages)
-            else:
-                draft = llm.generate(standalone, passages, history)
-        except LLMUnavailableError as exc:
-            log.warning("LLM unavailable: %s", exc.detail or exc)
-            yield fallback((exc.message,))
-            return
-        timings["answer_ms"] = (time.perf_counter() - t0) * 1000
-        by_n = {p.n: p.chunk for p in passages}
-        cited = [by_n[n] for n in dict.fromkeys(c.n for c in draft.validation.citations) if n in by_n]
-        written = answer_from_draft(
+        for item in written_answer(
+            self.llm,
             question,
+            standalone,
+            history,
             passages,
-            draft,
-            fallback=lambda: fallback(),
             notices=notices,
-            standalone_question=standalone,
-            lead=lead_for(cited),
             timings=timings,
-        )
-        yield _in_part(written, gap)
+            fallback=fallback,
+            stream=stream,
+        ):
+            yield in_part(item, gap) if isinstance(item, Answer) else item  # idempotent: a stand-in has it
 
     # -- other views ---------------------------------------------------------
     def retrieve(self, question: str, k: int | None = None, asked: str | None = None) -> list[Hit]:
@@ -437,25 +397,4 @@ class Assistant:
 
     def documents(self) -> list[DocumentSummary]:
         """The documents in the index with chunk and provision counts."""
-        out = []
-        for rec in self.index.manifest().values():
-            out.append(
-                DocumentSummary(
-                    doc_id=rec.doc_id,
-                    title=rec.title,
-                    short_name=rec.short_name,
-                    kind=rec.kind,
-                    chunks=rec.chunks,
-                    provisions=rec.provisions,
-                    pages=rec.pages,
-                )
-            )
-        return sorted(out, key=lambda d: d.title)
-
-
-def _in_part(answer: Answer, gap: Gap) -> Answer:
-    """``answer`` with "Kildene sier ingenting om …" and who can help, when the sources leave part of the
-    question uncovered: at the end for a detail, first when it is what the question asks."""
-    if not gap.terms:
-        return answer
-    return answer.with_uncovered(gap.terms, uncovered_note(gap.terms, nearest=gap.asked), first=gap.asked)
+        return document_summaries(self.index.manifest().values())

@@ -12,7 +12,8 @@ import itertools
 import re
 from functools import lru_cache
 
-from core.text import STOPWORDS, words
+from core.function_words import STOPWORDS
+from core.text import words
 
 # Time of a question relative to an education: while studying, or after completing it.
 # General Norwegian/English aspect words (source: any grammar of tense and aspect markers).
@@ -190,13 +191,22 @@ def asks_for_questions(question: str) -> bool:
 # education; the object of "studere"/"study"), not a list of jobs or subjects.
 _SITUATION = re.compile(
     r"\b(?:(?:jobber|jobbar|jobbet|jobba|arbeider|arbeidar|arbeidet|ansatt|tilsett|ny|begynt|begynte|"
-    r"work|works|worked|working|employed)\s+(?:som|as|(?P<place>i|på|ved|hos|in|at|for))|"
+    r"work|works|worked|working|employed)\s+(?:som|as|like|(?P<place>i|på|ved|hos|in|at|for))|"
     r"\w*(?:utdanning|utdanninga|utdanningen|utdaning|kurs|kurset|opplæring|opplæringa|opplæringen|"
     r"studium|studiet|studie|studier|master|mastergrad|bachelor|bachelorgrad|fagbrev|emne|emnet|"
     r"degree|course|training)\s+(?:i|innen|innan|in)|"
     r"studere|studera|studying|study|studies)\s",
     re.IGNORECASE,
 )
+# A forum post's self-introduction ending in "her" ("Rektor på en barneskole her.", "Hovudtillitsvald her"): a
+# short clause that opens with a content word, not "Det er kaldt her".
+_SIGN_OFF = re.compile(r"^\s*(?P<who>[^\W\d]+(?:[\s-]+[\w%-]+){0,4}?)\s+her\s*$", re.IGNORECASE)
+# A member introduced by their job ("et medlem (renholder)", "eit medlem, helsesjukepleiar på helsestasjonen",
+# "a member who is a nurse"), and a job glossed in brackets after a job ("a caretaker (vaktmester)").
+_MEMBER = re.compile(
+    r"\b(?:medlem\w*|member)\s*(?:\(|,|som er|som var|som|who is an?|who is)\s*", re.IGNORECASE
+)
+_GLOSS = re.compile(r"\s*\((?P<gloss>[^()]{2,40})\)")
 _ARTICLE = frozenset({"en", "ei", "et", "eit", "ein", "a", "an", "the"})
 _AND = frozenset({"og", "eller", "and", "or"})
 _WORKPLACE = frozenset({"i", "på", "ved", "in", "at"})
@@ -211,7 +221,13 @@ def situation_words(text: str) -> frozenset[str]:
     punctuation; "og"/"eller" between two content words joins them), at most ``SITUATION_WORDS`` of them,
     and after a job its workplace ("i bofellesskap")."""
     out: set[str] = set()
+    # a member introduced by their job reads as one who works as it, and a job glossed in brackets as the job
+    # and its gloss ("cleaner (renholder)" -> "cleaner og renholder")
+    text = _GLOSS.sub(lambda m: f" og {m.group('gloss')}", _MEMBER.sub(" jobber som ", text))
     for sentence in re.split(r"[.,;:!?()\n]", text):
+        sign_off = _SIGN_OFF.match(sentence)
+        if sign_off and words(sign_off.group("who"))[0] not in STOPWORDS:
+            out.update(w for w in words(sign_off.group("who")) if w not in STOPWORDS)
         for match in _SITUATION.finditer(sentence):
             rest = words(sentence[match.end() :])
             if rest and rest[0] in _ARTICLE:
@@ -246,10 +262,12 @@ _WHEN = (
 
 # Time off for a purpose: "fri med lønn for å amme", "permisjon når jeg flytter", "gå frå jobben for å gje blod".
 # What the leave is for is what is asked, however common its words are: the sources grant leave for education,
-# and a leave for anything else is a question they may not answer. General Bokmål and Nynorsk phrasing.
+# and a leave for anything else is a question they may not answer. General Bokmål and Nynorsk phrasing. A reason
+# ("fordi …") is the leave's purpose only when the asker is its subject: "fordi vi er for få folk" or "fordi det er
+# travelt" is the workplace's state, the ground of a refusal.
 _LEAVE_PURPOSE = re.compile(
     r"\b(?:fri|fridag\w*|permisjon\w*|perm|gå (?:fra|frå) jobben|borte (?:fra|frå) jobben)\b[^?.!]{0,50}?"
-    r"\b(?:for å|til å|(?:når|fordi)\s+(?:jeg|eg|vi|hun|han|ho|de|dei|(?:en|ein|ei|den|det)\s+\w+)"
+    r"\b(?:for å|til å|(?:når\s+(?:jeg|eg|vi|hun|han|ho|de|dei|(?:en|ein|ei|den|det)\s+\w+)|fordi\s+(?:jeg|eg))"
     r"(?:\s+(?:skal|må|vil|ska|har))?)\s+"
     r"(?P<purpose>[^?.!,;:]{3,60}?)(?=\s+(?:og|eller|men|uten|utan|med|mens|medan)\b|\s+"
     + _WHEN

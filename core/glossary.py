@@ -178,12 +178,19 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "sjefene": ("ledere",),
     "direktør": ("leder",),  # the leader of an organisation (Det Norske Akademis ordbok)
     "direktøren": ("leder",),
+    # the municipality's chief administrative leader (Det Norske Akademis ordbok: "rådmann"; now often
+    # "kommunedirektør", a compound of direktør)
+    "rådmann": ("leder",),
+    "rådmannen": ("leder",),
     "leiar": ("leder",),
     "leiarane": ("ledere",),
     "prate": ("snakke",),
     "prater": ("snakker",),
     "pratet": ("snakke",),
     "fri": ("permisjon",),
+    # the clipped form of permisjon in everyday speech (Det Norske Akademis ordbok: "perm")
+    "perm": ("permisjon",),
+    "permen": ("permisjonen",),
     "fritak": ("permisjon",),
     "master": ("utdanning",),
     "mastergrad": ("utdanning",),

@@ -206,7 +206,15 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(har jeg rett|har eg rett|(?:har|hadde|ha|får|få|gir|gi)\b[^?.!]{0,40}\brett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|krevje|vilkår\w*|"
             r"betingelse\w*|for å få|"
-            r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?)\b",
+            r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?|"
+            # the right's conditions and length asked as a time: how long one must have worked, how long one
+            # may be away ("hvor lenge må man ha jobba", "kor lenge kan eg vere borte")
+            r"(?:hvor|kor) lenge må (?:jeg|eg|man|ein|en|du|vi|me)\s+(?:\w+\s+)?ha\s+(?:vært|vore|jobbet|jobba|"
+            r"arbeidet|arbeidd|arbeida)|"
+            r"(?:hvor|kor) lenge kan (?:jeg|eg|man|ein|en|du|vi|me)\s+(?:\w+\s+)?(?:være|vere|ha|få|ta|bli)\s+"
+            r"(?:borte|fri|permisjon|perm|ute|heime|hjemme)|(?:hvor|kor) lang (?:permisjon|perm|fri)|"
+            r"how long (?:do|must|should) (?:I|you|we|one) (?:need to |have to )?(?:have )?(?:worked|been employed)|"
+            r"how long (?:can|may) (?:I|you|we|one) (?:be away|take|get|have|be on leave))\b",
             re.IGNORECASE,
         ),
         re.compile(r"\b(har rett til|har krav på|kan kreve)\b", re.IGNORECASE),

@@ -7,7 +7,7 @@ embedding per question). Then, for each topic in turn, the thresholds that cost
 least on the other topics are chosen and scored on the held-out topic; the
 printed cross-validated rates are what to expect on unseen topics. The final
 thresholds (fitted on the whole tuning split) are printed for
-``core.settings.AnswerabilitySettings``. The locked and real splits are never read.
+``core.answer_settings.AnswerabilitySettings``. The locked and real splits are never read.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from assistant.asked_terms import purpose_words
 from assistant.known import general_frequency
-from assistant.refusal import Evidence, decide, evidence_of, narrative_named, purpose_words
-from core.settings import AnswerabilitySettings, load_settings
+from assistant.refusal import Evidence, decide, evidence_of, narrative_named
+from core.answer_settings import AnswerabilitySettings
+from core.settings import load_settings
 from evals.dataset import EvalItem, load_dataset
 
 # What a mistake costs: answering an out-of-scope question as if covered is the worst

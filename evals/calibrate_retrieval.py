@@ -2,7 +2,7 @@
 
     python -m evals.calibrate_retrieval [--questions evals/data/tuning.jsonl] [--folds 5] [--params NAME ...]
 
-The weights in ``core.settings.RetrievalSettings`` (``w_*``,
+The weights in ``core.answer_settings.RetrievalSettings`` (``w_*``,
 ``question_list_penalty``, ``deciding_bonus``, ``time_mismatch_penalty``) are fitted by
 coordinate descent on MRR@4 (the evidence passage's reciprocal rank, 0 below rank 4).
 Folds hold whole topics, so each fold's score is on topics its fit never saw. The
@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.settings import RetrievalSettings, load_settings
+from core.answer_settings import RetrievalSettings
+from core.settings import load_settings
 from core.text import with_equivalents
 from evals.dataset import EvalItem, load_dataset, normalize
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from assistant.models import Answer, Passage
 from assistant.refusal import uncovered_sentence
+from core.function_words import STOPWORDS
 from core.sentences import ABBREVIATIONS
-from core.text import STOPWORDS
 from evals.dataset import contains_evidence, normalize
 
 TOKEN_COVERAGE = 0.8

@@ -24,6 +24,16 @@ def test_a_word_the_sources_use_as_the_first_part_of_a_compound_is_known() -> No
     assert not is_known("nattevakt", index)
 
 
+def test_a_compound_ending_in_a_clipped_word_is_known_through_the_whole_word() -> None:
+    chunk = make_chunk("Arbeidstaker har rett til utdanningspermisjon etter loven.", position=5)
+    index = BM25Index([chunk])
+    assert is_known(
+        "studieperm", index
+    )  # "perm" is the clipped "permisjon"; studiepermisjon -> utdanningspermisjon
+    # a glossary word that is no clipping of its equivalent ("skole" -> utdanning) is not read into a compound
+    assert "barneutdanning" not in known.forms("barneskole")
+
+
 def test_a_passage_uses_a_word_through_its_inflections_and_compound_parts() -> None:
     chunk = make_chunk("Arbeidstakeren må gi skriftlig varsel før permisjon til utdanning.", position=4)
     index = BM25Index([chunk])

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.langchain_retriever import KompetanseRetriever
 from assistant.retriever import HybridSearcher
-from core.settings import RetrievalSettings
+from core.answer_settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
 from tests.assistant.fakes import CHUNKS, MemoryIndex
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lookup import all_views, lookup, not_found_message, sub_provision_views, sub_provisions
+from assistant.lookup import (
+    all_views,
+    document_summaries,
+    lookup,
+    not_found_message,
+    sub_provision_views,
+    sub_provisions,
+)
 from assistant.resolve import named_in_question, question_labels
 from core.errors import AmbiguousReferenceError
 from core.models import Chunk
+from index.records import DocRecord
 
 pytestmark = pytest.mark.unit
 
@@ -166,3 +174,19 @@ def test_a_chapter_quoted_in_part_names_the_parts_the_sources_hold() -> None:
     assert not_found_message("§ 99", sub_provision_views("§ 99", chunks)).startswith(
         "Fant ingen bestemmelse for «§ 99»"
     )
+
+
+def test_a_documents_summary_counts_its_provisions() -> None:
+    def record(title: str, labels: tuple[str, ...]) -> DocRecord:
+        return DocRecord.from_dict(
+            {
+                "doc_id": title.lower(),
+                "title": title,
+                "content_hash": "h",
+                "chunks": 4,
+                "provisions": list(labels),
+            }
+        )
+
+    summaries = document_summaries([record("Tariffavtale", ("§ 1", "§ 2", "§ 3")), record("Avtale", ())])
+    assert [(s.title, s.provisions) for s in summaries] == [("Avtale", 0), ("Tariffavtale", 3)]

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.prescribed import asks_contents, prescribed
 from assistant.retriever import HybridSearcher
-from core.settings import RetrievalSettings
+from core.answer_settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
 from tests.assistant.fakes import MemoryIndex, make_chunk
 

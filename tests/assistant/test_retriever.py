@@ -5,8 +5,8 @@ import math
 import pytest
 
 from assistant.retriever import HybridSearcher
+from core.answer_settings import RetrievalSettings
 from core.intents import INTENTS
-from core.settings import RetrievalSettings
 from index.embeddings import HashEmbeddings
 from tests.assistant.fakes import CHUNKS, MemoryIndex, make_chunk
 

@@ -90,6 +90,31 @@ def test_what_the_time_off_asked_about_is_for(question: str, purpose: tuple[str,
     assert leave_purposes(question) == purpose
 
 
+@pytest.mark.parametrize(
+    ("text", "situation"),
+    [
+        # a forum post's self-introduction ending in "her"
+        ("Styrer i en barnehage her. Kan jeg si nei?", {"styrer", "barnehage"}),
+        ("Hovudtillitsvald her.", {"hovudtillitsvald"}),
+        ("Det er travelt her. Kan jeg si nei?", set()),  # opens with a function word: no introduction
+        # a member introduced by their job, and a job glossed in brackets
+        ("Et medlem (brannkonstabel) fikk avslag.", {"brannkonstabel"}),
+        ("Eit medlem, tannpleiar på klinikken, vil søkje.", {"tannpleiar", "klinikken"}),
+        ("I work as a driver (sjåfør) in the municipality.", {"driver", "sjåfør", "municipality"}),
+    ],
+)
+def test_an_introduction_a_members_job_and_a_glossed_job_are_situation(
+    text: str, situation: set[str]
+) -> None:
+    assert situation_words(text) == situation
+
+
+def test_a_reason_is_the_leaves_purpose_only_when_the_asker_is_its_subject() -> None:
+    # "fordi vi er for få på vakt" is the workplace's state, the ground of a refusal, not what the leave is for
+    assert leave_purposes("Kan de nekte meg fri bare fordi vi er for få på vakt?") == ()
+    assert leave_purposes("Får jeg fri fordi jeg skal gifte meg?") == ("gifte meg",)
+
+
 def test_the_place_one_works_is_situation_and_nothing_after_it() -> None:
     assert situation_words("Jeg har jobba i barnevernstjenesten i tjue år.") == frozenset(
         {"barnevernstjenesten"}

@@ -57,6 +57,10 @@ pytestmark = pytest.mark.unit
         ("Kva må stå i søknaden?", "procedure"),
         ("Is telling my boss in person enough?", "procedure"),
         ("Must I pay the exam fee myself when they require the certification?", "costs"),
+        # the right's conditions and length, asked as a time
+        ("hvor lenge må en egentlig ha jobbet i kommunen før en kan søke?", "right"),
+        ("Kor lenge kan eg vere borte frå jobben for å ta master?", "right"),
+        ("How long do I need to have worked here?", "right"),
     ],
 )
 def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:

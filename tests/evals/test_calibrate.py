@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.refusal import Evidence
-from core.settings import AnswerabilitySettings
+from core.answer_settings import AnswerabilitySettings
 from evals.calibrate import GRIDS, Signals, best, cost, leave_topic_out, outcome
 from evals.dataset import EvalItem
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.models import Hit
-from core.settings import RetrievalSettings
+from core.answer_settings import RetrievalSettings
 from evals.calibrate_retrieval import Query, fit, folds, scores
 from evals.dataset import EvalItem
 from tests.assistant.fakes import make_chunk
