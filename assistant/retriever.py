@@ -23,7 +23,7 @@ from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import Candidate, rrf_fuse, title_overlap
 from assistant.resolve import question_labels
 from core.answer_settings import RetrievalSettings
-from core.asking import about_other_time, asks_for_questions
+from core.asking import about_other_time, asked_text, asks_for_questions
 from core.intents import PAYMENT_KINDS, Intent, asked_intents, asked_time, decides
 from core.models import Chunk
 from core.provision_queries import names_ledd
@@ -259,6 +259,8 @@ class HybridSearcher:
         for pos in exact | citing:
             fused.setdefault(pos, 0.0)
         q_stems = set(bm25.query_terms(text))
+        # the sentences that ask, not the story around them, are what one passage sentence should answer
+        asked_stems = set(bm25.query_terms(" ".join(asked_text(text)))) or q_stems
         best_dense = float(dense_sim.max()) if len(dense_sim) else 0.0
         wants_questions = asks_for_questions(asked)
         focus = asked_time(asked)
@@ -277,7 +279,7 @@ class HybridSearcher:
         for pos, rrf in fused.items():
             dense = float(dense_sim[pos]) if pos < len(dense_sim) else 0.0
             cand = Candidate(pos, rrf, dense, lex_score.get(pos, 0.0), pos in exact)
-            score = self._score(cand, q_stems, best_dense)
+            score = self._score(cand, q_stems, asked_stems, best_dense)
             chunk = chunks[pos]
             if cand.exact and names_ledd(text, chunk.section_path):
                 score += LEDD_BONUS
@@ -325,7 +327,11 @@ class HybridSearcher:
             self._rarities[key] = rarity
         return rarity
 
-    def _score(self, cand: Candidate, q_stems: set[str], best_dense: float) -> float:
+    def _score(self, cand: Candidate, q_stems: set[str], asked_stems: set[str], best_dense: float) -> float:
+        """The passage's score before the rule signals: fused rank, dense and lexical closeness, the share of
+        the question's stems in its titles and text (``q_stems``), and the share of the asking sentences'
+        stems (``asked_stems``) in its best sentence: in a long post the story's words say little of which
+        sentence answers."""
         chunk = self.chunks[cand.position]
         w = self.settings
         # Dense similarities of e5 sit in a narrow band; use the gap to the best one.
@@ -336,7 +342,7 @@ class HybridSearcher:
             + w.w_lexical * cand.lexical
             + w.w_title * title_overlap(q_stems, chunk, self._titles)
             + w.w_cover * self._coverage(q_stems, chunk)
-            + w.w_sentence * self._best_sentence(q_stems, cand.position)
+            + w.w_sentence * self._best_sentence(asked_stems, cand.position)
             + w.w_main_rule * self._is_main_rule(cand.position)
         )
         if cand.exact:
@@ -344,7 +350,7 @@ class HybridSearcher:
         return score
 
     def _best_sentence(self, q_stems: set[str], pos: int) -> float:
-        """Idf-weighted share of the question's stems found in the chunk's best single sentence."""
+        """Idf-weighted share of ``q_stems`` found in the chunk's best single sentence."""
         if not q_stems:
             return 0.0
         sentences = self._sentences.get(pos)

@@ -28,7 +28,11 @@ class RetrievalSettings(BaseModel):
         0.25, ge=0, description="Weight of the idf share of the question's stems in the chunk."
     )
     w_sentence: float = Field(
-        0.5, ge=0, description="Weight of the idf share of the question's stems in the chunk's best sentence."
+        0.5,
+        ge=0,
+        description="Weight of the idf share of the asking sentences' stems (the whole question when every "
+        "sentence asks) in the chunk's best sentence; 0.5 kept on the tuning split when the share moved from the "
+        "whole post to its asking sentences (0.35 / 0.5 / 0.7: evidence 93.0 / 93.2 / 92.5 %).",
     )
     w_main_rule: float = Field(
         0.15, ge=0, description="Bonus for the first chunk of a provision (its main rule)."

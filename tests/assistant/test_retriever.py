@@ -4,8 +4,10 @@ import math
 
 import pytest
 
+from assistant.rank_signals import Candidate
 from assistant.retriever import HybridSearcher
 from core.answer_settings import RetrievalSettings
+from core.asking import asked_text
 from core.intents import INTENTS
 from index.embeddings import HashEmbeddings
 from tests.assistant.fakes import CHUNKS, MemoryIndex, make_chunk
@@ -268,3 +270,28 @@ def test_a_named_provision_the_index_lacks_finds_the_passages_that_cite_it() -> 
     searcher = HybridSearcher(MemoryIndex(chunks, embedder), embedder, RetrievalSettings())
     assert searcher.citing_matches("Hva sier HTA 4.2.4 om lønn etter videreutdanning?") == []  # indexed
     assert searcher.citing_matches("Hva sier HTA kap. 3?") == []  # 3.4.4 is not all of kap. 3
+
+
+def test_the_sentence_that_answers_the_asking_sentence_outranks_one_that_echoes_the_story() -> None:
+    answers = make_chunk(
+        "Lederen har ansvar for at de ansatte får brukt kompetansen sin i arbeidet.", position=70
+    )
+    echoes = make_chunk(
+        "Når skolen er underbemannet, dekker vikarer timene i klassene og lærerne tar vakter.", position=71
+    )
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex([answers, echoes], embedder), embedder, RetrievalSettings())
+    searcher.refresh()
+    post = (
+        "Skolen er underbemannet, så jeg dekker timene som vikar i klassene og tar vakter for lærerne. "
+        "Sier veilederen noe om at ansatte skal få brukt kompetansen sin?"
+    )
+    story_and_question = set(searcher.bm25.query_terms(post))
+    asked = set(searcher.bm25.query_terms(" ".join(asked_text(post))))
+    # the same fused rank and closeness: only the text signals differ
+    score = {
+        pos: searcher._score(Candidate(pos, rrf=0.02, dense=0.9, lexical=0.5), story_and_question, asked, 0.9)
+        for pos in (0, 1)
+    }
+    assert searcher.chunks[0].chunk_id == answers.chunk_id
+    assert score[0] > score[1]
