@@ -83,6 +83,27 @@ NAMED_LEDD_BONUS = 1.0
 lexical and rank score together, so the named ledd leads the answer (not tuned; retrieval ranks it first too)."""
 
 
+CITING_BONUS = NAMED_LEDD_BONUS
+"""Added to a sentence that cites a provision the question names when no passage is that provision's own
+text ("lønna etter kap 3.4" -> "… etter HTA kap. 3.4 og 5 er det forhandlingsbestemmelser …"): there it is
+where the sources speak of it, as a named ledd is (the same size; not tuned)."""
+
+
+def uncited_labels(question: str, passages: Sequence[Passage]) -> list[str]:
+    """The provisions ``question`` names (common forms) that no passage is the text of."""
+    own = {p.chunk.provision for p in passages if p.exact_provision}
+    return [label for label in parse_query_references(question) if label not in own]
+
+
+def cites_any(text: str, labels: Sequence[str]) -> bool:
+    """True when ``text`` refers to one of ``labels`` or to a sub-point of one (3.4.4 for 3.4)."""
+    return any(
+        ref == label or ref.startswith(label + ".")
+        for ref in parse_query_references(text)
+        for label in labels
+    )
+
+
 def _is_heading_line(passage: Passage, span: Span) -> bool:
     """True for a line that answers nothing: the chunk's own heading ("14.2 Utdanningspermisjon"), or a
     short line standing alone without final punctuation (or ending in a colon) or a list label, such as a
@@ -150,6 +171,7 @@ def candidates(
     }
     rest = {w for w in rest if not any(w.startswith(n) for n in names)}
     lookup = not rest
+    uncited = uncited_labels(question, passages)
     found: list[tuple[Passage, Span, tuple[Span, ...], float, int, float]] = []
     order = 0
     for rank, passage in enumerate(passages[: cfg.passages_considered]):
@@ -171,6 +193,8 @@ def candidates(
             score = prior * (0.35 + lexical) + (0.3 if exact else 0.0)
             if named:
                 score += NAMED_LEDD_BONUS
+            if uncited and cites_any(text, uncited):
+                score += CITING_BONUS
             if is_reference_only(text):
                 score *= cfg.reference_factor
             if intents and decides(intents, text):
@@ -377,6 +401,12 @@ def extractive_answer(
     if 2 <= len(parts) <= cfg.max_parts:
         statements_only = not asks_for_questions(asked)
         groups = [g for g in select_parts(parts, cands, bm25, statements_only=statements_only, cfg=cfg) if g]
+        # a provision the post names in its story, where the sources speak of it, comes first
+        uncited = uncited_labels(question, passages)
+        citing = [c for c in cands if uncited and cites_any(c.span.text, uncited)]
+        picked = {(c.passage.n, c.span.start) for g in groups for c in g}
+        if citing and not any((c.passage.n, c.span.start) in picked for c in citing):
+            groups.insert(0, [max(citing, key=lambda c: c.score)])
         if len(groups) >= 2:
             paragraphs = [compose(g) for g in groups]
             citations = tuple(c for p in paragraphs for c in p.citations)

@@ -296,3 +296,20 @@ def test_a_label_ending_in_a_colon_that_introduces_a_quote_is_never_quoted_alone
     assert extract is not None
     assert "Lokal lønnspolitikk [1]:" not in extract.text
     assert "forutsetter en lokal lønnspolitikk [1]." in extract.text
+
+
+def test_where_the_sources_speak_of_a_named_provision_they_hold_no_text_of_leads_the_answer() -> None:
+    # The index holds no text of "HA § 9-2"; one guide sentence speaks of it. Named in the story of a post
+    # asking two things, it still leads the answer; asked alone, it leads too.
+    guide = make_chunk(
+        "Arbeidstid og fritid bør avklares tidlig. Den som er omfattet av Hovedavtalen § 9-2 har egne regler "
+        "for frikjøp. Kommunen kan også gi tid til kurs i arbeidstiden.",
+        position=80,
+    )
+    other = make_chunk("Ledere bør planlegge kurs i god tid, og kurs bør avtales med leder.", position=81)
+    passages = _passages([guide, other])
+    index = BM25Index([guide, other])
+    post = "Jeg er frikjøpt etter HA § 9-2. Får jeg kurs i arbeidstiden? Og må jeg avtale kurset med leder?"
+    extract = extractive_answer(post, passages, index, parts=asking_sentences(post))
+    assert extract is not None
+    assert strip_markers(extract.text).startswith("Den som er omfattet av Hovedavtalen § 9-2")
