@@ -42,7 +42,7 @@ from assistant.refusal import (
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
-from core.asking import asking_sentences
+from core.asking import asked_with_referents, asking_sentences
 from core.errors import IndexUnavailableError
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
@@ -191,8 +191,9 @@ class Assistant:
         return hits, (time.perf_counter() - t0) * 1000
 
     def _parts(self, question: str) -> tuple[str, ...]:
-        """The questions inside a multi-part post (none for a single question or a very long list)."""
-        parts = asking_sentences(question)
+        """The questions inside a multi-part post (none for a single question or a very long list), each with
+        the sentence before it when it refers back to it ("Stemmer det??" asks about the claim before it)."""
+        parts = tuple(" ".join(group) for group in asked_with_referents(question))
         return parts if 2 <= len(parts) <= self.settings.extractive.max_parts else ()
 
     def _answerability(

@@ -46,7 +46,7 @@ INTENTS: tuple[Intent, ...] = (
         # drafting of an exemption power ("Departementet kan i forskrift helt eller delvis unnta …").
         re.compile(
             r"\b(unntatt\W{1,3}fra|unnateke\W{1,3}frå|(?:er|blir|bli|være|vere|vert|is|are|be)\s+(?:\w+\s+)?(?:unntatt|unnateke|unnatekne)|"
-            r"fritatt|fritekne|unntak|unntaket|unnatak|unnataket|"
+            r"fritatt|fritekne|unntak|unntaket|unnatak|unnataket|unntas|unnta|unnatakast|"
             r"exempt\w*|for alle (?:arbeidsplasser|virksomheter|arbeidsgivere|verksemder)|"
             r"gjeld(?:er)? (?:reglene|loven|lova|de|dei|dette|retten) (?:uansett |egentlig )?for alle|"
             r"(?:ikke|ikkje) (?:er )?omfatt\w* av (?:reglene|loven|lova)|slipp\w*\b[^?.!]{0,40}\b(?:reglene|loven|lova)|"

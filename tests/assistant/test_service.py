@@ -220,3 +220,11 @@ def test_retrieve_with_the_users_words_ranks_as_the_answer_did(assistant: Assist
     quoted = [p.chunk.chunk_id for p in answer.passages]
     assert [h.chunk.chunk_id for h in assistant.retrieve(answer.standalone_question, 3, asked=post)] == quoted
     assert [h.chunk.chunk_id for h in assistant.retrieve(answer.standalone_question, 3)] != quoted
+
+
+def test_each_part_of_a_post_carries_the_sentence_it_refers_back_to(assistant: Assistant) -> None:
+    post = "Sjefen sa at deltidsansatte ikke kan få permisjon. Stemmer det?? Og hvem betaler kurset?"
+    assert assistant._parts(post) == (
+        "Sjefen sa at deltidsansatte ikke kan få permisjon. Stemmer det??",
+        "Og hvem betaler kurset?",
+    )

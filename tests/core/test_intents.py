@@ -61,6 +61,7 @@ pytestmark = pytest.mark.unit
         ("hvor lenge må en egentlig ha jobbet i kommunen før en kan søke?", "right"),
         ("Kor lenge kan eg vere borte frå jobben for å ta master?", "right"),
         ("How long do I need to have worked here?", "right"),
+        ("Kan små skoler unntas fra reglene om permisjon?", "exemption"),
     ],
 )
 def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:
