@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Protocol
 
@@ -30,6 +30,7 @@ from core.provision_queries import names_ledd
 from core.sentences import split_sentences
 from core.text import with_equivalents
 from index.lexical import BM25Index
+from index.sentences import chunk_sentences, sentence_key
 from index.snapshot import Snapshot
 
 EXACT_BONUS = 10.0
@@ -89,6 +90,9 @@ class HybridSearcher:
         self._rarities: dict[str, float] = {}
         # unit-length chunk vectors, one row per chunk
         self._matrix: np.ndarray = np.zeros((0, 1), np.float32)
+        # unit-length stored sentence vectors, and each chunk's rows among them
+        self._sentence_matrix: np.ndarray = np.zeros((0, 1), np.float32)
+        self._sentence_rows: list[np.ndarray] = []
 
     # -- state ---------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> bool:
@@ -105,6 +109,7 @@ class HybridSearcher:
             matrix = np.asarray(snapshot.chunk_matrix, dtype=np.float32)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             self._matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+            self._sentence_matrix, self._sentence_rows = _sentence_rows(snapshot)
             self._bm25 = BM25Index(chunks)
             self._chunks = chunks
             self._position = position
@@ -187,9 +192,10 @@ class HybridSearcher:
         if vector is None:
             vector = self.embedder.embed_query(with_equivalents(question))
         dense_rank, dense_sim = self._dense(vector, n_cand)
-        ranked = self._rank(question, dense_rank, dense_sim, n_cand, asked=asked)
+        query = _unit(vector)
+        ranked = self._rank(question, dense_rank, dense_sim, n_cand, asked=asked, query=query)
         if len(parts) >= 2 and ranked:
-            ranked = self._with_parts(ranked, parts, dense_rank, dense_sim, n_cand, slots)
+            ranked = self._with_parts(ranked, parts, dense_rank, dense_sim, n_cand, slots, query)
         chunks = self.chunks
         return [
             Hit(chunks[pos], score, dense=c.dense, lexical=c.lexical, exact_provision=c.exact)
@@ -204,9 +210,10 @@ class HybridSearcher:
         dense_sim: np.ndarray,
         n_cand: int,
         slots: int,
+        query: np.ndarray | None = None,
     ) -> list[tuple[float, int, Candidate]]:
         """``ranked`` with each part's best hit among the first ``slots`` (the whole question's best stays first)."""
-        bests = [self._rank(part, dense_rank, dense_sim, n_cand)[:1] for part in parts]
+        bests = [self._rank(part, dense_rank, dense_sim, n_cand, query=query)[:1] for part in parts]
         by_pos = {item[1]: item for best in bests for item in best}
         by_pos.update({item[1]: item for item in ranked})  # a hit keeps its whole-question score
         head = [pos for _s, pos, _c in ranked[:slots]]
@@ -221,11 +228,9 @@ class HybridSearcher:
         matrix = self._matrix
         if not len(matrix):
             return [], np.zeros(0, np.float32)
-        query = np.asarray(vector, dtype=np.float32)
-        norm = float(np.linalg.norm(query))
         # einsum, not BLAS: many request threads each calling a multithreaded BLAS product fight over
         # its thread pool (measured: 450 answers/s at 10x fell to 18 at 30x); this stays on one core.
-        sims = np.einsum("ij,j->i", matrix, query / norm if norm > 0 else query)
+        sims = np.einsum("ij,j->i", matrix, _unit(vector))
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
         top = top[np.argsort(-sims[top], kind="stable")]
@@ -239,11 +244,13 @@ class HybridSearcher:
         n_cand: int,
         *,
         asked: str | None = None,
+        query: np.ndarray | None = None,
     ) -> list[tuple[float, int, Candidate]]:
         """Fuse ``text``'s lexical ranking with the dense one and re-rank: (score, position, candidate), best first.
 
         ``asked`` (default ``text``) is what the user asked in their own words: the kind of rule, the time
         (during or after) and whether questions are wanted are read from it, not from earlier turns.
+        ``query`` is the question's unit vector, for the closeness of each passage's best sentence.
         """
         asked = text if asked is None else asked
         chunks = self.chunks
@@ -275,11 +282,15 @@ class HybridSearcher:
         # A question about a right (not its pay or costs) is decided by the provision a passage defers it to.
         defers = bool(intents) and not any(i.name in PAYMENT_KINDS for i in intents) and bool(self._deferrals)
         w = self.settings
+        sentence_close = (
+            self._sentence_closeness(query, fused) if query is not None and w.w_dense_sentence else {}
+        )
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
             dense = float(dense_sim[pos]) if pos < len(dense_sim) else 0.0
             cand = Candidate(pos, rrf, dense, lex_score.get(pos, 0.0), pos in exact)
             score = self._score(cand, q_stems, asked_stems, best_dense)
+            score += w.w_dense_sentence * sentence_close.get(pos, 0.0)
             chunk = chunks[pos]
             if cand.exact and names_ledd(text, chunk.section_path):
                 score += LEDD_BONUS
@@ -349,6 +360,19 @@ class HybridSearcher:
             score += EXACT_BONUS
         return score
 
+    def _sentence_closeness(self, query: np.ndarray, positions: Iterable[int]) -> dict[int, float]:
+        """For each chunk position, how close its best sentence comes to ``query`` relative to the best of
+        them (1.0 for the best, 0 at 0.1 cosine below it, as for chunk vectors): a long passage whose one
+        sentence answers is not diluted by the rest. A chunk without stored sentence vectors gets none."""
+        matrix, rows = self._sentence_matrix, self._sentence_rows
+        best: dict[int, float] = {}
+        for pos in positions:
+            own = rows[pos] if pos < len(rows) else None
+            if own is not None and len(own):
+                best[pos] = float(np.einsum("ij,j->i", matrix[own], query).max())
+        top = max(best.values(), default=0.0)
+        return {pos: max(0.0, 1.0 - (top - sim) * 10.0) for pos, sim in best.items()}
+
     def _best_sentence(self, q_stems: set[str], pos: int) -> float:
         """Idf-weighted share of ``q_stems`` found in the chunk's best single sentence."""
         if not q_stems:
@@ -394,3 +418,29 @@ class HybridSearcher:
         if total <= 0:
             return 0.0
         return sum(idf.get(t, 0.0) for t in q_stems if t in tf) / total
+
+
+def _unit(vector: Sequence[float]) -> np.ndarray:
+    """``vector`` as float32 of length one (unchanged when zero)."""
+    query = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(query))
+    return query / norm if norm > 0 else query
+
+
+def _sentence_rows(snapshot: Snapshot) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The snapshot's sentence vectors at unit length, and for each chunk the rows of its sentences
+    (:func:`index.sentences.chunk_sentences`; a sentence the snapshot lacks has none)."""
+    matrix = np.asarray(snapshot.sentence_matrix, dtype=np.float32)
+    if not len(matrix):
+        return np.zeros((0, 1), np.float32), [np.zeros(0, np.int64) for _ in snapshot.chunks]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    row = {key: i for i, key in enumerate(snapshot.sentence_keys)}
+    rows = [
+        np.fromiter(
+            (row[k] for k in (sentence_key(span.text) for span in chunk_sentences(chunk)) if k in row),
+            dtype=np.int64,
+        )
+        for chunk in snapshot.chunks
+    ]
+    return matrix, rows

@@ -28,6 +28,7 @@ PARAMS = (
     "w_lexical",
     "w_cover",
     "w_sentence",
+    "w_dense_sentence",
     "w_title",
     "w_main_rule",
     "deciding_bonus",

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from assistant.rank_signals import Candidate
@@ -295,3 +296,25 @@ def test_the_sentence_that_answers_the_asking_sentence_outranks_one_that_echoes_
     }
     assert searcher.chunks[0].chunk_id == answers.chunk_id
     assert score[0] > score[1]
+
+
+def test_a_passage_is_as_close_as_its_closest_sentence() -> None:
+    answer = "Ledere skal sørge for at ny kompetanse tas i bruk i avdelingen."
+    long = make_chunk(
+        "Arbeidslivet endrer seg raskt i kommunene. Mange tjenester digitaliseres. " + answer, position=72
+    )
+    alone = make_chunk(
+        answer, position=73
+    )  # the same sentence on its own: its chunk vector is the sentence's
+    other = make_chunk("Kommunestyret vedtar planene etter drøftinger med de tillitsvalgte.", position=74)
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex([long, alone, other], embedder), embedder, RetrievalSettings())
+    searcher.refresh()
+    query = np.asarray(embedder.embed_documents([answer])[0], dtype=np.float32)
+    query /= np.linalg.norm(query)
+    close = searcher._sentence_closeness(query, [0, 1, 2])
+    assert [c.chunk_id for c in searcher.chunks] == [long.chunk_id, alone.chunk_id, other.chunk_id]
+    # the long passage's whole-text vector is far from the question, its closest sentence is not
+    _rank, chunk_sims = searcher._dense(list(query), 3)
+    assert chunk_sims[0] < chunk_sims[1] - 0.1
+    assert close[0] == pytest.approx(1.0) and close[1] == pytest.approx(1.0) and close[2] < 0.5
