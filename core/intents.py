@@ -120,8 +120,13 @@ INTENTS: tuple[Intent, ...] = (
             r"contain\w*|se ut|godt nok|good enough)|"
             r"(?:innehold\w*|innehald\w*|includ\w*|contain\w*|godt nok|good enough|stå i|står i|be in|go in|put in)\b"
             r"[^?.!]{0,40}\b(?:varsel\w*|søknad\w*|notice|application|request)|"
-            # whether telling it is enough
+            # whether telling it is enough, or it must be written or made in a set way
             r"(?:muntlig|munnleg|in person|verbally)\b[^?.!]{0,30}\b(?:nok|enough)|"
+            r"(?:holder|held|er) det (?:nok |godt nok )?(?:å si|å seie|at jeg sier|at eg seier|med å si|å gi beskjed)|"
+            r"(?:må|skal|bør)\s+(?:det|den|dette|søknaden|varselet|varslet|meldingen|meldinga)\s+(?:\w+\s+)?"
+            r"(?:være|vere|gjøres|gjerast|skje|sendes|sendast|leveres)\s+(?:skriftlig|skriftleg|formelt|på (?:en|ein) "
+            r"(?:spesiell|bestemt|egen|eigen) måte)|(?:må|skal) (?:jeg|eg) skrive|"
+            r"(?:has|have|does it have|must it|need) to be (?:in writing|written)|in writing\?|"
             # what to write in it, or how to word it
             r"(?:hva|kva|what)\b[^?.!]{0,30}\b(?:skrive|skriva|skrives|ha med|write|put in|include)|"
             r"(?:hva|kva)\s+(?:må|skal|bør)\b[^?.!]{0,20}\bstå i (?:det|den|søknad\w*|varsel\w*|e-?posten|mailen|"

@@ -52,5 +52,7 @@ def test_the_passage_prescribing_the_asked_documents_contents_ranks_first() -> N
     assert searcher.search(question, 3)[0].chunk.text.startswith("Den lokale lønnspolitikken skal:")
     # without the deciding bonus the passage that only speaks of the policy would lead; the plan's contents
     # are no answer to a question about the policy
-    plain = HybridSearcher(MemoryIndex(chunks, embedder), embedder, settings.model_copy(update={"deciding_bonus": 0.0}))
+    plain = HybridSearcher(
+        MemoryIndex(chunks, embedder), embedder, settings.model_copy(update={"deciding_bonus": 0.0})
+    )
     assert plain.search(question, 3)[0].chunk.text.startswith("Lokale tillegg")

@@ -62,6 +62,10 @@ pytestmark = pytest.mark.unit
         ("Kor lenge kan eg vere borte frå jobben for å ta master?", "right"),
         ("How long do I need to have worked here?", "right"),
         ("Kan små skoler unntas fra reglene om permisjon?", "exemption"),
+        # whether it must be written, or saying it is enough
+        ("Jeg nevnte det på et møte. Holder det, eller må det være skriftlig?", "procedure"),
+        ("held det å seie frå på telefon?", "procedure"),
+        ("Does the request have to be in writing?", "procedure"),
     ],
 )
 def test_a_question_asks_for_the_kind_of_rule_that_decides_it(question: str, intent: str) -> None:
