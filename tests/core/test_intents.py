@@ -61,6 +61,7 @@ pytestmark = pytest.mark.unit
         ("hvor lenge må en egentlig ha jobbet i kommunen før en kan søke?", "right"),
         ("Kor lenge kan eg vere borte frå jobben for å ta master?", "right"),
         ("How long do I need to have worked here?", "right"),
+        ("Kor lenge kan permisjonen vare?", "right"),
         ("Kan små skoler unntas fra reglene om permisjon?", "exemption"),
         # whether it must be written, or saying it is enough
         ("Jeg nevnte det på et møte. Holder det, eller må det være skriftlig?", "procedure"),
