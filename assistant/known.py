@@ -6,6 +6,7 @@ The answerability check (:mod:`assistant.refusal`) asks these questions of a que
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
@@ -172,3 +173,10 @@ def uses(word: str, terms: set[str] | frozenset[str], bm25: BM25Index) -> bool:
         if _near_known(s, terms, 5):
             return True
     return False
+
+
+def names_a_source(word: str, short_names: Iterable[str]) -> bool:
+    """True if ``word`` is what users call one of the documents with ``short_names`` (in any inflection:
+    "veileder" for "Veilederen")."""
+    own = {stem(form) for form in forms(word)}
+    return any(stem(form) in own for name in short_names if name for form in forms(name.strip().lower()))

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.asked_terms import WORD_RE, asked_words, context_terms, salient_terms
-from assistant.known import general_frequency, is_known, uses
+from assistant.known import general_frequency, is_known, names_a_source, uses
 from assistant.models import Answer, Hit, Passage
 from assistant.question import question_language
 from core.answer_settings import AnswerabilitySettings
@@ -191,8 +191,15 @@ def focus_words(
         terms |= bm25.chunk_terms(hit.chunk.chunk_id)
     stated = stated_rules(question, hits) if stated is None else stated
 
+    # "står det noe i veilederen om …": the name of a document the best passages come from is used by them
+    quoted = {hit.chunk.short_name for hit in hits[:FOCUS_PASSAGES]}
+
     def used(word: str) -> bool:
-        return answered_by_a_rule(word, stated, question) or uses(word, terms, bm25)
+        return (
+            answered_by_a_rule(word, stated, question)
+            or uses(word, terms, bm25)
+            or names_a_source(word, quoted)
+        )
 
     return [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in asked_words(question)]
 

@@ -74,10 +74,31 @@ _INDIRECT = re.compile(
 )
 
 
+# Any verb of the present tense (Norwegian present ends in -r, its passive in -s) or a common past form, first and
+# followed by its subject pronoun, asks a yes/no question (Norwegian puts the verb second in a statement):
+# "står det noe i veilederen om …", "holder det å si ifra", "fikk hun lov". A function word first ("etter det",
+# "der de": ``_NOT_VERBS``) is no verb.
+_ANY_VERB_FIRST = re.compile(
+    r"^(?P<verb>[a-zæøå]+(?:r|s)|fikk|fekk|sa|gikk|gjekk|ble|blei|vart|var|hadde|kunne|skulle|ville|måtte|burde|"
+    r"gjorde|visste)\s+(?:det|jeg|eg|du|vi|me|de|dei|dere|dokker|man|ein|han|hun|ho)\b",
+    re.IGNORECASE,
+)
+
+
+_NOT_VERBS = frozenset(
+    "etter eller over under for før der her hvor kor når mer hos mens dersom tvers langs innenfor utenfor derfor "
+    "altså ellers elles dessuten sjøl selv after over under for where".split()
+)
+"""Words ending as a present-tense verb does that are none: prepositions, conjunctions and adverbs."""
+
+
 def _asks(sentence: str, *, strict: bool) -> bool:
     """True if ``sentence`` asks something (see :func:`question_sentences`); ``strict``: a sentence that opens
     with a verb and ends in no "?" asks only when a subject pronoun or definite subject follows the verb."""
     if sentence.endswith("?") or _INDIRECT.search(sentence):
+        return True
+    verb = _ANY_VERB_FIRST.match(sentence)
+    if verb and verb.group("verb").lower() not in _NOT_VERBS:
         return True
     if not _INTERROGATIVE.match(sentence):
         return False

@@ -144,6 +144,20 @@ def test_passages_that_use_the_asked_words_give_a_high_focus(bm25: BM25Index) ->
     assert decide(replace(evidence, top_dense=0.83), AnswerabilitySettings()) == "answer"
 
 
+def test_the_name_of_the_document_quoted_is_used_by_its_passages() -> None:
+    # "står det noe i planen om …": the document's short name says where to look; its own passages use it
+    plan = make_chunk("Ansatte skal få bruke kompetansen sin i arbeidet.", position=40, doc_id="plan")
+    plan = replace(plan, short_name="Kompetanseplanen")
+    index = BM25Index([plan])
+    question = "Står det noe i kompetanseplanen om å få bruke kompetansen?"
+    used = {w: u for w, _weight, u in refusal.focus_words(question, [Hit(plan, 1.0, dense=0.9)], index)}
+    assert used["kompetanseplanen"] is True
+    other = replace(plan, short_name="Lønnspolitikken")
+    assert {w: u for w, _w, u in refusal.focus_words(question, [Hit(other, 1.0, dense=0.9)], index)}[
+        "kompetanseplanen"
+    ] is False
+
+
 def test_english_questions_are_not_judged_by_focus(bm25: BM25Index) -> None:
     hits = _hits(bm25, "utdanningspermisjon")
     assert (

@@ -185,3 +185,20 @@ def test_an_elliptical_question_asks_about_the_sentence_before_it() -> None:
 )
 def test_a_statement_that_drops_its_subject_does_not_ask(post: str, asked: tuple[str, ...]) -> None:
     assert asking_sentences(post) == asked
+
+
+@pytest.mark.parametrize(
+    ("post", "asked"),
+    [
+        # any verb first, then its subject, asks, with or without "?"
+        (
+            "Jeg har tatt kurs på egen hånd. står det noe i avtalen om dette",
+            ("står det noe i avtalen om dette",),
+        ),
+        ("Vi mangler folk. Teller det som særlige grunner?", ("Teller det som særlige grunner?",)),
+        # a function word first is no verb: "Etter det jeg vet" states
+        ("Etter det jeg vet har vi krav. Kan sjefen nekte?", ("Kan sjefen nekte?",)),
+    ],
+)
+def test_a_sentence_opening_with_a_verb_and_its_subject_asks(post: str, asked: tuple[str, ...]) -> None:
+    assert asking_sentences(post) == asked
