@@ -364,14 +364,16 @@ class HybridSearcher:
         """For each chunk position, how close its best sentence comes to ``query`` relative to the best of
         them (1.0 for the best, 0 at 0.1 cosine below it, as for chunk vectors): a long passage whose one
         sentence answers is not diluted by the rest. A chunk without stored sentence vectors gets none."""
-        matrix, rows = self._sentence_matrix, self._sentence_rows
-        best: dict[int, float] = {}
-        for pos in positions:
-            own = rows[pos] if pos < len(rows) else None
-            if own is not None and len(own):
-                best[pos] = float(np.einsum("ij,j->i", matrix[own], query).max())
-        top = max(best.values(), default=0.0)
-        return {pos: max(0.0, 1.0 - (top - sim) * 10.0) for pos, sim in best.items()}
+        rows = self._sentence_rows
+        have = [pos for pos in positions if pos < len(rows) and len(rows[pos])]
+        if not have:
+            return {}
+        # one product for all candidates' sentences, then the best of each candidate's run of rows
+        sims = np.einsum("ij,j->i", self._sentence_matrix[np.concatenate([rows[pos] for pos in have])], query)
+        starts = np.cumsum([0, *(len(rows[pos]) for pos in have[:-1])])
+        best = np.maximum.reduceat(sims, starts)
+        top = float(best.max())
+        return {pos: max(0.0, 1.0 - (top - float(sim)) * 10.0) for pos, sim in zip(have, best, strict=True)}
 
     def _best_sentence(self, q_stems: set[str], pos: int) -> float:
         """Idf-weighted share of ``q_stems`` found in the chunk's best single sentence."""
