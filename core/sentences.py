@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "ABBREVIATIONS",
@@ -117,6 +118,12 @@ def split_sentences(text: str) -> list[Span]:
     line; "3.3" has no space and never splits. Returns spans whose
     ``text`` equals ``text[start:end]``.
     """
+    return list(_spans(text))
+
+
+@lru_cache(maxsize=8192)
+def _spans(text: str) -> tuple[Span, ...]:
+    """:func:`split_sentences`, cached: the same passages are split for every question that retrieves them."""
     spans: list[Span] = []
     edges = [0, *_boundaries(text), len(text)]
     for a, b in itertools.pairwise(edges):
@@ -126,4 +133,4 @@ def split_sentences(text: str) -> list[Span]:
             continue
         start = a + (len(piece) - len(piece.lstrip()))
         spans.append(Span(start, start + len(stripped), stripped))
-    return spans
+    return tuple(spans)
