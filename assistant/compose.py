@@ -30,6 +30,8 @@ class Candidate:
 
 
 _ENDS_SENTENCE = re.compile(r"[.!?][»”\"')\]]*\s*$")
+_ELISION = re.compile(r"(?:\s*\[\s*(?:\.\.\.|…)\s*\])+\s*$")
+"""Elision marks at the end of a text ("herunder: [...]"): an excerpt leaves part of a list out."""
 
 
 def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
@@ -47,8 +49,10 @@ def answer_units(chunk: Chunk) -> list[tuple[Span, tuple[Span, ...]]]:
     i = 0
     while i < len(spans):
         j = i + 1
-        if not _ENDS_SENTENCE.search(spans[i].text):
-            if spans[i].text.rstrip().endswith(":"):
+        # a lead-in whose list an excerpt elides ("herunder: [...]") still leads its items
+        head = _ELISION.sub("", spans[i].text).rstrip()
+        if not _ENDS_SENTENCE.search(head):
+            if head.endswith(":"):
                 while j < len(spans) and _is_statement_bullet(spans[j].text):
                     units.append((spans[j], (spans[i], spans[j])))
                     j += 1

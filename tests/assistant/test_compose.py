@@ -69,3 +69,17 @@ def test_the_lead_names_each_provision_or_guide_section_once() -> None:
     assert lead_for([LAW, LAW]) == "Gjelder: aml. § 12-11"
     assert lead_for([]) == ""
     assert lead_for([LAW, guide]).startswith("Gjelder: aml. § 12-11; ")
+
+
+def test_an_item_of_an_elided_list_keeps_its_lead_in() -> None:
+    # an excerpt of a law that leaves most of a list out ("herunder: [...]") still leads the item it keeps
+    chunk = make_chunk(
+        "(1) Søknaden skal gi opplysninger om forhold av betydning, herunder:\n\n[...]\n\n"
+        "c. hvilket studium søkeren er tatt opp til, [...]",
+        position=90,
+    )
+    units = answer_units(chunk)
+    assert len(units) == 1
+    span, members = units[0]
+    assert span.text.startswith("(1) Søknaden skal") and span.text.rstrip().endswith("tatt opp til, [...]")
+    assert len(members) == 2
