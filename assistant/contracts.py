@@ -1,4 +1,5 @@
-"""The small interface the assistant needs from its optional chat model.
+"""The small interfaces the assistant needs: from its optional chat model, and retrieval's from the vector store
+and the embedder.
 
 It sits here rather than in ``index/contracts.py`` (with ``Embedder`` and ``ChunkIndex``)
 because it speaks in the answer stage's types (passages, turns, drafts), and ``index/``
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from assistant.llm import LLMDraft
     from assistant.models import Passage, Turn
+    from index.snapshot import Snapshot
 
 
 @runtime_checkable
@@ -38,3 +40,20 @@ class ChatAnswerer(Protocol):
     def rewrite_question(self, history: Sequence[Turn], question: str) -> str:
         """A follow-up rewritten as a standalone question (``question`` itself on any failure)."""
         ...
+
+
+class SearchIndex(Protocol):
+    """What retrieval needs from the vector store (``index.store.VectorIndex`` provides it)."""
+
+    def snapshot(self) -> Snapshot:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+    def generation(self) -> str:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+
+class QueryEmbedder(Protocol):
+    """What retrieval needs from the embedder (any LangChain ``Embeddings``)."""
+
+    def embed_query(self, text: str) -> list[float]:  # pragma: no cover - protocol
+        raise NotImplementedError

@@ -16,6 +16,8 @@ import numpy as np
 
 from assistant.compose import Candidate, Extract, answer_units, compose, lead_line
 from assistant.models import Passage
+from assistant.rank_signals import sentence_score
+from assistant.resolve import cites_any, uncited_labels
 from core.answer_settings import ExtractiveSettings
 from core.asking import about_other_time, asks_for_questions
 from core.intents import Intent, asked_intents, asked_time, decides, unmet_preconditions
@@ -89,21 +91,6 @@ text ("lønna etter kap 3.4" -> "… etter HTA kap. 3.4 og 5 er det forhandlings
 where the sources speak of it, as a named ledd is (the same size; not tuned)."""
 
 
-def uncited_labels(question: str, passages: Sequence[Passage]) -> list[str]:
-    """The provisions ``question`` names (common forms) that no passage is the text of."""
-    own = {p.chunk.provision for p in passages if p.exact_provision}
-    return [label for label in parse_query_references(question) if label not in own]
-
-
-def cites_any(text: str, labels: Sequence[str]) -> bool:
-    """True when ``text`` refers to one of ``labels`` or to a sub-point of one (3.4.4 for 3.4)."""
-    return any(
-        ref == label or ref.startswith(label + ".")
-        for ref in parse_query_references(text)
-        for label in labels
-    )
-
-
 def _is_heading_line(passage: Passage, span: Span) -> bool:
     """True for a line that answers nothing: the chunk's own heading ("14.2 Utdanningspermisjon"), or a
     short line standing alone without final punctuation (or ending in a colon) or a list label, such as a
@@ -130,16 +117,6 @@ def is_reference_only(sentence: str) -> bool:
     """A short sentence that points to a provision ("Rett til X reguleres av § 12-11") rather than stating a rule."""
     text = " ".join(sentence.split())
     return len(text) <= REFERENCE_MAX_CHARS and bool(parse_query_references(text))
-
-
-def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> float:
-    """Idf-weighted share of the question's stems that the sentence contains (0..1)."""
-    if not question_stems:
-        return 0.0
-    stems = bm25.text_terms(sentence)
-    total = sum(bm25.idf.get(t, 1.0) for t in question_stems)
-    got = sum(bm25.idf.get(t, 1.0) for t in question_stems if t in stems)
-    return got / total if total else 0.0
 
 
 def candidates(
@@ -171,7 +148,7 @@ def candidates(
     }
     rest = {w for w in rest if not any(w.startswith(n) for n in names)}
     lookup = not rest
-    uncited = uncited_labels(question, passages)
+    uncited = uncited_labels(question, {p.chunk.provision for p in passages if p.exact_provision})
     found: list[tuple[Passage, Span, tuple[Span, ...], float, int, float]] = []
     order = 0
     for rank, passage in enumerate(passages[: cfg.passages_considered]):
@@ -402,7 +379,7 @@ def extractive_answer(
         statements_only = not asks_for_questions(asked)
         groups = [g for g in select_parts(parts, cands, bm25, statements_only=statements_only, cfg=cfg) if g]
         # a provision the post names in its story, where the sources speak of it, comes first
-        uncited = uncited_labels(question, passages)
+        uncited = uncited_labels(question, {p.chunk.provision for p in passages if p.exact_provision})
         citing = [c for c in cands if uncited and cites_any(c.span.text, uncited)]
         picked = {(c.passage.n, c.span.start) for g in groups for c in g}
         if citing and not any((c.passage.n, c.span.start) in picked for c in citing):

@@ -1,13 +1,19 @@
-"""The signals retrieval fuses and re-ranks with: a candidate's raw scores, reciprocal rank fusion, and how much
-of a chunk's section titles a question names."""
+"""The signals retrieval fuses and re-ranks with: a candidate's raw scores, reciprocal rank fusion, how much
+of a chunk's section titles a question names, how close a chunk's best stored sentence vector comes to the
+question, and how much of the question's stems one sentence holds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from core.models import Chunk
 from core.text import analyse
+from index.lexical import BM25Index
+from index.sentences import chunk_sentences, sentence_key
+from index.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -40,3 +46,57 @@ def title_overlap(question_stems: set[str], chunk: Chunk, analysed_titles: dict[
     if not stems:
         return 0.0
     return len(stems & question_stems) / len(stems)
+
+
+def unit(vector: Sequence[float]) -> np.ndarray:
+    """``vector`` as float32 of length one (unchanged when zero)."""
+    query = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(query))
+    return query / norm if norm > 0 else query
+
+
+def sentence_rows(snapshot: Snapshot) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The snapshot's sentence vectors at unit length, and for each chunk the rows of its sentences
+    (:func:`index.sentences.chunk_sentences`; a sentence the snapshot lacks has none)."""
+    matrix = np.asarray(snapshot.sentence_matrix, dtype=np.float32)
+    if not len(matrix):
+        return np.zeros((0, 1), np.float32), [np.zeros(0, np.int64) for _ in snapshot.chunks]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    row = {key: i for i, key in enumerate(snapshot.sentence_keys)}
+    rows = [
+        np.fromiter(
+            (row[k] for k in (sentence_key(span.text) for span in chunk_sentences(chunk)) if k in row),
+            dtype=np.int64,
+        )
+        for chunk in snapshot.chunks
+    ]
+    return matrix, rows
+
+
+def sentence_closeness(
+    matrix: np.ndarray, rows: Sequence[np.ndarray], query: np.ndarray, positions: Iterable[int]
+) -> dict[int, float]:
+    """For each chunk position, how close its best sentence (``rows[pos]`` of the unit-length sentence
+    ``matrix``) comes to the unit ``query`` relative to the best of them (1.0 for the best, 0 at 0.1 cosine
+    below it, as for chunk vectors): a long passage whose one sentence answers is not diluted by the rest. A
+    chunk without stored sentence vectors gets none."""
+    have = [pos for pos in positions if pos < len(rows) and len(rows[pos])]
+    if not have:
+        return {}
+    # one product for all candidates' sentences, then the best of each candidate's run of rows
+    sims = np.einsum("ij,j->i", matrix[np.concatenate([rows[pos] for pos in have])], query)
+    starts = np.cumsum([0, *(len(rows[pos]) for pos in have[:-1])])
+    best = np.maximum.reduceat(sims, starts)
+    top = float(best.max())
+    return {pos: max(0.0, 1.0 - (top - float(sim)) * 10.0) for pos, sim in zip(have, best, strict=True)}
+
+
+def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> float:
+    """Idf-weighted share of the question's stems that the sentence contains (0..1)."""
+    if not question_stems:
+        return 0.0
+    stems = bm25.text_terms(sentence)
+    total = sum(bm25.idf.get(t, 1.0) for t in question_stems)
+    got = sum(bm25.idf.get(t, 1.0) for t in question_stems if t in stems)
+    return got / total if total else 0.0

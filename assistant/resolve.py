@@ -16,7 +16,7 @@ the user to choose from, never a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from core.doc_names import document_aliases, label_prefix, names_document, reference_words
@@ -171,3 +171,18 @@ def _resolve(ref: str, chunks: Sequence[Chunk]) -> tuple[list[str], bool]:
         if not others:
             return parsed[:1], False
     return candidates, bool(named)
+
+
+def uncited_labels(question: str, held: Collection[str | None]) -> list[str]:
+    """The provisions ``question`` names (common forms) that are not among ``held`` (the provisions of the passages
+    found as named): where the sources only speak of them."""
+    return [label for label in parse_query_references(question) if label not in held]
+
+
+def cites_any(text: str, labels: Sequence[str]) -> bool:
+    """True when ``text`` refers to one of ``labels`` or to a sub-point of one (3.4.4 for 3.4)."""
+    return any(
+        ref == label or ref.startswith(label + ".")
+        for ref in parse_query_references(text)
+        for label in labels
+    )

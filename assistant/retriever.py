@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Protocol
 
 import numpy as np
 
+from assistant.contracts import QueryEmbedder, SearchIndex
 from assistant.deferral import deferrals, still_decides
 from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
-from assistant.rank_signals import Candidate, rrf_fuse, title_overlap
+from assistant.rank_signals import Candidate, rrf_fuse, sentence_closeness, sentence_rows, title_overlap, unit
 from assistant.resolve import question_labels
 from core.answer_settings import RetrievalSettings
 from core.asking import about_other_time, asked_text, asks_for_questions
@@ -30,8 +30,6 @@ from core.provision_queries import names_ledd
 from core.sentences import split_sentences
 from core.text import with_equivalents
 from index.lexical import BM25Index
-from index.sentences import chunk_sentences, sentence_key
-from index.snapshot import Snapshot
 
 EXACT_BONUS = 10.0
 """Added to a chunk whose provision the question names: a named provision always ranks first (not tuned).
@@ -44,23 +42,6 @@ LEDD_BONUS = 5.0
 """Added to the ledd a question names ("§ 12-11 tredje ledd", "(3)"): more than all the re-ranking terms
 together, so the named ledd ranks first among its provision's chunks, whatever kind of rule the question's
 other words suggest (not tuned)."""
-
-
-class SearchIndex(Protocol):
-    """What retrieval needs from the vector store (``index.store.VectorIndex`` provides it)."""
-
-    def snapshot(self) -> Snapshot:  # pragma: no cover - protocol
-        raise NotImplementedError
-
-    def generation(self) -> str:  # pragma: no cover - protocol
-        raise NotImplementedError
-
-
-class QueryEmbedder(Protocol):
-    """What retrieval needs from the embedder (any LangChain ``Embeddings``)."""
-
-    def embed_query(self, text: str) -> list[float]:  # pragma: no cover - protocol
-        raise NotImplementedError
 
 
 class HybridSearcher:
@@ -109,7 +90,7 @@ class HybridSearcher:
             matrix = np.asarray(snapshot.chunk_matrix, dtype=np.float32)
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             self._matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-            self._sentence_matrix, self._sentence_rows = _sentence_rows(snapshot)
+            self._sentence_matrix, self._sentence_rows = sentence_rows(snapshot)
             self._bm25 = BM25Index(chunks)
             self._chunks = chunks
             self._position = position
@@ -192,7 +173,7 @@ class HybridSearcher:
         if vector is None:
             vector = self.embedder.embed_query(with_equivalents(question))
         dense_rank, dense_sim = self._dense(vector, n_cand)
-        query = _unit(vector)
+        query = unit(vector)
         ranked = self._rank(question, dense_rank, dense_sim, n_cand, asked=asked, query=query)
         if len(parts) >= 2 and ranked:
             ranked = self._with_parts(ranked, parts, dense_rank, dense_sim, n_cand, slots, query)
@@ -230,7 +211,7 @@ class HybridSearcher:
             return [], np.zeros(0, np.float32)
         # einsum, not BLAS: many request threads each calling a multithreaded BLAS product fight over
         # its thread pool (measured: 450 answers/s at 10x fell to 18 at 30x); this stays on one core.
-        sims = np.einsum("ij,j->i", matrix, _unit(vector))
+        sims = np.einsum("ij,j->i", matrix, unit(vector))
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
         top = top[np.argsort(-sims[top], kind="stable")]
@@ -283,7 +264,9 @@ class HybridSearcher:
         defers = bool(intents) and not any(i.name in PAYMENT_KINDS for i in intents) and bool(self._deferrals)
         w = self.settings
         sentence_close = (
-            self._sentence_closeness(query, fused) if query is not None and w.w_dense_sentence else {}
+            sentence_closeness(self._sentence_matrix, self._sentence_rows, query, fused)
+            if query is not None and w.w_dense_sentence
+            else {}
         )
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
@@ -360,21 +343,6 @@ class HybridSearcher:
             score += EXACT_BONUS
         return score
 
-    def _sentence_closeness(self, query: np.ndarray, positions: Iterable[int]) -> dict[int, float]:
-        """For each chunk position, how close its best sentence comes to ``query`` relative to the best of
-        them (1.0 for the best, 0 at 0.1 cosine below it, as for chunk vectors): a long passage whose one
-        sentence answers is not diluted by the rest. A chunk without stored sentence vectors gets none."""
-        rows = self._sentence_rows
-        have = [pos for pos in positions if pos < len(rows) and len(rows[pos])]
-        if not have:
-            return {}
-        # one product for all candidates' sentences, then the best of each candidate's run of rows
-        sims = np.einsum("ij,j->i", self._sentence_matrix[np.concatenate([rows[pos] for pos in have])], query)
-        starts = np.cumsum([0, *(len(rows[pos]) for pos in have[:-1])])
-        best = np.maximum.reduceat(sims, starts)
-        top = float(best.max())
-        return {pos: max(0.0, 1.0 - (top - float(sim)) * 10.0) for pos, sim in zip(have, best, strict=True)}
-
     def _best_sentence(self, q_stems: set[str], pos: int) -> float:
         """Idf-weighted share of ``q_stems`` found in the chunk's best single sentence."""
         if not q_stems:
@@ -420,29 +388,3 @@ class HybridSearcher:
         if total <= 0:
             return 0.0
         return sum(idf.get(t, 0.0) for t in q_stems if t in tf) / total
-
-
-def _unit(vector: Sequence[float]) -> np.ndarray:
-    """``vector`` as float32 of length one (unchanged when zero)."""
-    query = np.asarray(vector, dtype=np.float32)
-    norm = float(np.linalg.norm(query))
-    return query / norm if norm > 0 else query
-
-
-def _sentence_rows(snapshot: Snapshot) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The snapshot's sentence vectors at unit length, and for each chunk the rows of its sentences
-    (:func:`index.sentences.chunk_sentences`; a sentence the snapshot lacks has none)."""
-    matrix = np.asarray(snapshot.sentence_matrix, dtype=np.float32)
-    if not len(matrix):
-        return np.zeros((0, 1), np.float32), [np.zeros(0, np.int64) for _ in snapshot.chunks]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-    row = {key: i for i, key in enumerate(snapshot.sentence_keys)}
-    rows = [
-        np.fromiter(
-            (row[k] for k in (sentence_key(span.text) for span in chunk_sentences(chunk)) if k in row),
-            dtype=np.int64,
-        )
-        for chunk in snapshot.chunks
-    ]
-    return matrix, rows

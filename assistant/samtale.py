@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.extractive import sentence_score
 from assistant.models import Checklist, ChecklistItem
+from assistant.rank_signals import sentence_score
 from core.models import Chunk
 from core.sentences import BULLET_RE, split_sentences
 from index.lexical import BM25Index

@@ -52,7 +52,6 @@ from index.sentences import SentenceVectors
 
 log = logging.getLogger(__name__)
 
-
 QUERY_VECTORS = 4096
 """Question embeddings kept in memory (about 1.5 KB each): more than any day's distinct questions in a municipality."""
 
@@ -191,8 +190,8 @@ class Assistant:
         return hits, (time.perf_counter() - t0) * 1000
 
     def _parts(self, question: str) -> tuple[str, ...]:
-        """The questions inside a multi-part post (none for a single question or a very long list), each with
-        the sentence before it when it refers back to it ("Stemmer det??" asks about the claim before it)."""
+        """The questions of a multi-part post (none for one question or a long list), each with the sentence it
+        refers back to ("Stemmer det??" asks about the claim before it)."""
         parts = tuple(" ".join(group) for group in asked_with_referents(question))
         return parts if 2 <= len(parts) <= self.settings.extractive.max_parts else ()
 

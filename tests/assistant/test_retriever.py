@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from assistant.rank_signals import Candidate
+from assistant.rank_signals import Candidate, sentence_closeness
 from assistant.retriever import HybridSearcher
 from core.answer_settings import RetrievalSettings
 from core.asking import asked_text
@@ -312,7 +312,7 @@ def test_a_passage_is_as_close_as_its_closest_sentence() -> None:
     searcher.refresh()
     query = np.asarray(embedder.embed_documents([answer])[0], dtype=np.float32)
     query /= np.linalg.norm(query)
-    close = searcher._sentence_closeness(query, [0, 1, 2])
+    close = sentence_closeness(searcher._sentence_matrix, searcher._sentence_rows, query, [0, 1, 2])
     assert [c.chunk_id for c in searcher.chunks] == [long.chunk_id, alone.chunk_id, other.chunk_id]
     # the long passage's whole-text vector is far from the question, its closest sentence is not
     _rank, chunk_sims = searcher._dense(list(query), 3)
