@@ -127,13 +127,15 @@ def candidates(
     query_vector: Sequence[float] | None = None,
     sentence_vectors: SentenceVectors | None = None,
     asked: str | None = None,
+    uncited: Sequence[str],
     cfg: ExtractiveSettings = _DEFAULT,
 ) -> list[Candidate]:
     """Every answer-worthy sentence of the best passages, scored against ``question``.
 
     The score mixes the passage's rank, the sentence's lexical overlap with the
     question and, when vectors are given, its embedding similarity relative to
-    the best sentence.
+    the best sentence. ``uncited`` are the provisions the question names that no passage is the text of
+    (:func:`assistant.resolve.uncited_labels`): a sentence citing one is scored as a named ledd is.
     """
     q_stems = set(bm25.query_terms(question))
     asked = question if asked is None else asked
@@ -148,7 +150,6 @@ def candidates(
     }
     rest = {w for w in rest if not any(w.startswith(n) for n in names)}
     lookup = not rest
-    uncited = uncited_labels(question, {p.chunk.provision for p in passages if p.exact_provision})
     found: list[tuple[Passage, Span, tuple[Span, ...], float, int, float]] = []
     order = 0
     for rank, passage in enumerate(passages[: cfg.passages_considered]):
@@ -362,6 +363,7 @@ def extractive_answer(
     question when ``question`` was completed from earlier turns (see ``HybridSearcher.search``).
     """
     asked = question if asked is None else asked
+    uncited = uncited_labels(question, {p.chunk.provision for p in passages if p.exact_provision})
     cands = candidates(
         question,
         passages,
@@ -369,6 +371,7 @@ def extractive_answer(
         query_vector=query_vector,
         sentence_vectors=sentence_vectors,
         asked=asked,
+        uncited=uncited,
         cfg=cfg,
     )
     if WANTS_LIST.search(question):
@@ -379,7 +382,6 @@ def extractive_answer(
         statements_only = not asks_for_questions(asked)
         groups = [g for g in select_parts(parts, cands, bm25, statements_only=statements_only, cfg=cfg) if g]
         # a provision the post names in its story, where the sources speak of it, comes first
-        uncited = uncited_labels(question, {p.chunk.provision for p in passages if p.exact_provision})
         citing = [c for c in cands if uncited and cites_any(c.span.text, uncited)]
         picked = {(c.passage.n, c.span.start) for g in groups for c in g}
         if citing and not any((c.passage.n, c.span.start) in picked for c in citing):

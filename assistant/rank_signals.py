@@ -55,14 +55,19 @@ def unit(vector: Sequence[float]) -> np.ndarray:
     return query / norm if norm > 0 else query
 
 
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """``matrix`` as float32 with every row of length one (a zero row stays zero)."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
 def sentence_rows(snapshot: Snapshot) -> tuple[np.ndarray, list[np.ndarray]]:
     """The snapshot's sentence vectors at unit length, and for each chunk the rows of its sentences
     (:func:`index.sentences.chunk_sentences`; a sentence the snapshot lacks has none)."""
-    matrix = np.asarray(snapshot.sentence_matrix, dtype=np.float32)
-    if not len(matrix):
+    if not len(snapshot.sentence_matrix):
         return np.zeros((0, 1), np.float32), [np.zeros(0, np.int64) for _ in snapshot.chunks]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    matrix = unit_rows(snapshot.sentence_matrix)
     row = {key: i for i, key in enumerate(snapshot.sentence_keys)}
     rows = [
         np.fromiter(

@@ -16,7 +16,7 @@ the user to choose from, never a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from core.doc_names import document_aliases, label_prefix, names_document, reference_words
@@ -179,10 +179,12 @@ def uncited_labels(question: str, held: Collection[str | None]) -> list[str]:
     return [label for label in parse_query_references(question) if label not in held]
 
 
+def refers_to(refs: Iterable[str], labels: Sequence[str]) -> bool:
+    """True when one of the provision references ``refs`` is one of ``labels`` or a sub-point of one (3.4.4
+    counts for 3.4)."""
+    return any(ref == label or ref.startswith(label + ".") for ref in refs for label in labels)
+
+
 def cites_any(text: str, labels: Sequence[str]) -> bool:
-    """True when ``text`` refers to one of ``labels`` or to a sub-point of one (3.4.4 for 3.4)."""
-    return any(
-        ref == label or ref.startswith(label + ".")
-        for ref in parse_query_references(text)
-        for label in labels
-    )
+    """True when ``text`` refers to one of ``labels`` or to a sub-point of one (:func:`refers_to`)."""
+    return refers_to(parse_query_references(text), labels)

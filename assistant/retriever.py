@@ -20,8 +20,16 @@ from assistant.contracts import QueryEmbedder, SearchIndex
 from assistant.deferral import deferrals, still_decides
 from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
-from assistant.rank_signals import Candidate, rrf_fuse, sentence_closeness, sentence_rows, title_overlap, unit
-from assistant.resolve import question_labels
+from assistant.rank_signals import (
+    Candidate,
+    rrf_fuse,
+    sentence_closeness,
+    sentence_rows,
+    title_overlap,
+    unit,
+    unit_rows,
+)
+from assistant.resolve import question_labels, refers_to
 from core.answer_settings import RetrievalSettings
 from core.asking import about_other_time, asked_text, asks_for_questions
 from core.intents import PAYMENT_KINDS, Intent, asked_intents, asked_time, decides
@@ -87,9 +95,7 @@ class HybridSearcher:
             snapshot = self.index.snapshot()
             chunks = snapshot.chunks
             position = {c.chunk_id: i for i, c in enumerate(chunks)}
-            matrix = np.asarray(snapshot.chunk_matrix, dtype=np.float32)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            self._matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+            self._matrix = unit_rows(snapshot.chunk_matrix)
             self._sentence_matrix, self._sentence_rows = sentence_rows(snapshot)
             self._bm25 = BM25Index(chunks)
             self._chunks = chunks
@@ -141,11 +147,7 @@ class HybridSearcher:
         missing = [label for label in labels if label not in self._provisions]
         if not missing:
             return []
-        return [
-            i
-            for i, c in enumerate(chunks)
-            if any(ref == label or ref.startswith(label + ".") for ref in c.references for label in missing)
-        ]
+        return [i for i, c in enumerate(chunks) if refers_to(c.references, missing)]
 
     def search(
         self,
@@ -172,8 +174,8 @@ class HybridSearcher:
         n_cand = max(self.settings.candidates, k)
         if vector is None:
             vector = self.embedder.embed_query(with_equivalents(question))
-        dense_rank, dense_sim = self._dense(vector, n_cand)
         query = unit(vector)
+        dense_rank, dense_sim = self._dense(query, n_cand)
         ranked = self._rank(question, dense_rank, dense_sim, n_cand, asked=asked, query=query)
         if len(parts) >= 2 and ranked:
             ranked = self._with_parts(ranked, parts, dense_rank, dense_sim, n_cand, slots, query)
@@ -203,15 +205,15 @@ class HybridSearcher:
         order = [*head[:keep], *missing, *(pos for _s, pos, _c in ranked)]
         return [by_pos[pos] for pos in dict.fromkeys(order)]
 
-    def _dense(self, vector: Sequence[float], n: int) -> tuple[list[int], np.ndarray]:
-        """The ``n`` chunk positions nearest to ``vector`` (cosine), best first, and every chunk's similarity
-        (a chunk that only the lexical ranking brings still gets its true similarity)."""
+    def _dense(self, query: np.ndarray, n: int) -> tuple[list[int], np.ndarray]:
+        """The ``n`` chunk positions nearest to the unit vector ``query`` (cosine), best first, and every chunk's
+        similarity (a chunk that only the lexical ranking brings still gets its true similarity)."""
         matrix = self._matrix
         if not len(matrix):
             return [], np.zeros(0, np.float32)
         # einsum, not BLAS: many request threads each calling a multithreaded BLAS product fight over
         # its thread pool (measured: 450 answers/s at 10x fell to 18 at 30x); this stays on one core.
-        sims = np.einsum("ij,j->i", matrix, unit(vector))
+        sims = np.einsum("ij,j->i", matrix, query)
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
         top = top[np.argsort(-sims[top], kind="stable")]

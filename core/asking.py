@@ -87,7 +87,7 @@ _ANY_VERB_FIRST = re.compile(
 
 _NOT_VERBS = frozenset(
     "etter eller over under for før der her hvor kor når mer hos mens dersom tvers langs innenfor utenfor derfor "
-    "altså ellers elles dessuten sjøl selv after over under for where".split()
+    "altså ellers elles dessuten sjøl selv after where".split()
 )
 """Words ending as a present-tense verb does that are none: prepositions, conjunctions and adverbs."""
 
@@ -247,8 +247,9 @@ def situation_words(text: str) -> frozenset[str]:
     text = _GLOSS.sub(lambda m: f" og {m.group('gloss')}", _MEMBER.sub(" jobber som ", text))
     for sentence in re.split(r"[.,;:!?()\n]", text):
         sign_off = _SIGN_OFF.match(sentence)
-        if sign_off and words(sign_off.group("who"))[0] not in STOPWORDS:
-            out.update(w for w in words(sign_off.group("who")) if w not in STOPWORDS)
+        who = words(sign_off.group("who")) if sign_off else []
+        if who and who[0] not in STOPWORDS:
+            out.update(w for w in who if w not in STOPWORDS)
         for match in _SITUATION.finditer(sentence):
             rest = words(sentence[match.end() :])
             if rest and rest[0] in _ARTICLE:

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from assistant.rank_signals import Candidate, sentence_closeness
+from assistant.rank_signals import Candidate, sentence_closeness, unit
 from assistant.retriever import HybridSearcher
 from core.answer_settings import RetrievalSettings
 from core.asking import asked_text
@@ -173,7 +173,7 @@ def test_a_passage_only_the_lexical_ranking_brings_keeps_its_true_dense_similari
     embedder = HashEmbeddings()
     searcher = HybridSearcher(MemoryIndex(CHUNKS, embedder), embedder, RetrievalSettings())
     question = "Må jeg varsle arbeidsgiveren skriftlig om permisjonen?"
-    vector = embedder.embed_query(question)
+    vector = unit(embedder.embed_query(question))
     searcher.refresh()
     dense_rank, sims = searcher._dense(vector, 1)  # the dense ranking gives one candidate
     ranked = searcher._rank(question, dense_rank, sims, 10)
@@ -303,9 +303,8 @@ def test_a_passage_is_as_close_as_its_closest_sentence() -> None:
     long = make_chunk(
         "Arbeidslivet endrer seg raskt i kommunene. Mange tjenester digitaliseres. " + answer, position=72
     )
-    alone = make_chunk(
-        answer, position=73
-    )  # the same sentence on its own: its chunk vector is the sentence's
+    # the same sentence on its own: its chunk vector is the sentence's
+    alone = make_chunk(answer, position=73)
     other = make_chunk("Kommunestyret vedtar planene etter drøftinger med de tillitsvalgte.", position=74)
     embedder = HashEmbeddings()
     searcher = HybridSearcher(MemoryIndex([long, alone, other], embedder), embedder, RetrievalSettings())
@@ -315,6 +314,6 @@ def test_a_passage_is_as_close_as_its_closest_sentence() -> None:
     close = sentence_closeness(searcher._sentence_matrix, searcher._sentence_rows, query, [0, 1, 2])
     assert [c.chunk_id for c in searcher.chunks] == [long.chunk_id, alone.chunk_id, other.chunk_id]
     # the long passage's whole-text vector is far from the question, its closest sentence is not
-    _rank, chunk_sims = searcher._dense(list(query), 3)
+    _rank, chunk_sims = searcher._dense(query, 3)
     assert chunk_sims[0] < chunk_sims[1] - 0.1
     assert close[0] == pytest.approx(1.0) and close[1] == pytest.approx(1.0) and close[2] < 0.5
