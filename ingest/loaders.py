@@ -129,7 +129,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     (CPython's ``PyThreadState_SetAsyncExc``, the mechanism behind Ctrl-C), so it
     works in any thread (unlike SIGALRM, which only reaches the main thread) and
     stops pure-Python parsers such as pypdf between two bytecodes; a long single
-    C call finishes first. None or <= 0 means no limit.
+    C call finishes first. An exception that lands where Python cannot raise it (a finaliser or weakref
+    callback run by the garbage collector prints it as "ignored") is lost; a block that ran past its
+    limit is then stopped when it ends. None or <= 0 means no limit.
     """
     if not seconds or seconds <= 0:
         yield
@@ -156,6 +158,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             with lock:
                 state["done"] = True
             timer.cancel()
+        if state["fired"]:  # the block ended normally although its time was up: the exception was lost
+            raise _Timeout
     except _Timeout:
         raise TimeoutError(f"time limit of {seconds:g} s exceeded") from None
 
