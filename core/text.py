@@ -328,7 +328,25 @@ def lemma(word: str, lang: str) -> str:
 @lru_cache(maxsize=50_000)
 def lemmas(word: str) -> tuple[str, ...]:
     """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique)."""
-    return tuple(dict.fromkeys((word, lemma(word, "nb"), lemma(word, "nn"))))
+    found = (word, lemma(word, "nb"), lemma(word, "nn"))
+    base = _genitive_base(word)
+    if base and set(found) == {word}:
+        found = (*found, base, lemma(base, "nb"), lemma(base, "nn"))
+    return tuple(dict.fromkeys(found))
+
+
+GENITIVE_MIN_CHARS = 5
+"""The shortest word read as a genitive ("ukers", "dagers"; not "hus", "kurs" -> kur)."""
+
+
+def _genitive_base(word: str) -> str:
+    """The noun a genitive "-s" is added to, when ``word`` is one: "ukers" -> uker, "kommunens" -> kommunen. Only
+    when that noun is commoner in Bokmål than ``word`` itself, which a word that merely ends in "s" ("kurs",
+    "mars", "tilstedeværelses"...) is not. Empty otherwise."""
+    if len(word) < GENITIVE_MIN_CHARS or not word.endswith("s") or word.endswith("ss"):
+        return ""
+    base = word[:-1]
+    return base if zipf(base, "nb") > zipf(word, "nb") else ""
 
 
 TYPO_MIN_CHARS = 6

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.text import Vocabulary, analyse, bokmal_forms, content_words, is_a_word, stem, with_equivalents
+from core.text import Vocabulary, analyse, bokmal_forms, content_words, is_a_word, lemmas, stem, with_equivalents
 
 pytestmark = pytest.mark.unit
 
@@ -97,6 +97,15 @@ def test_a_question_word_the_sources_do_not_know_also_meets_them_through_its_lem
     vocab = Vocabulary(["godkjenne", "kurset"])
     assert "godkjenn" in analyse("Er kurset godkjent?", vocab, expand=True)
     assert "godkjenn" not in analyse("Er kurset godkjent?", vocab)  # passages are indexed as written
+
+
+def test_a_genitive_has_the_lemma_of_its_noun_and_a_word_ending_in_s_keeps_its_own() -> None:
+    # "et 3-ukers kurs": the weeks are a unit, not a topic the sources are silent on
+    assert "uke" in lemmas("ukers")
+    assert "kommune" in lemmas("kommunens")
+    # "kurs" is not the genitive of "kur", nor "status" of "statu"
+    assert lemmas("kurs") == ("kurs",)
+    assert lemmas("status") == ("status",)
 
 
 @pytest.mark.parametrize(
