@@ -270,11 +270,18 @@ class HybridSearcher:
             if query is not None and w.w_dense_sentence
             else {}
         )
+        # A provision named only in the story ("hun har rett etter 12-11. Kan vi gå rett til tingretten?") is
+        # not what is asked when the questions ask for a kind of rule it does not state.
+        told = exact - set(self.exact_matches(" ".join(asked_text(asked)))) if intents and exact else set()
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
             dense = float(dense_sim[pos]) if pos < len(dense_sim) else 0.0
             cand = Candidate(pos, rrf, dense, lex_score.get(pos, 0.0), pos in exact)
             score = self._score(cand, q_stems, asked_stems, best_dense)
+            if pos in told and not (
+                decides(intents, chunks[pos].text) or names_ledd(text, chunks[pos].section_path)
+            ):
+                score -= EXACT_BONUS
             score += w.w_dense_sentence * sentence_close.get(pos, 0.0)
             chunk = chunks[pos]
             if cand.exact and names_ledd(text, chunk.section_path):

@@ -200,6 +200,22 @@ def test_a_named_ledd_ranks_first_whatever_kind_of_rule_the_other_words_ask() ->
     assert hits[0].chunk.section_path == ("(3)",)
 
 
+def test_a_provision_named_only_in_the_story_gives_way_to_the_rule_the_questions_ask_for() -> None:
+    # The post names lov § 5 to say what the member claims; what it asks is where a dispute goes, which
+    # lov § 9 decides ("avgjøres av nemnda"). Named in the question that asks, § 5 would lead.
+    chunks = [
+        _law("(1) Den som har vært ansatt i to år, har rett til fri for å ta fagbrev.", 1, "(1)"),
+        _law("(2) Fri kan likevel ikke kreves når driften hindres.", 2, "(2)"),
+        _law("Tvist om fri avgjøres av nemnda.", 3, "", provision="lov § 9"),
+    ]
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex(chunks, embedder), embedder, RetrievalSettings())
+    story = "Vi mener medlemmet har rett til fri etter lov § 5. Hvem avgjør saken når vi er uenige?"
+    assert searcher.search(story, 3)[0].chunk.provision == "lov § 9"
+    asked = "Hvem avgjør saken når vi er uenige om lov § 5?"
+    assert searcher.search(asked, 3)[0].chunk.provision == "lov § 5"
+
+
 def test_a_wording_many_passages_share_weighs_less_than_one_only_one_provision_uses() -> None:
     chunks = [
         make_chunk("Kurset gis med lønn.", position=1),
