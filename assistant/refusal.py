@@ -97,10 +97,10 @@ class Evidence:
     @property
     def all_uncovered(self) -> tuple[str, ...]:
         """Everything the answer must say the sources do not cover: unstated amounts, then the asked terms,
-        then the narrative's, each named once ("permittering" is not repeated after "permitteringen", nor
+        then the narrative's rarest few (:func:`named_narrative`), each named once ("permittering" is not repeated after "permitteringen", nor
         a word after an amount phrase that holds it)."""
         out: list[str] = []
-        for term in (*self.unstated, *self.uncovered, *self.context_uncovered):
+        for term in (*self.unstated, *self.uncovered, *named_narrative(self.context_uncovered)):
             said = {w for phrase in out for word in WORD_RE.findall(phrase) for w in lemmas(word)}
             if not said & set(lemmas(term)):
                 out.append(term)
@@ -118,6 +118,18 @@ class Evidence:
             "context_uncovered": list(self.context_uncovered),
             "unstated": list(self.unstated),
         }
+
+
+NARRATIVE_NAMED = 2
+"""How many of the narrative's uncovered words an answer names: the story around a question holds a job, a
+workplace, a union's name and more ("helsesekretær på legekontoret … kveldstid"), and a list of them all says
+less than its rarest two. A fixed readability limit, not tuned: the outcome does not depend on it."""
+
+
+def named_narrative(terms: Sequence[str]) -> tuple[str, ...]:
+    """The ``NARRATIVE_NAMED`` rarest of the narrative's uncovered ``terms`` in general use, in their order."""
+    rarest = set(sorted(terms, key=general_frequency)[:NARRATIVE_NAMED])
+    return tuple(t for t in terms if t in rarest)
 
 
 @dataclass(frozen=True)

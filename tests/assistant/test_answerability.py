@@ -405,3 +405,20 @@ def test_an_amount_is_stated_by_the_rule_of_the_kind_asked_when_its_topic_is_kno
     # An unknown topic is not answered by a rule of the same kind: the amount asked is about something else.
     other = "Hvor lenge kan arbeidsgiveren la være å svare på flexisøknaden?"
     assert refusal.unstated_amounts(other, [Hit(rule, 1.0, dense=0.9)], index, max_zipf=3.8) != ()
+
+
+def test_an_answer_names_the_rarest_few_words_of_the_story_not_every_one() -> None:
+    # A long post's background (a job, a workplace, a union, an evening course) is not a list of gaps; the
+    # asked terms are all named, the story's rarest two only, in the order the post uses them.
+    evidence = Evidence(
+        top_dense=0.85,
+        exact=False,
+        uncovered=("vaktgodtgjørelsen",),
+        context_uncovered=("legekontoret", "helseadministrasjon", "kveldstid", "fagforeningen"),
+    )
+    rarest = sorted(evidence.context_uncovered, key=refusal.general_frequency)[: refusal.NARRATIVE_NAMED]
+    assert evidence.all_uncovered == (
+        "vaktgodtgjørelsen",
+        *(t for t in evidence.context_uncovered if t in rarest),
+    )
+    assert len(evidence.all_uncovered) == 1 + refusal.NARRATIVE_NAMED
