@@ -2,7 +2,16 @@
 
 import pytest
 
-from core.text import Vocabulary, analyse, bokmal_forms, content_words, is_a_word, lemmas, stem, with_equivalents
+from core.text import (
+    Vocabulary,
+    analyse,
+    bokmal_forms,
+    content_words,
+    is_a_word,
+    lemmas,
+    stem,
+    with_equivalents,
+)
 
 pytestmark = pytest.mark.unit
 
