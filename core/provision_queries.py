@@ -49,9 +49,16 @@ _Q_HTA_EXPLICIT_RE = re.compile(
     rf"\bHTA\b\s*(?:{KAP}\s*(?P<kap>\d{{1,2}})(?![.\d])\s*,?\s*)?(?:{PKT}\s*)?(?P<point>{POINT})?",
     re.IGNORECASE,
 )
-_Q_POINT_RE = re.compile(rf"(?<![\w.\-/])(?P<point>{POINT})(?![.,]?\d)(?!\s?%)(?![\w\-])")
+# A number may open a compound ("kap 3.4-stilling", "§ 12-11-saken"), unless its tail is a unit ("1.5-årig").
+_COMPOUND_TAIL = r"-(?!(?:år|uke|veke|dag|time|måned|månad|mnd|prosent)\w*)[a-zæøå]{3}"
+_Q_POINT_RE = re.compile(
+    rf"(?<![\w.\-/])(?P<point>{POINT})(?![.,]?\d)(?!\s?%)(?!\w)(?!-(?!{_COMPOUND_TAIL[1:]}))", re.IGNORECASE
+)
 _Q_KAP_ONLY_RE = re.compile(rf"\b{KAP}\s*(?P<kap>\d{{1,2}})(?![.\d\-])", re.IGNORECASE)
-_Q_LAW_RE = re.compile(rf"(?<![\w.\-/])(?P<num>{LAWNUM})(?:\s?(?P<letter>[a-h])(?![\wæøå]))?(?![\w\-])")
+_Q_LAW_RE = re.compile(
+    rf"(?<![\w.\-/])(?P<num>{LAWNUM})(?:\s?(?P<letter>[a-h])(?![\wæøå]))?(?!\w)(?P<tail>-)?"
+)
+_LAW_NAMED_BEFORE = re.compile(r"(?:§|\baml\.?|\bparagraf\w*|\bloven\w*)\s*$", re.IGNORECASE)
 _Q_HTA_PARA_RE = re.compile(r"\bHTA\b[^?.!]{0,20}?§\s*(?P<num>\d{1,2})(?![\d\-])", re.IGNORECASE)
 
 
@@ -86,6 +93,13 @@ def parse_query_references(question: str) -> list[str]:
             add(match.start(), match.end(), hta_label(kap))
     for match in _Q_LAW_RE.finditer(question):
         num = re.sub(r"\s", "", re.sub(r"[‐–]", "-", match.group("num")))
+        # "§ 12-11-saken" opens a compound; a bare "2-3-ukers" is a range of a unit
+        compound = match.group("tail") is not None
+        if compound and not (
+            re.match(_COMPOUND_TAIL, question[match.end() - 1 :], re.IGNORECASE)
+            and _LAW_NAMED_BEFORE.search(question[max(0, match.start() - 12) : match.start()])
+        ):
+            continue
         if valid_law(num) and not _looks_like_range(question, match):
             add(match.start(), match.end(), law_label(num, match.group("letter")))
     for match in _Q_POINT_RE.finditer(question):

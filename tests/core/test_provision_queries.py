@@ -34,6 +34,10 @@ pytestmark = pytest.mark.unit
         ("§ 14-4 a", ["aml. § 14-4 a"]),
         ("Gjelder 14.2 og § 12-11 begge?", ["HTA kap. 1 pkt. 14.2", "aml. § 12-11"]),
         ("HTA 3.4.2 og 14.2 og 14.2 igjen", ["HTA kap. 3 pkt. 3.4.2", "HTA kap. 1 pkt. 14.2"]),
+        # a number opening a compound still names the provision
+        ("Jeg er enhetsleder (kap 3.4-stilling)", ["HTA kap. 3 pkt. 3.4"]),
+        ("Gjelder 14.2-permisjonen oss?", ["HTA kap. 1 pkt. 14.2"]),
+        ("Hvordan gikk § 12-11-saken?", ["aml. § 12-11"]),
     ],
 )
 def test_parse_query_references(question: str, expected: list[str]) -> None:
@@ -51,6 +55,11 @@ def test_parse_query_references(question: str, expected: list[str]) -> None:
         "Hva er utdanningspermisjon?",
         "kl. 8-16 hver dag",
         "2023-2024",
+        # a range of a unit, a fraction of years, a range of points: no compound of a provision
+        "et 2-3-ukers kurs",
+        "1.5-årig utdanning",
+        "3.4-3.5",
+        "12-11-2024",
         "",
     ],
 )
