@@ -111,10 +111,15 @@ _ROLE_PREFIX = 3
 def names_a_role(word: str) -> bool:
     """True if ``word`` is a kind of one of the sources' roles (``ROLE_HEADS``): a compound of a word in
     general use and a role, as itself, a lemma or a glossary equivalent ("enhets-lederen",
-    "hoved-tillitsvalgt", "kommunal-sjef" via sjef -> leder; not "sjukep-leiar")."""
+    "hoved-tillitsvalgt", "kommunal-sjef" via sjef -> leder, Nynorsk "einings-leiar" via eining -> enhet; not
+    "sjukep-leiar")."""
     return any(
         any(form in ROLE_HEADS for form in forms(word[at:]))
-        and any(is_a_word(first) for first in unlinked(word[:at]) if len(first) >= _ROLE_PREFIX)
+        and any(
+            is_a_word(first) or any(is_a_word(t) for t in GLOSSARY.get(first, ()))
+            for first in unlinked(word[:at])
+            if len(first) >= _ROLE_PREFIX
+        )
         for at in range(_ROLE_PREFIX, len(word) - 3)
     )
 

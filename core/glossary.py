@@ -106,6 +106,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "forhandla": ("forhandle",),
     "vidareutdanning": ("videreutdanning",),
     "usamd": ("uenig", "tvist"),
+    "usemje": ("uenighet", "tvist"),
+    "eining": ("enhet",),
     "usamde": ("uenige", "tvist"),
     "avgjer": ("avgjør",),
     "etterutdanning": ("etterutdanning",),

@@ -43,7 +43,9 @@ def test_a_passage_uses_a_word_through_its_inflections_and_compound_parts() -> N
     assert not uses("nattillegg", terms, index)
 
 
-@pytest.mark.parametrize("word", ["seksjonslederen", "fagleiar", "plasstillitsvalgte", "driftssjefen"])
+@pytest.mark.parametrize(
+    "word", ["seksjonslederen", "fagleiar", "plasstillitsvalgte", "driftssjefen", "einingsleiaren"]
+)
 def test_a_kind_of_one_of_the_sources_roles_names_that_role(word: str) -> None:
     assert names_a_role(word)
 
@@ -101,3 +103,9 @@ def test_an_english_inflection_is_as_common_as_its_english_lemma() -> None:
     assert general_frequency("phoned") >= 5.0
     assert general_frequency("busiest") >= 4.5
     assert general_frequency("welders") < 3.8  # a rare English word stays rare as its lemma
+
+
+def test_the_nynorsk_word_for_a_disagreement_meets_the_sources_dispute() -> None:
+    chunk = make_chunk("Tvist om rett til permisjon avgjøres av nemnda.", position=5)
+    index = BM25Index([chunk])
+    assert is_known("usemja", index)  # usemje -> tvist (Språkrådet's Bokmål equivalent: uenighet)
