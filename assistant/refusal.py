@@ -97,8 +97,8 @@ class Evidence:
     @property
     def all_uncovered(self) -> tuple[str, ...]:
         """Everything the answer must say the sources do not cover: unstated amounts, then the asked terms,
-        then the narrative's rarest few (:func:`named_narrative`), each named once ("permittering" is not repeated after "permitteringen", nor
-        a word after an amount phrase that holds it)."""
+        then the narrative's rarest few (:func:`named_narrative`), each named once ("permittering" is not
+        repeated after "permitteringen", nor a word after an amount phrase that holds it)."""
         out: list[str] = []
         for term in (*self.unstated, *self.uncovered, *named_narrative(self.context_uncovered)):
             said = {w for phrase in out for word in WORD_RE.findall(phrase) for w in lemmas(word)}

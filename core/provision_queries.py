@@ -50,9 +50,9 @@ _Q_HTA_EXPLICIT_RE = re.compile(
     re.IGNORECASE,
 )
 # A number may open a compound ("kap 3.4-stilling", "§ 12-11-saken"), unless its tail is a unit ("1.5-årig").
-_COMPOUND_TAIL = r"-(?!(?:år|uke|veke|dag|time|måned|månad|mnd|prosent)\w*)[a-zæøå]{3}"
+_COMPOUND_WORD = r"(?!(?:år|uke|veke|dag|time|måned|månad|mnd|prosent)\w*)[a-zæøå]{3}"
 _Q_POINT_RE = re.compile(
-    rf"(?<![\w.\-/])(?P<point>{POINT})(?![.,]?\d)(?!\s?%)(?!\w)(?!-(?!{_COMPOUND_TAIL[1:]}))", re.IGNORECASE
+    rf"(?<![\w.\-/])(?P<point>{POINT})(?![.,]?\d)(?!\s?%)(?!\w)(?!-(?!{_COMPOUND_WORD}))", re.IGNORECASE
 )
 _Q_KAP_ONLY_RE = re.compile(rf"\b{KAP}\s*(?P<kap>\d{{1,2}})(?![.\d\-])", re.IGNORECASE)
 _Q_LAW_RE = re.compile(
@@ -96,7 +96,7 @@ def parse_query_references(question: str) -> list[str]:
         # "§ 12-11-saken" opens a compound; a bare "2-3-ukers" is a range of a unit
         compound = match.group("tail") is not None
         if compound and not (
-            re.match(_COMPOUND_TAIL, question[match.end() - 1 :], re.IGNORECASE)
+            re.match(_COMPOUND_WORD, question[match.end() :], re.IGNORECASE)
             and _LAW_NAMED_BEFORE.search(question[max(0, match.start() - 12) : match.start()])
         ):
             continue

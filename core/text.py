@@ -327,7 +327,8 @@ def lemma(word: str, lang: str) -> str:
 
 @lru_cache(maxsize=50_000)
 def lemmas(word: str) -> tuple[str, ...]:
-    """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique)."""
+    """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique); for a genitive that
+    simplemma leaves as it is ("ukers"), also its noun and that noun's lemmas (:func:`_genitive_base`)."""
     found = (word, lemma(word, "nb"), lemma(word, "nn"))
     base = _genitive_base(word)
     if base and set(found) == {word}:
@@ -342,7 +343,7 @@ GENITIVE_MIN_CHARS = 5
 def _genitive_base(word: str) -> str:
     """The noun a genitive "-s" is added to, when ``word`` is one: "ukers" -> uker, "kommunens" -> kommunen. Only
     when that noun is commoner in Bokmål than ``word`` itself, which a word that merely ends in "s" ("kurs",
-    "mars", "tilstedeværelses"...) is not. Empty otherwise."""
+    "mars") is not. Empty otherwise."""
     if len(word) < GENITIVE_MIN_CHARS or not word.endswith("s") or word.endswith("ss"):
         return ""
     base = word[:-1]
