@@ -272,20 +272,23 @@ class HybridSearcher:
         )
         # A provision named only in the story ("hun har rett etter 12-11. Kan vi gå rett til tingretten?") is
         # not what is asked when the questions ask for a kind of rule it does not state.
-        told = exact - set(self.exact_matches(" ".join(asked_text(asked)))) if intents and exact else set()
+        asked_labels = (
+            set(question_labels(" ".join(asked_text(asked)), chunks)) if intents and exact else set()
+        )
         scored: list[tuple[float, int, Candidate]] = []
         for pos, rrf in fused.items():
             dense = float(dense_sim[pos]) if pos < len(dense_sim) else 0.0
             cand = Candidate(pos, rrf, dense, lex_score.get(pos, 0.0), pos in exact)
             score = self._score(cand, q_stems, asked_stems, best_dense)
-            if pos in told and not (
-                decides(intents, chunks[pos].text) or names_ledd(text, chunks[pos].section_path)
-            ):
-                score -= EXACT_BONUS
             score += w.w_dense_sentence * sentence_close.get(pos, 0.0)
             chunk = chunks[pos]
-            if cand.exact and names_ledd(text, chunk.section_path):
+            named_ledd = cand.exact and names_ledd(text, chunk.section_path)
+            if named_ledd:
                 score += LEDD_BONUS
+            if cand.exact:
+                only_told = bool(intents) and chunk.provision not in asked_labels
+                if named_ledd or not (only_told and not decides(intents, chunk.text)):
+                    score += EXACT_BONUS
             if pos in citing:
                 score += w.citing_bonus
             if not wants_questions and not cand.exact:
@@ -331,7 +334,7 @@ class HybridSearcher:
         return rarity
 
     def _score(self, cand: Candidate, q_stems: set[str], asked_stems: set[str], best_dense: float) -> float:
-        """The passage's score before the rule signals: fused rank, dense and lexical closeness, the share of
+        """The passage's score before the rule signals (the named provision's bonus among them): fused rank, dense and lexical closeness, the share of
         the question's stems in its titles and text (``q_stems``), and the share of the asking sentences'
         stems (``asked_stems``) in its best sentence: in a long post the story's words say little of which
         sentence answers."""
@@ -348,8 +351,6 @@ class HybridSearcher:
             + w.w_sentence * self._best_sentence(asked_stems, cand.position)
             + w.w_main_rule * self._is_main_rule(cand.position)
         )
-        if cand.exact:
-            score += EXACT_BONUS
         return score
 
     def _best_sentence(self, q_stems: set[str], pos: int) -> float:
