@@ -330,8 +330,7 @@ def lemmas(word: str) -> tuple[str, ...]:
     """The word with its Bokmål and Nynorsk ``simplemma`` lemmas (lower case, unique); for a genitive that
     simplemma leaves as it is ("ukers"), also its noun and that noun's lemmas (:func:`_genitive_base`)."""
     found: tuple[str, ...] = (word, lemma(word, "nb"), lemma(word, "nn"))
-    base = _genitive_base(word)
-    if base and set(found) == {word}:
+    if set(found) == {word} and (base := _genitive_base(word)):
         found = (*found, base, lemma(base, "nb"), lemma(base, "nn"))
     return tuple(dict.fromkeys(found))
 
