@@ -296,33 +296,13 @@ class Assistant:
         if self.llm is None:
             yield self._extractive(clean, standalone, passages, notices, timings, searcher, gap)
             return
-        yield from self._llm_answer(
-            clean, standalone, history, passages, notices, timings, searcher, gap, stream=stream
-        )
-
-    def _llm_answer(
-        self,
-        question: str,
-        standalone: str,
-        history: Sequence[Turn],
-        passages: tuple[Passage, ...],
-        notices: tuple[str, ...],
-        timings: dict[str, float],
-        searcher: HybridSearcher,
-        gap: Gap,
-        *,
-        stream: bool,
-    ) -> Iterator[str | Answer]:
-        assert self.llm is not None, "only called when a chat model is configured"
 
         def fallback(extra: tuple[str, ...]) -> Answer:
-            return self._extractive(
-                question, standalone, passages, (*notices, *extra), timings, searcher, gap
-            )
+            return self._extractive(clean, standalone, passages, (*notices, *extra), timings, searcher, gap)
 
         for item in written_answer(
             self.llm,
-            question,
+            clean,
             standalone,
             history,
             passages,
