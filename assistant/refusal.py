@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.asked_terms import WORD_RE, asked_words, context_terms, salient_terms
-from assistant.known import general_frequency, is_known, names_a_source, uses
+from assistant.known import general_frequency, is_known, names_a_role, names_a_source, uses
 from assistant.models import Answer, Hit, Passage
 from assistant.question import question_language
 from core.answer_settings import AnswerabilitySettings
@@ -213,7 +213,10 @@ def focus_words(
             or names_a_source(word, quoted)
         )
 
-    return [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in asked_words(question)]
+    # A kind of one of the sources' roles ("enhetslederen") says who is involved, not what is asked (as in
+    # :func:`salient_terms`); the passages need not name it.
+    out = [(w, max(0.0, FOCUS_ZIPF - general_frequency(w)), used(w)) for w in asked_words(question)]
+    return [(w, weight, u) for w, weight, u in out if u or not names_a_role(w)]
 
 
 # "Hvor mange uker …?", "hvor mye …", "how much …": a question for an amount. General interrogatives of

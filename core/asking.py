@@ -62,6 +62,10 @@ _SUBJECT = frozenset(
     "arbeidsgiveren arbeidsgjevaren sjefen lederen leiaren kommunen "
     "i you he she it we they there this that my the a an".split()
 )
+_ENGLISH_VERBS = frozenset("can do does is are am will should".split())
+_ENGLISH_ONLY_SUBJECT = frozenset({"i"})
+""""I" is a subject after an English verb ("Can I …") and a preposition after a Norwegian one ("Skal i møte
+med sjefen", "Er i permisjon nå": a statement whose subject the post leaves out)."""
 
 
 # An indirect question, however the sentence ends: "Lurer på om jeg har krav på …", "Eg lurar på kor lenge …",
@@ -103,7 +107,11 @@ def _asks(sentence: str, *, strict: bool) -> bool:
     if not _INTERROGATIVE.match(sentence):
         return False
     verb_first = _VERB_FIRST.match(sentence)
-    return not strict or verb_first is None or verb_first.group("next").lower() in _SUBJECT
+    if not strict or verb_first is None:
+        return True
+    subject = verb_first.group("next").lower()
+    english = verb_first.group(1).lower() in _ENGLISH_VERBS
+    return subject in _SUBJECT and (english or subject not in _ENGLISH_ONLY_SUBJECT)
 
 
 # A comma, perhaps "og"/"eller", then a question word or an inverted verb: a new question in the sentence.
@@ -153,6 +161,21 @@ def asking_sentences(question: str) -> tuple[str, ...]:
 _ENDS_ON_PRONOUN = re.compile(r"\b(det|dette|den|denne|dem|dei|it|this|that|them)\W*$", re.IGNORECASE)
 
 
+# A clause that follows the main one ("Har hun lov til det når jeg oppfyller kravene?"): the pronoun ending the
+# main clause refers back all the same. General subordinating conjunctions of Norwegian and English ("om" is
+# left out: it is as often a preposition, "søke om det").
+_SUBORDINATE = re.compile(
+    r"\s+(?:når|naar|hvis|viss|dersom|selv om|sjølv om|fordi|sidan|siden|ettersom|if|when|because|although|"
+    r"even if|even though|since)\s.*$",
+    re.IGNORECASE,
+)
+
+
+def _refers_back(part: str) -> bool:
+    """True when the question ``part`` ends on a pronoun, or its main clause does before a subordinate one."""
+    return any(_ENDS_ON_PRONOUN.search(text.rstrip("?!. ")) for text in (part, _SUBORDINATE.sub("", part)))
+
+
 _ELLIPTIC_WORDS = 2
 """A question this short ("lov??", "Stemmer dette?", "is that legal?") is elliptical: it asks about the sentence
 before it, as one that ends on a pronoun does."""
@@ -166,7 +189,7 @@ def asked_with_referents(question: str) -> tuple[tuple[str, ...], ...]:
     out: list[tuple[str, ...]] = []
     for part in asking_sentences(question):
         at = next((i for i, s in enumerate(sentences) if part in s), 0)
-        if at > 0 and (_ENDS_ON_PRONOUN.search(part.rstrip("?!. ")) or len(words(part)) <= _ELLIPTIC_WORDS):
+        if at > 0 and (_refers_back(part) or len(words(part)) <= _ELLIPTIC_WORDS):
             out.append((sentences[at - 1], part))
         else:
             out.append((part,))

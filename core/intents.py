@@ -122,13 +122,16 @@ INTENTS: tuple[Intent, ...] = (
             r"[^?.!]{0,40}\b(?:varsel\w*|søknad\w*|notice|application|request)|"
             # whether telling it is enough, or it must be written or made in a set way
             r"(?:muntlig|munnleg|in person|verbally)\b[^?.!]{0,30}\b(?:nok|enough)|"
-            r"(?:holder|held|er) det (?:nok |godt nok )?(?:å si|å seie|at jeg sier|at eg seier|med å si|å gi beskjed)|"
+            r"(?:holder|held|er) det (?:nok |godt nok )?(?:å si|å seie|at jeg sier|at eg seier|med å si|å gi beskjed|"
+            r"(?:å|med å) sende (?:en |ei |ein )?(?:mail|e-?post|sms|melding|tekstmelding))|"
             r"(?:må|skal|bør)\s+(?:det|den|dette|søknaden|varselet|varslet|meldingen|meldinga)\s+(?:\w+\s+)?"
             r"(?:være|vere|gjøres|gjerast|skje|sendes|sendast|leveres)\s+(?:skriftlig|skriftleg|formelt|på (?:en|ein) "
             r"(?:spesiell|bestemt|egen|eigen) måte)|(?:må|skal) (?:jeg|eg) skrive|"
             r"(?:has|have|does it have|must it|need) to be (?:in writing|written)|in writing\?|"
             # what to write in it, or how to word it
             r"(?:hva|kva|what)\b[^?.!]{0,30}\b(?:skrive|skriva|skrives|ha med|write|put in|include)|"
+            r"(?:hva|kva)\s+(?:må|skal|bør)\s+(?:være|vere)\s+med|"
+            r"(?:være|vere)\b[^?.!]{0,25}\bi (?:søknad\w*|varsel\w*|e-?posten|mailen)|"
             r"(?:hva|kva)\s+(?:må|skal|bør)\b[^?.!]{0,20}\bstå i (?:det|den|søknad\w*|varsel\w*|e-?posten|mailen|"
             r"meldinga|meldingen)|"
             r"(?:hvordan|korleis|how)\b[^?.!]{0,30}\b(?:formulere|formulera|skrive|write|word)\b[^?.!]{0,20}\b"

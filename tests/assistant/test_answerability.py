@@ -158,6 +158,15 @@ def test_the_name_of_the_document_quoted_is_used_by_its_passages() -> None:
     ] is False
 
 
+def test_a_kind_of_role_the_passages_do_not_name_is_left_out_of_the_focus() -> None:
+    # "enhetslederen" says who is involved, not what is asked (as for the salient terms)
+    chunk = make_chunk("Arbeidstaker har rett til permisjon for å delta i utdanning.", position=41)
+    index = BM25Index([chunk])
+    question = "Kan enhetslederen nekte meg permisjon til utdanning?"
+    words = {w for w, _weight, _used in refusal.focus_words(question, [Hit(chunk, 1.0, dense=0.9)], index)}
+    assert "enhetslederen" not in words and "permisjon" in words
+
+
 def test_english_questions_are_not_judged_by_focus(bm25: BM25Index) -> None:
     hits = _hits(bm25, "utdanningspermisjon")
     assert (

@@ -162,6 +162,21 @@ def test_a_statement_with_lurer_but_no_question_word_does_not_ask() -> None:
     assert asking_sentences("Sjefen lurer oss. Vi jobber turnus.") == ("Sjefen lurer oss. Vi jobber turnus.",)
 
 
+def test_a_main_clause_ending_on_a_pronoun_before_a_subordinate_clause_refers_back() -> None:
+    post = "Lederen sier nei fordi vi mangler vikarer. har hun lov til det når jeg oppfyller kravene?"
+    assert asked_with_referents(post) == (
+        ("Lederen sier nei fordi vi mangler vikarer.", "har hun lov til det når jeg oppfyller kravene?"),
+    )
+    # "om" is as often a preposition ("søke om det") and ends no main clause
+    assert asked_with_referents("Vi har kurs. Kan jeg søke om permisjon?") == (
+        ("Kan jeg søke om permisjon?",),
+    )
+
+
+def test_english_i_after_an_english_verb_is_a_subject() -> None:
+    assert asking_sentences("I work nights. Can I get paid leave") == ("Can I get paid leave",)
+
+
 def test_an_elliptical_question_asks_about_the_sentence_before_it() -> None:
     post = "Sjefen har sagt nei fordi det er travelt. Lov??"
     assert asked_with_referents(post) == (("Sjefen har sagt nei fordi det er travelt.", "Lov??"),)
@@ -176,6 +191,11 @@ def test_an_elliptical_question_asks_about_the_sentence_before_it() -> None:
             ("Har jeg plikt til å svare skriftlig.",),
         ),
         ("Har jobba her i fire år.", ("Har jobba her i fire år.",)),  # nothing asks: the post is taken whole
+        # "i" after a Norwegian verb is the preposition, not English "I"
+        (
+            "Skal i møte med sjefen snart og må argumentere for kurs. Hva sier veilederen?",
+            ("Hva sier veilederen?",),
+        ),
         # with no surer question in the post, a verb-first sentence asks whatever its subject
         (
             "enhetsleder her, på kap 3.4. kan lønna mi tas opp utenom forhandlingene.",

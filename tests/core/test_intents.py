@@ -55,6 +55,8 @@ pytestmark = pytest.mark.unit
         ("Where can the union take this further?", "dispute"),
         ("How long can my employer wait before answering?", "deadline"),
         ("Kva må stå i søknaden?", "procedure"),
+        ("holder det å sende en mail til sjefen?", "procedure"),
+        ("må det være noe spesielt i søknaden? hva må være med", "procedure"),
         ("Is telling my boss in person enough?", "procedure"),
         ("Must I pay the exam fee myself when they require the certification?", "costs"),
         # the right's conditions and length, asked as a time
