@@ -62,6 +62,11 @@ _SUBJECT = frozenset(
     "arbeidsgiveren arbeidsgjevaren sjefen lederen leiaren kommunen "
     "i you he she it we they there this that my the a an".split()
 )
+_ARTICLES = frozenset("en ei et ein eit".split())
+_HAVE_BE = frozenset("har er".split())
+"""After "har" or "er", an indefinite article opens the object or predicate of a statement whose subject the post
+leaves out ("Har en gutt med ADHD i klassen.", "Er en sykepleier på natt."); after a modal it opens the subject
+("Kan en kommune …")."""
 _ENGLISH_VERBS = frozenset("can do does is are am will should".split())
 _ENGLISH_ONLY_SUBJECT = frozenset({"i"})
 """"I" is a subject after an English verb ("Can I …") and a preposition after a Norwegian one ("Skal i møte
@@ -110,8 +115,10 @@ def _asks(sentence: str, *, strict: bool) -> bool:
     if not strict or verb_first is None:
         return True
     subject = verb_first.group("next").lower()
-    english = verb_first.group(1).lower() in _ENGLISH_VERBS
-    return subject in _SUBJECT and (english or subject not in _ENGLISH_ONLY_SUBJECT)
+    verb = verb_first.group(1).lower()
+    if verb in _HAVE_BE and subject in _ARTICLES:
+        return False
+    return subject in _SUBJECT and (verb in _ENGLISH_VERBS or subject not in _ENGLISH_ONLY_SUBJECT)
 
 
 # A comma, perhaps "og"/"eller", then a question word or an inverted verb: a new question in the sentence.

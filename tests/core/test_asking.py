@@ -173,6 +173,12 @@ def test_a_main_clause_ending_on_a_pronoun_before_a_subordinate_clause_refers_ba
     )
 
 
+def test_an_indefinite_subject_after_a_modal_asks() -> None:
+    assert asking_sentences("Vi har fått nei. Kan en kommune bestemme det selv") == (
+        "Kan en kommune bestemme det selv",
+    )
+
+
 def test_english_i_after_an_english_verb_is_a_subject() -> None:
     assert asking_sentences("I work nights. Can I get paid leave") == ("Can I get paid leave",)
 
@@ -191,6 +197,11 @@ def test_an_elliptical_question_asks_about_the_sentence_before_it() -> None:
             ("Har jeg plikt til å svare skriftlig.",),
         ),
         ("Har jobba her i fire år.", ("Har jobba her i fire år.",)),  # nothing asks: the post is taken whole
+        # after "har"/"er" an indefinite article opens the object: "(Jeg) har en sak …"
+        (
+            "Har en sak med en lærer i sjuende. Hva sier HTA om dette?",
+            ("Hva sier HTA om dette?",),
+        ),
         # "i" after a Norwegian verb is the preposition, not English "I"
         (
             "Skal i møte med sjefen snart og må argumentere for kurs. Hva sier veilederen?",
