@@ -106,8 +106,8 @@ def _asks(sentence: str, *, strict: bool) -> bool:
     with a verb and ends in no "?" asks only when a subject pronoun or definite subject follows the verb."""
     if sentence.endswith("?") or _INDIRECT.search(sentence):
         return True
-    verb = _ANY_VERB_FIRST.match(sentence)
-    if verb and verb.group("verb").lower() not in _NOT_VERBS:
+    any_verb = _ANY_VERB_FIRST.match(sentence)
+    if any_verb and any_verb.group("verb").lower() not in _NOT_VERBS:
         return True
     if not _INTERROGATIVE.match(sentence):
         return False
