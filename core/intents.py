@@ -130,7 +130,7 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:has|have|does it have|must it|need) to be (?:in writing|written)|in writing\?|"
             # what to write in it, or how to word it
             r"(?:hva|kva|what)\b[^?.!]{0,30}\b(?:skrive|skriva|skrives|ha med|write|put in|include)|"
-            r"(?:hva|kva)\s+(?:må|skal|bør)\s+(?:være|vere)\s+med|"
+            r"(?:hva|kva)\s+(?:må|skal|bør)\s+(?:være|vere)\s+med(?!\s+i\s)|"
             r"(?:være|vere)\b[^?.!]{0,25}\bi (?:søknad\w*|varsel\w*|e-?posten|mailen)|"
             r"(?:hva|kva)\s+(?:må|skal|bør)\b[^?.!]{0,20}\bstå i (?:det|den|søknad\w*|varsel\w*|e-?posten|mailen|"
             r"meldinga|meldingen)|"

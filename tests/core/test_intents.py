@@ -87,6 +87,10 @@ def test_rett_til_without_a_verb_of_having_does_not_ask_for_a_right(question: st
     assert "right" in [i.name for i in asked_intents("Hvem har egentlig rett til kurs?")]
 
 
+def test_what_must_be_in_another_document_asks_for_no_notice_procedure() -> None:
+    assert "procedure" not in [i.name for i in asked_intents("Hva må være med i en kompetanseplan?")]
+
+
 def test_the_deciding_wording_is_recognised_and_everyday_text_is_not() -> None:
     refusal = [i for i in INTENTS if i.name == "refusal"]
     assert decides(refusal, "Permisjon kan likevel ikke kreves når det er til hinder for driften.")
