@@ -102,6 +102,6 @@ def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> 
     if not question_stems:
         return 0.0
     stems = bm25.text_terms(sentence)
-    total = sum(bm25.idf.get(t, 1.0) for t in question_stems)
-    got = sum(bm25.idf.get(t, 1.0) for t in question_stems if t in stems)
+    total = sum(bm25.idf.get(t, 0.0) for t in question_stems)
+    got = sum(bm25.idf.get(t, 0.0) for t in question_stems if t in stems)
     return got / total if total else 0.0

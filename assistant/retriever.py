@@ -25,6 +25,7 @@ from assistant.rank_signals import (
     rrf_fuse,
     sentence_closeness,
     sentence_rows,
+    sentence_score,
     title_overlap,
     unit,
     unit_rows,
@@ -73,7 +74,6 @@ class HybridSearcher:
         self._bm25: BM25Index | None = None
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
-        self._sentences: dict[int, list[frozenset[str]]] = {}
         self._deferrals: dict[int, set[str]] = {}
         self._provisions: frozenset[str | None] = frozenset()
         self._rarities: dict[str, float] = {}
@@ -102,7 +102,6 @@ class HybridSearcher:
             self._position = position
             self._titles = {}
             self._qshare = {}
-            self._sentences = {}
             self._deferrals = deferrals(chunks, self._bm25.vocab)
             self._provisions = frozenset(c.provision for c in chunks)
             self._rarities = {}
@@ -354,18 +353,13 @@ class HybridSearcher:
         return score
 
     def _best_sentence(self, q_stems: set[str], pos: int) -> float:
-        """Idf-weighted share of ``q_stems`` found in the chunk's best single sentence."""
+        """The chunk's best single sentence's :func:`sentence_score` for ``q_stems``."""
         if not q_stems:
             return 0.0
-        sentences = self._sentences.get(pos)
-        if sentences is None:
-            sentences = [self.bm25.text_terms(s.text) for s in split_sentences(self.chunks[pos].text)]
-            self._sentences[pos] = sentences
-        idf = self.bm25.idf
-        total = sum(idf.get(t, 0.0) for t in q_stems)
-        if total <= 0 or not sentences:
-            return 0.0
-        return max(sum(idf.get(t, 0.0) for t in q_stems if t in s) for s in sentences) / total
+        return max(
+            (sentence_score(q_stems, s.text, self.bm25) for s in split_sentences(self.chunks[pos].text)),
+            default=0.0,
+        )
 
     def _is_main_rule(self, pos: int) -> float:
         """1.0 for the first chunk of a provision (the main rule: first ledd, first paragraph)."""

@@ -2,8 +2,9 @@
 
 import pytest
 
-from assistant.rank_signals import rrf_fuse, title_overlap
+from assistant.rank_signals import rrf_fuse, sentence_score, title_overlap
 from core.text import analyse
+from index.lexical import BM25Index
 from tests.assistant.fakes import make_chunk
 
 pytestmark = pytest.mark.unit
@@ -18,3 +19,14 @@ def test_title_overlap_is_the_share_of_the_titles_stems_the_question_names() -> 
     chunk = make_chunk("Tekst.", position=1, section=("Lokal lønnspolitikk",))
     assert title_overlap(set(analyse("Hva sier lønnspolitikken?")), chunk, {}) == pytest.approx(0.5)
     assert title_overlap(set(analyse("Hva med ferie?")), chunk, {}) == 0.0
+
+
+def test_a_sentence_scores_the_share_of_the_question_stems_the_index_knows() -> None:
+    index = BM25Index([make_chunk("Arbeidstaker har rett til permisjon.", position=1)])
+    known = set(analyse("permisjon arbeidstaker"))
+    assert sentence_score(known, "Arbeidstaker har rett til permisjon.", index) == pytest.approx(1.0)
+    # a stem the index never saw ("zebra") weighs nothing: it can be in no sentence
+    assert sentence_score(known | {"zebra"}, "Arbeidstaker har rett til permisjon.", index) == pytest.approx(
+        1.0
+    )
+    assert sentence_score(known, "Ingen av ordene.", index) == 0.0
