@@ -99,9 +99,18 @@ def sentence_closeness(
 
 def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> float:
     """Idf-weighted share of the question's stems that the sentence contains (0..1)."""
-    if not question_stems:
+    return best_sentence_score(question_stems, (sentence,), bm25)
+
+
+def best_sentence_score(question_stems: set[str], sentences: Iterable[str], bm25: BM25Index) -> float:
+    """The best :func:`sentence_score` among ``sentences`` (the question's total weight summed once). A stem the
+    index never saw weighs nothing: no sentence can hold it."""
+    idf = bm25.idf
+    total = sum(idf.get(t, 0.0) for t in question_stems)
+    if total <= 0:
         return 0.0
-    stems = bm25.text_terms(sentence)
-    total = sum(bm25.idf.get(t, 0.0) for t in question_stems)
-    got = sum(bm25.idf.get(t, 0.0) for t in question_stems if t in stems)
-    return got / total if total else 0.0
+    best = max(
+        (sum(idf.get(t, 0.0) for t in question_stems if t in bm25.text_terms(s)) for s in sentences),
+        default=0.0,
+    )
+    return best / total

@@ -22,10 +22,10 @@ from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import (
     Candidate,
+    best_sentence_score,
     rrf_fuse,
     sentence_closeness,
     sentence_rows,
-    sentence_score,
     title_overlap,
     unit,
     unit_rows,
@@ -354,11 +354,8 @@ class HybridSearcher:
 
     def _best_sentence(self, q_stems: set[str], pos: int) -> float:
         """The chunk's best single sentence's :func:`sentence_score` for ``q_stems``."""
-        if not q_stems:
-            return 0.0
-        return max(
-            (sentence_score(q_stems, s.text, self.bm25) for s in split_sentences(self.chunks[pos].text)),
-            default=0.0,
+        return best_sentence_score(
+            q_stems, (s.text for s in split_sentences(self.chunks[pos].text)), self.bm25
         )
 
     def _is_main_rule(self, pos: int) -> float:

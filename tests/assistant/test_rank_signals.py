@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.rank_signals import rrf_fuse, sentence_score, title_overlap
+from assistant.rank_signals import best_sentence_score, rrf_fuse, sentence_score, title_overlap
 from core.text import analyse
 from index.lexical import BM25Index
 from tests.assistant.fakes import make_chunk
@@ -30,3 +30,11 @@ def test_a_sentence_scores_the_share_of_the_question_stems_the_index_knows() -> 
         1.0
     )
     assert sentence_score(known, "Ingen av ordene.", index) == 0.0
+
+
+def test_the_best_sentence_score_is_the_best_of_the_sentences_scores() -> None:
+    index = BM25Index([make_chunk("Arbeidstaker har rett til permisjon. Lønn gis ikke.", position=1)])
+    stems = set(analyse("permisjon lønn"))
+    texts = ("Arbeidstaker har rett til permisjon.", "Lønn gis ikke.", "Ingenting her.")
+    assert best_sentence_score(stems, texts, index) == max(sentence_score(stems, t, index) for t in texts) > 0
+    assert best_sentence_score(set(), texts, index) == 0.0 == best_sentence_score(stems, (), index)
