@@ -102,6 +102,17 @@ def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> 
     return best_sentence_score(question_stems, (sentence,), bm25)
 
 
+def best_sentence(question_stems: set[str], sentences: Iterable[str], bm25: BM25Index) -> str | None:
+    """The first of ``sentences`` with the best :func:`sentence_score` (None when none holds a stem)."""
+    idf = bm25.idf
+    best, best_weight = None, 0.0
+    for s in sentences:
+        weight = sum(idf.get(t, 0.0) for t in question_stems if t in bm25.text_terms(s))
+        if weight > best_weight:
+            best, best_weight = s, weight
+    return best
+
+
 def best_sentence_score(question_stems: set[str], sentences: Iterable[str], bm25: BM25Index) -> float:
     """The best :func:`sentence_score` among ``sentences`` (the question's total weight summed once). A stem the
     index never saw weighs nothing: no sentence can hold it."""

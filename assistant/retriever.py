@@ -22,6 +22,7 @@ from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import (
     Candidate,
+    best_sentence,
     best_sentence_score,
     rrf_fuse,
     sentence_closeness,
@@ -292,7 +293,7 @@ class HybridSearcher:
                 score += w.citing_bonus
             if not wants_questions and not cand.exact:
                 score -= w.question_list_penalty * self._question_share(pos)
-            other_time = not cand.exact and about_other_time(focus, chunk.text)
+            other_time = not cand.exact and self._about_other_time(focus, pos, asked_stems)
             deferred = (
                 defers and bool(q_stems & self._deferrals.get(pos, set())) and not still_decides(asked, chunk)
             )
@@ -314,6 +315,19 @@ class HybridSearcher:
             scored.append((score, pos, cand))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored
+
+    def _about_other_time(self, focus: str, pos: int, asked_stems: set[str]) -> bool:
+        """True when the chunk at ``pos`` is about the other time than ``focus`` (during or after the study):
+        its lead sentence (what it governs) or the sentence that answers ``asked_stems`` speaks of it. A pay
+        policy that mentions competence "tilegnet" in a list is not about the time after an education when
+        asked whether paid leave counts in its negotiations; HTA 4.2.4, whose lead is "har gjennomført", is."""
+        text = self.chunks[pos].text
+        if not about_other_time(focus, text):
+            return False
+        sentences = [s.text for s in split_sentences(text)]
+        lead = next((s for s in sentences if len(s.split()) > 4), "")
+        answering = best_sentence(asked_stems, sentences, self.bm25)
+        return answering is None or about_other_time(focus, answering) or about_other_time(focus, lead)
 
     def _rarity(self, intent: Intent) -> float:
         """:meth:`_stated_rarity` of the passages worded as ``intent``'s rule."""

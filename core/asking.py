@@ -17,7 +17,13 @@ from core.text import words
 
 # Time of a question relative to an education: while studying, or after completing it.
 # General Norwegian/English aspect words (source: any grammar of tense and aspect markers).
-_DURING = re.compile(r"\b(mens|imens|medan|under|i løpet av|while|during)\b", re.IGNORECASE)
+_DURING = re.compile(
+    r"\b(mens|imens|medan|under|i løpet av|while|during|"
+    # being on leave, or on a paid one, is the time of study: "er i betalt perm", "on paid study leave"
+    r"(i|på|on) (\w+ ){0,2}(perm|permisjon|permisjonen|leave)|"
+    r"(lønnet|lønna|løna|betalt|paid) (\w+ )?(perm\w*|utdanningsperm\w*|leave)|\w*perm\w* med lønn)\b",
+    re.IGNORECASE,
+)
 _AFTER = re.compile(
     r"\b(etter at|etterpå|ferdig|fullført|fullførte|gjennomført|fullfør|after|finished|completed|"
     r"når jeg er ferdig|når eg er ferdig)\b",

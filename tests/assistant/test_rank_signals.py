@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.rank_signals import best_sentence_score, rrf_fuse, sentence_score, title_overlap
+from assistant.rank_signals import best_sentence, best_sentence_score, rrf_fuse, sentence_score, title_overlap
 from core.text import analyse
 from index.lexical import BM25Index
 from tests.assistant.fakes import make_chunk
@@ -38,3 +38,11 @@ def test_the_best_sentence_score_is_the_best_of_the_sentences_scores() -> None:
     texts = ("Arbeidstaker har rett til permisjon.", "Lønn gis ikke.", "Ingenting her.")
     assert best_sentence_score(stems, texts, index) == max(sentence_score(stems, t, index) for t in texts) > 0
     assert best_sentence_score(set(), texts, index) == 0.0 == best_sentence_score(stems, (), index)
+
+
+def test_the_best_sentence_is_the_first_with_the_best_score() -> None:
+    index = BM25Index([make_chunk("Arbeidstaker har rett til permisjon. Lønn gis ikke.", position=1)])
+    stems = set(analyse("permisjon"))
+    texts = ("Lønn gis ikke.", "Arbeidstaker har rett til permisjon.", "Permisjon gis.")
+    assert best_sentence(stems, texts, index) == "Arbeidstaker har rett til permisjon."
+    assert best_sentence(set(analyse("ferie")), texts, index) is None  # no sentence holds a stem

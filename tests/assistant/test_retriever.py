@@ -254,6 +254,32 @@ def test_a_rule_about_the_other_time_earns_no_deciding_bonus() -> None:
     assert with_bonus[1] > without[1]
 
 
+def test_a_passage_is_about_the_other_time_only_by_its_lead_or_its_answering_sentence() -> None:
+    # Asked whether paid leave counts in the local round: the pay policy's sentence on paid leave answers,
+    # and its list's "tilegnet kompetanse" does not make it a rule for after the education; the rule whose
+    # lead sentence is about a completed education stays about the other time.
+    policy = make_chunk(
+        "Den lokale lønnspolitikken utformes sammen med de tillitsvalgte. "
+        "Den skal vise hvordan tilegnet kompetanse gir uttelling. "
+        "Arbeidstakere i lønnede permisjoner omfattes av lokale forhandlinger.",
+        position=1,
+    )
+    after = make_chunk(
+        "Partene kan forhandle om endret lønn når arbeidstakeren har gjennomført videreutdanning. "
+        "Det vises til de lokale forhandlingene.",
+        position=2,
+    )
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex([policy, after], embedder), embedder, RetrievalSettings())
+    searcher.refresh()
+    asked = set(
+        searcher.bm25.query_terms("Er jeg med i de lokale forhandlingene når jeg har lønnede permisjoner?")
+    )
+    assert not searcher._about_other_time("during", 0, asked)
+    assert searcher._about_other_time("during", 1, asked)
+    assert not searcher._about_other_time("", 1, asked)
+
+
 def test_a_named_provision_the_index_lacks_finds_the_passages_that_cite_it() -> None:
     # The index holds HTA 4.2.4 but not 3.4; the guide's paragraph that cites 3.4 (via 3.4.4) is where
     # the sources discuss it.

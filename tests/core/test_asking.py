@@ -10,6 +10,7 @@ from core.asking import (
     asks_for_questions,
     leave_purposes,
     situation_words,
+    time_focus,
 )
 from core.intents import asked_intents
 
@@ -22,6 +23,21 @@ def test_a_text_about_the_other_time_than_the_question_is_recognised() -> None:
     assert about_other_time("during", after) and not about_other_time("during", during)
     assert about_other_time("after", during) and not about_other_time("after", after)
     assert not about_other_time("", after)  # no focus: nothing is about the other time
+
+
+@pytest.mark.parametrize(
+    ("text", "focus"),
+    [
+        ("Vi har et medlem i betalt perm for å studere. Er hun med i forhandlingene?", "during"),
+        ("Eg har løna utdanningspermisjon i haust. Blir eg med i forhandlingane?", "during"),
+        ("Is a member on paid study leave included in the local round?", "during"),
+        ("Skal ha utdanningsperm med lønn fra august. Blir jeg glemt?", "during"),
+        ("Jeg har vært i permisjon og er ferdig med studiet nå. Får jeg mer lønn?", ""),  # both times
+        ("Får jeg mer lønn når jeg er ferdig med permisjonsåret?", "after"),
+    ],
+)
+def test_being_on_leave_or_paid_leave_is_the_time_of_study(text: str, focus: str) -> None:
+    assert time_focus(text) == focus
 
 
 @pytest.mark.parametrize(
