@@ -21,6 +21,7 @@ from core.text import (
     stem,
     unlinked,
     variant_zipf,
+    words,
     zipf,
 )
 from index.lexical import BM25Index
@@ -88,21 +89,21 @@ def _derived_known(stem_: str, known: frozenset[str] | set[str]) -> bool:
 
 
 # The people the sources give roles to (the guide's "Roller, ansvar og forventninger": ledere, tillitsvalgte,
-# medarbeidere/ansatte; the law's arbeidstaker). Their rules hold for every kind of them.
-ROLE_HEADS = frozenset(
-    {
-        "leder",
-        "ledere",
-        "tillitsvalgt",
-        "tillitsvalgte",
-        "medarbeider",
-        "medarbeidere",
-        "arbeidstaker",
-        "arbeidstakere",
-        "ansatt",
-        "ansatte",
-    }
-)
+# medarbeidere/ansatte; the law's arbeidstaker), by the role each word names. Their rules hold for every kind of
+# them.
+ROLE_KINDS = {
+    "leder": "leder",
+    "ledere": "leder",
+    "tillitsvalgt": "tillitsvalgt",
+    "tillitsvalgte": "tillitsvalgt",
+    "medarbeider": "medarbeider",
+    "medarbeidere": "medarbeider",
+    "arbeidstaker": "medarbeider",
+    "arbeidstakere": "medarbeider",
+    "ansatt": "medarbeider",
+    "ansatte": "medarbeider",
+}
+ROLE_HEADS = frozenset(ROLE_KINDS)
 _ROLE_PREFIX = 3
 """The shortest first part of a role compound ("tea-mleder" is not one, "team-leder" is)."""
 
@@ -122,6 +123,27 @@ def names_a_role(word: str) -> bool:
         )
         for at in range(_ROLE_PREFIX, len(word) - 3)
     )
+
+
+@lru_cache(maxsize=50_000)
+def role_of(word: str) -> str | None:
+    """The role (a value of ``ROLE_KINDS``) ``word`` names, as itself, a lemma or glossary equivalent ("leiar",
+    "sjefen" -> leder) or a kind of it (:func:`names_a_role`: "plasstillitsvalde" -> tillitsvalgt); None for
+    none."""
+    heads = [form for form in forms(word) if form in ROLE_KINDS]
+    if not heads and names_a_role(word):
+        heads = [
+            form
+            for at in range(_ROLE_PREFIX, len(word) - 3)
+            for form in forms(word[at:])
+            if form in ROLE_KINDS
+        ]
+    return ROLE_KINDS[heads[0]] if heads else None
+
+
+def named_roles(text: str) -> frozenset[str]:
+    """The roles (:func:`role_of`) the words of ``text`` name."""
+    return frozenset(r for r in (role_of(w) for w in set(words(text)) if not w[:1].isdigit()) if r)
 
 
 def is_known(word: str, bm25: BM25Index) -> bool:

@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.contracts import QueryEmbedder, SearchIndex
 from assistant.deferral import deferrals, still_decides
+from assistant.known import named_roles
 from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import (
@@ -75,6 +76,7 @@ class HybridSearcher:
         self._bm25: BM25Index | None = None
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
+        self._participants: dict[int, frozenset[str]] = {}
         self._deferrals: dict[int, set[str]] = {}
         self._provisions: frozenset[str | None] = frozenset()
         self._rarities: dict[str, float] = {}
@@ -103,6 +105,7 @@ class HybridSearcher:
             self._position = position
             self._titles = {}
             self._qshare = {}
+            self._participants = {}
             self._deferrals = deferrals(chunks, self._bm25.vocab)
             self._provisions = frozenset(c.provision for c in chunks)
             self._rarities = {}
@@ -253,6 +256,7 @@ class HybridSearcher:
         asked_stems = set(bm25.query_terms(" ".join(asked_text(text)))) or q_stems
         best_dense = float(dense_sim.max()) if len(dense_sim) else 0.0
         wants_questions = asks_for_questions(asked)
+        asked_roles = named_roles(asked) if wants_questions else frozenset()
         focus = asked_time(asked)
         intents = asked_intents(asked)
         contents = asks_contents(asked)
@@ -293,6 +297,8 @@ class HybridSearcher:
                 score += w.citing_bonus
             if not wants_questions and not cand.exact:
                 score -= w.question_list_penalty * self._question_share(pos)
+            elif wants_questions and asked_roles:
+                score -= w.w_participants * self._participants_missing(pos, asked_roles)
             other_time = not cand.exact and self._about_other_time(focus, pos, asked_stems)
             deferred = (
                 defers and bool(q_stems & self._deferrals.get(pos, set())) and not still_decides(asked, chunk)
@@ -382,6 +388,26 @@ class HybridSearcher:
             previous is not None and previous.doc_id == chunk.doc_id and previous.provision == chunk.provision
         )
         return 0.0 if same else 1.0
+
+    def _participants_missing(self, pos: int, roles: frozenset[str]) -> float:
+        """For a list of questions (a chunk with question lines) whose lead-in says whom it is for, the share of
+        ``roles`` (named by the post) it is not for: a leader and a tillitsvalgt going through questions together
+        want the checklist "ledere og tillitsvalgte" can discuss, not the questions "mellom leder og
+        medarbeider". 0 for a chunk that is no such list, or whose lead-in names no role."""
+        if not roles or not self._question_share(pos):
+            return 0.0
+        participants = self._participants.get(pos)
+        if participants is None:
+            # the list's lead-in: its sentences that are neither items nor questions
+            participants = named_roles(
+                " ".join(
+                    s.text
+                    for s in split_sentences(self.chunks[pos].text)
+                    if not s.text.rstrip().endswith("?") and not s.text.lstrip().startswith(("•", "-", "–"))
+                )
+            )
+            self._participants[pos] = participants
+        return len(roles - participants) / len(roles) if participants else 0.0
 
     def _question_share(self, pos: int) -> float:
         """Share of a chunk's lines that are questions (question lists rarely answer a question)."""

@@ -47,6 +47,13 @@ class RetrievalSettings(BaseModel):
     question_list_penalty: float = Field(
         0.5, ge=0, description="Penalty times the share of question lines, unless questions are asked for."
     )
+    w_participants: float = Field(
+        0.5,
+        ge=0,
+        description="When questions to raise are asked for: penalty times the share of the roles the post names "
+        "(leder, tillitsvalgt, medarbeider) that a list of questions does not say it is for ('ledere og "
+        "tillitsvalgte drøfte', 'mellom leder og medarbeider'). Chosen on the tuning split (docs/EVALUATION.md).",
+    )
     time_mismatch_penalty: float = Field(
         0.3,
         ge=0,

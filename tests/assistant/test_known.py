@@ -3,7 +3,7 @@
 import pytest
 
 from assistant import known
-from assistant.known import general_frequency, is_known, names_a_role, uses
+from assistant.known import general_frequency, is_known, named_roles, names_a_role, role_of, uses
 from index.lexical import BM25Index
 from tests.assistant.fakes import make_chunk
 
@@ -109,3 +109,27 @@ def test_the_nynorsk_word_for_a_disagreement_meets_the_sources_dispute() -> None
     chunk = make_chunk("Tvist om rett til permisjon avgjøres av nemnda.", position=5)
     index = BM25Index([chunk])
     assert is_known("usemja", index)  # usemje -> tvist (Språkrådet's Bokmål equivalent: uenighet)
+
+
+@pytest.mark.parametrize(
+    ("word", "role"),
+    [
+        ("ledere", "leder"),
+        ("leiaren", "leder"),
+        ("sjefen", "leder"),
+        ("einingsleiar", "leder"),
+        ("plasstillitsvalde", "tillitsvalgt"),
+        ("tillitsvalgte", "tillitsvalgt"),
+        ("tilsette", "medarbeider"),
+        ("arbeidstaker", "medarbeider"),
+        ("medarbeidersamtalen", None),  # a conversation, not a person
+        ("rektor", None),
+    ],
+)
+def test_a_word_names_the_role_of_its_head(word: str, role: str | None) -> None:
+    assert role_of(word) == role
+
+
+def test_the_roles_a_text_names() -> None:
+    assert named_roles("Eg og den plasstillitsvalde skal ha møte med leiaren.") == {"tillitsvalgt", "leder"}
+    assert named_roles("Hva skal vi snakke om i medarbeidersamtalen?") == frozenset()

@@ -280,6 +280,43 @@ def test_a_passage_is_about_the_other_time_only_by_its_lead_or_its_answering_sen
     assert not searcher._about_other_time("", 1, asked)
 
 
+def test_a_list_of_questions_for_other_roles_than_the_post_names_gives_way() -> None:
+    # A leader and a tillitsvalgt want questions to go through together: the checklist for "ledere og
+    # tillitsvalgte", not the questions "mellom leder og medarbeider", however alike their words are.
+    appraisal = make_chunk(
+        "Her er spørsmål om kompetanse som kan tas opp i samtalen mellom leder og medarbeider:\n"
+        "• Hvilken kompetanse trenger vi?\n• Hva vil du lære?",
+        position=1,
+    )
+    checklist = make_chunk(
+        "Med denne sjekklisten kan ledere og tillitsvalgte drøfte tiltak:\n"
+        "• Hvilke mål har vi?\n• Hvilken kompetanse har vi i dag?",
+        position=2,
+    )
+    reflection = make_chunk("Til refleksjon:\n• Hvordan lærer vi av hverandre?", position=3)
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(
+        MemoryIndex([appraisal, checklist, reflection], embedder), embedder, RetrievalSettings()
+    )
+    searcher.refresh()
+    both = frozenset({"leder", "tillitsvalgt"})
+    assert searcher._participants_missing(0, both) == 0.5
+    assert searcher._participants_missing(1, both) == 0.0
+    assert searcher._participants_missing(2, both) == 0.0  # a list that names no participants stays neutral
+    question = "Eg og den plasstillitsvalde skal ha møte om kompetanse. Finst det spørsmål vi kan gå gjennom?"
+
+    def scores(penalty: float) -> dict[int, float]:
+        settings = RetrievalSettings(w_participants=penalty)
+        searcher = HybridSearcher(
+            MemoryIndex([appraisal, checklist, reflection], embedder), embedder, settings
+        )
+        return {h.chunk.position: h.score for h in searcher.search(question, 3)}
+
+    without, with_penalty = scores(0.0), scores(1.0)
+    assert without[1] - with_penalty[1] == pytest.approx(1.0)  # the post names only the tillitsvalgt
+    assert with_penalty[2] == pytest.approx(without[2])
+
+
 def test_a_named_provision_the_index_lacks_finds_the_passages_that_cite_it() -> None:
     # The index holds HTA 4.2.4 but not 3.4; the guide's paragraph that cites 3.4 (via 3.4.4) is where
     # the sources discuss it.
