@@ -311,11 +311,19 @@ def situation_words(text: str) -> frozenset[str]:
 
 # When, not what for: "(for å studere) til høsten / fra januar / neste år" ends the purpose. Seasons, months and
 # calendar units after a preposition of time (general Bokmål, Nynorsk and English).
-_WHEN = (
-    r"(?:(?:til|fra|frå|fram til|i|om|neste|next|this|from|in|until)\s+(?:neste\s+)?"
-    r"(?:høst|haust|vår|sommer|sommar|vinter|januar|februar|mars|april|mai|juni|juli|august|september|oktober|"
-    r"november|desember|år|året|semester|skoleår|skuleår|uke|veke|måned|månad|autumn|fall|spring|summer|"
-    r"winter|year|semester)\w*)\b"
+_TIME_WORDS = (
+    r"(?:neste\s+|denne\s+|dette\s+)?(?:høst|haust|vår|sommer|sommar|vinter|januar|februar|mars|april|mai|juni|"
+    r"juli|august|september|oktober|november|desember|år|året|semester|skoleår|skuleår|uke|veke|måned|månad|"
+    r"jul|julen|påske|påsken|nyttår|christmas|easter|autumn|fall|spring|summer|winter|year|semester|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|"
+    r"måndag|tysdag|laurdag|sundag|dag|dagen|dagtid|kveld|kvelden|kveldstid|natt|helg|helga|helgen|"
+    r"deltid|heltid|full|fullt|heil|hel|halv|ulønnet|lønn|løn|\d)\w*"
+)
+_WHEN = r"(?:(?:til|fra|frå|fram til|i|om|neste|next|this|from|in|until)\s+" + _TIME_WORDS + r")\b"
+
+# What a leave is for: up to a conjunction, a time ("til høsten") or the end of the clause.
+_PURPOSE = (
+    r"(?P<purpose>[^?.!,;:]{3,60}?)(?=\s+(?:og|eller|men|uten|utan|med|mens|medan|når|hvis|dersom|fordi|sidan|"
+    r"siden)\b|\s+" + _WHEN + r"|[?.!,;:]|$)"
 )
 
 # Time off for a purpose: "fri med lønn for å amme", "permisjon når jeg flytter", "gå frå jobben for å gje blod".
@@ -326,10 +334,16 @@ _WHEN = (
 _LEAVE_PURPOSE = re.compile(
     r"\b(?:fri|fridag\w*|permisjon\w*|perm|gå (?:fra|frå) jobben|borte (?:fra|frå) jobben)\b[^?.!]{0,50}?"
     r"\b(?:for å|til å|(?:når\s+(?:jeg|eg|vi|hun|han|ho|de|dei|(?:en|ein|ei|den|det)\s+\w+)|fordi\s+(?:jeg|eg))"
-    r"(?:\s+(?:skal|må|vil|ska|har))?)\s+"
-    r"(?P<purpose>[^?.!,;:]{3,60}?)(?=\s+(?:og|eller|men|uten|utan|med|mens|medan)\b|\s+"
-    + _WHEN
-    + r"|[?.!,;:]|$)",
+    r"(?:\s+(?:skal|må|vil|ska|har))?)\s+" + _PURPOSE,
+    re.IGNORECASE,
+)
+
+
+# Time off "på"/"til" an occasion, right after the word for it: "fri på bursdagen", "fri til begravelsen", "permisjon
+# i forbindelse med flyttinga" (not "permisjon til høsten" or "på deltid": when and how much, not what for).
+_LEAVE_OCCASION = re.compile(
+    r"\b(?:fri|fridag\w*|permisjon\w*|perm)\s+(?:på|til|i forbindelse med|i samband med)"
+    r"(?!\s+(?:" + _TIME_WORDS + r")\b)\s+" + _PURPOSE,
     re.IGNORECASE,
 )
 
@@ -340,5 +354,6 @@ def leave_purposes(question: str) -> tuple[str, ...]:
     return tuple(
         m.group("purpose").strip()
         for sentence in asked_text(question)
-        for m in _LEAVE_PURPOSE.finditer(sentence)
+        for pattern in (_LEAVE_PURPOSE, _LEAVE_OCCASION)
+        for m in pattern.finditer(sentence)
     )

@@ -99,6 +99,13 @@ def test_a_question_ending_on_a_pronoun_asks_about_what_the_sentence_before_it_s
         ("Kan eg få permisjon for å hjelpe til på garden og med lønn?", ("hjelpe til på garden",)),
         ("Må jeg gi fri når en ansatt skal i retten som vitne?", ("i retten som vitne",)),
         ("Hvor mange dager fri får jeg til jul?", ()),  # no purpose clause
+        (
+            "Har man rett på fri på bursdagen sin når man jobber i kommunen?",
+            ("bursdagen sin",),
+        ),  # an occasion
+        ("Kan eg få fri i samband med flyttinga?", ("flyttinga",)),
+        ("Får jeg permisjon til høsten, eller på deltid?", ()),  # when and how much, not what for
+        ("Har jeg krav på fri på fredag?", ()),
         ("Sjefen ga meg fri for å ta kurs. Hva står i planen?", ()),  # the narrative, not what is asked
     ],
 )
