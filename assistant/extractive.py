@@ -9,6 +9,7 @@ to the exact span it quotes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from assistant.compose import Candidate, Extract, answer_units, compose, lead_line
 from assistant.models import Passage
+from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import sentence_score
 from assistant.resolve import cites_any, uncited_labels
 from core.answer_settings import ExtractiveSettings
@@ -255,12 +257,14 @@ def select(
     return [lead, *rest]
 
 
-def list_answer(cands: Sequence[Candidate]) -> list[Candidate]:
+def list_answer(cands: Sequence[Candidate], *, prescribing: set[str] | None = None) -> list[Candidate]:
     """The whole list of the best-scoring list passage: its lead-in and every item, in order.
 
     A user who asks for a list ("hvilke spørsmål kan jeg stille") gets all of it,
     not the single best item. Empty when no passage among the candidates holds
-    a list of at least ``MIN_LIST_ITEMS`` items.
+    a list of at least ``MIN_LIST_ITEMS`` items. With ``prescribing`` (stems of the documents a question asks
+    the contents of), only a list whose lead-in prescribes one of them counts ("Den lokale lønnspolitikken
+    skal:" for "hva skal lønnspolitikken inneholde").
     """
     by_passage: dict[int, list[Candidate]] = {}
     for c in cands:
@@ -275,7 +279,16 @@ def list_answer(cands: Sequence[Candidate]) -> list[Candidate]:
         if score > best_score:
             first = min(c.span.start for c in items)
             lead_in = [c for c in group if c.span.start < first and c.span.text.rstrip().endswith(":")]
-            best = [*lead_in[-1:], *[c for c in group if c.span.start >= first]]
+            # a statement list's lead-in is the first member of each of its bullets' units
+            heading = (
+                lead_in[-1].span.text if lead_in else (items[0].members[0].text if items[0].members else "")
+            )
+            if prescribing is not None and not prescribed(heading) & prescribing:
+                continue
+            rest = [c for c in group if c.span.start >= first]
+            if prescribing is not None:  # what the list prescribes: its items, not the sentences after it
+                rest = list(itertools.takewhile(lambda c: BULLET_RE.match(c.span.text), rest))
+            best = [*lead_in[-1:], *rest]
             best_score = score
     return sorted(best, key=lambda c: c.span.start)
 
@@ -376,6 +389,11 @@ def extractive_answer(
     )
     if WANTS_LIST.search(question):
         listed = list_answer(cands)
+        if listed:
+            return compose(listed)
+    # "Hva skal lønnspolitikken inneholde?" asks for all a list prescribes, not its best item
+    if asks_contents(asked):
+        listed = list_answer(cands, prescribing=set(bm25.query_terms(asked)))
         if listed:
             return compose(listed)
     if 2 <= len(parts) <= cfg.max_parts:

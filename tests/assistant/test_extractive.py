@@ -313,3 +313,27 @@ def test_where_the_sources_speak_of_a_named_provision_they_hold_no_text_of_leads
     extract = extractive_answer(post, passages, index, parts=asking_sentences(post))
     assert extract is not None
     assert strip_markers(extract.text).startswith("Den som er omfattet av Hovedavtalen § 9-2")
+
+
+def test_a_question_for_what_a_document_must_contain_gets_the_whole_list_it_prescribes() -> None:
+    policy = make_chunk(
+        "Lønnspolitikk\n\nDen lokale lønnspolitikken skal:\n\n"
+        "- sikre likebehandling av kvinner og menn i lønn.\n\n"
+        "- legge til rette for faglige karriereveier.\n\n"
+        "- vise hvordan tilegnet kompetanse gir uttelling i lønn.\n\n"
+        "- angi kriterier for avansementsstillinger.\n\n"
+        "Arbeidstakere i lønnede permisjoner omfattes av forhandlingene.",
+        position=61,
+        section=("Lønnspolitikk",),
+    )
+    index = BM25Index([*CHUNKS, policy])
+    extract = extractive_answer("Hva skal egentlig stå i lønnspolitikken?", _passages([policy]), index)
+    assert extract is not None
+    text = strip_markers(extract.text)
+    assert text.startswith("Den lokale lønnspolitikken skal")
+    for item in ("likebehandling", "karriereveier", "tilegnet kompetanse", "avansementsstillinger"):
+        assert item in text
+    assert "permisjoner" not in text  # the sentence after the list is not part of what it prescribes
+    # a question about one thing the policy does is answered by its best items, not the whole list
+    one = extractive_answer("Hvordan gir kompetanse uttelling i lønn?", _passages([policy]), index)
+    assert one is not None and "avansementsstillinger" not in strip_markers(one.text)
