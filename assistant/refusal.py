@@ -234,6 +234,14 @@ _STATES_AMOUNT = re.compile(
 )
 
 
+_UNITS = frozenset(
+    "uke uker uka ukene veke veker veka vekene dag dager dagar dagen dagene døgn time timer timar timen måned "
+    "måneder månad månader år året årene gang ganger gonger kroner kr prosent studiepoeng "
+    "week weeks day days hour hours month months year years time times".split()
+)
+"""Units of measure: in "hvor mange uker foreldrepermisjon" what is counted is the word after the unit."""
+
+
 def unstated_amounts(
     question: str, hits: Sequence[Hit], bm25: BM25Index, *, max_zipf: float
 ) -> tuple[str, ...]:
@@ -250,10 +258,18 @@ def unstated_amounts(
         match = _ASKS_AMOUNT.search(part)
         if not match:
             continue
-        topic_words = sorted(asked_words(part), key=general_frequency)
-        if not topic_words:
+        content = asked_words(part)
+        if not content:
             continue
-        topic = topic_words[0]
+        # "hvor mye ferie …", "hvor mange uker foreldrepermisjon …": what is counted follows the interrogative
+        # (after a unit of measure); otherwise the part's rarest content word is its topic
+        counted = [w for w in asked_words(part[match.end() :]) if w in content and w not in _UNITS]
+        following = part[match.end() :].split()
+        topic = (
+            counted[0]
+            if counted and following and fold(following[0]).strip(",.?!") in {counted[0], *_UNITS}
+            else min(content, key=general_frequency)
+        )
         # A sentence states the amount when it speaks of the part's topic, or, for a topic the sources know or a
         # word of the wording that asks for the rule ("drøye"), when it is worded as the kind of rule the part
         # asks for ("hvor lenge kan de la være å svare?" is answered by "senest innen seks måneder").

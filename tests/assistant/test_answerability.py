@@ -308,6 +308,27 @@ def test_an_amount_asked_of_a_rule_in_everyday_words_is_stated_by_that_rule() ->
     assert refusal.unstated_amounts(asked, [Hit(rule, 1.0, dense=0.9)], index, max_zipf=3.8) == ()
 
 
+def test_what_an_amount_counts_follows_its_interrogative() -> None:
+    # "hvor mye ferie": the holiday is counted, not the leave that is the rarest word of the part; a passage
+    # stating the leave's length does not state the holiday's.
+    rule = make_chunk(
+        "Arbeidstaker har rett til utdanningspermisjon i inntil tre år.", position=33, doc_id="lov"
+    )
+    index = BM25Index([rule])
+    hits = [Hit(rule, 1.0, dense=0.9)]
+    asked = "Hvor mye ferie har jeg når jeg har vært i utdanningspermisjon?"
+    assert refusal.unstated_amounts(asked, hits, index, max_zipf=3.8) == (asked.rstrip("?").lower(),)
+    # after a unit of measure: "hvor mange år utdanningspermisjon" counts the leave, which the rule states
+    assert (
+        refusal.unstated_amounts("Hvor mange år utdanningspermisjon kan jeg få?", hits, index, max_zipf=3.8)
+        == ()
+    )
+    # no counted word right after it: the rarest word of the part is the topic, as before
+    assert (
+        refusal.unstated_amounts("Hvor lenge kan utdanningspermisjon vare?", hits, index, max_zipf=3.8) == ()
+    )
+
+
 def test_a_gap_is_what_is_asked_only_when_no_asked_term_is_covered_and_no_provision_is_named() -> None:
     topic = Evidence(top_dense=0.9, exact=False, uncovered=("vaktgodtgjørelsen",))
     assert Gap.of(topic) == Gap(("vaktgodtgjørelsen",), asked=True)
