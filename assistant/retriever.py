@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.contracts import QueryEmbedder, SearchIndex
 from assistant.deferral import deferrals, still_decides
-from assistant.known import named_roles
+from assistant.known import named_roles, role_of
 from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import (
@@ -34,12 +34,13 @@ from assistant.rank_signals import (
 )
 from assistant.resolve import question_labels, refers_to
 from core.answer_settings import RetrievalSettings
-from core.asking import about_other_time, asked_text, asks_for_questions
+from core.asking import about_other_time, asked_text, asks_for_questions, asks_role
+from core.function_words import STOPWORDS
 from core.intents import PAYMENT_KINDS, Intent, asked_intents, asked_time, decides
 from core.models import Chunk
 from core.provision_queries import names_ledd
 from core.sentences import split_sentences
-from core.text import with_equivalents
+from core.text import with_equivalents, words
 from index.lexical import BM25Index
 
 EXACT_BONUS = 10.0
@@ -77,6 +78,7 @@ class HybridSearcher:
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
         self._participants: dict[int, frozenset[str]] = {}
+        self._subjects: dict[int, frozenset[str]] = {}
         self._deferrals: dict[int, set[str]] = {}
         self._provisions: frozenset[str | None] = frozenset()
         self._rarities: dict[str, float] = {}
@@ -106,6 +108,7 @@ class HybridSearcher:
             self._titles = {}
             self._qshare = {}
             self._participants = {}
+            self._subjects = {}
             self._deferrals = deferrals(chunks, self._bm25.vocab)
             self._provisions = frozenset(c.provision for c in chunks)
             self._rarities = {}
@@ -256,7 +259,8 @@ class HybridSearcher:
         asked_stems = set(bm25.query_terms(" ".join(asked_text(text)))) or q_stems
         best_dense = float(dense_sim.max()) if len(dense_sim) else 0.0
         wants_questions = asks_for_questions(asked)
-        asked_roles = named_roles(asked) if wants_questions else frozenset()
+        asked_roles = named_roles(asked) if wants_questions or asks_role(asked) else frozenset()
+        role_question = asks_role(asked) and bool(asked_roles)
         focus = asked_time(asked)
         intents = asked_intents(asked)
         contents = asks_contents(asked)
@@ -299,6 +303,8 @@ class HybridSearcher:
                 score -= w.question_list_penalty * self._question_share(pos)
             elif wants_questions and asked_roles:
                 score -= w.w_participants * self._participants_missing(pos, asked_roles)
+            if role_question and self._role_subjects(pos) & asked_roles:
+                score += w.w_role_subject
             other_time = not cand.exact and self._about_other_time(focus, pos, asked_stems)
             deferred = (
                 defers and bool(q_stems & self._deferrals.get(pos, set())) and not still_decides(asked, chunk)
@@ -388,6 +394,22 @@ class HybridSearcher:
             previous is not None and previous.doc_id == chunk.doc_id and previous.provision == chunk.provision
         )
         return 0.0 if same else 1.0
+
+    def _role_subjects(self, pos: int) -> frozenset[str]:
+        """The roles that one of the chunk's sentences (or list items) opens with alone: "Ledere har ansvar for
+        …" is about the leaders' part, "Ledere, tillitsvalgte og ansatte har et felles ansvar" about no one
+        role's."""
+        subjects = self._subjects.get(pos)
+        if subjects is None:
+            found: set[str] = set()
+            for span in split_sentences(self.chunks[pos].text):
+                head = [w for w in words(span.text.lstrip("•-– ")) if w not in STOPWORDS][:2]
+                roles = [role_of(w) for w in head]
+                if roles and roles[0] and not (len(roles) > 1 and roles[1]):
+                    found.add(roles[0])
+            subjects = frozenset(found)
+            self._subjects[pos] = subjects
+        return subjects
 
     def _participants_missing(self, pos: int, roles: frozenset[str]) -> float:
         """For a list of questions (a chunk with question lines) whose lead-in says whom it is for, the share of

@@ -233,6 +233,20 @@ _ANNOUNCES_QUESTIONS = re.compile(
 )
 
 
+# What a role is to do or may expect: "hva er rollen til", "hva forventes av meg", "hvem har ansvaret", "what is
+# expected of me" (general Bokmål, Nynorsk and English).
+_ASKS_ROLE = re.compile(
+    r"\b(rolle\w*|rolla|forvent\w*|ansvar\w*|oppgåve\w*|oppgave\w*|bidra\w*|role|expected|expect|"
+    r"responsib\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_role(question: str) -> bool:
+    """True when the sentences that ask in ``question`` ask what someone's part, duty or expectation is."""
+    return any(_ASKS_ROLE.search(part) for part in asked_text(question))
+
+
 def asks_for_questions(question: str) -> bool:
     """True when ``question`` asks for questions to raise, a checklist or points to discuss (a writer
     announcing their own questions, "Tre spørsmål: …", does not)."""

@@ -317,6 +317,42 @@ def test_a_list_of_questions_for_other_roles_than_the_post_names_gives_way() -> 
     assert with_penalty[2] == pytest.approx(without[2])
 
 
+def test_a_question_about_a_roles_part_prefers_the_passage_that_speaks_of_that_role_alone() -> None:
+    shared = make_chunk(
+        "Ledere, tillitsvalgte og ansatte har et felles ansvar for læring, og de har ulike roller.",
+        position=1,
+    )
+    parts = make_chunk(
+        "• Ledere har ansvar for å skape tid til læring.\n• Tillitsvalgte synliggjør kompetansebehov.",
+        position=2,
+    )
+    other = make_chunk("Kompetanseplanen rulleres hvert år.", position=3)
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex([shared, parts, other], embedder), embedder, RetrievalSettings())
+    searcher.refresh()
+    assert searcher._role_subjects(0) == frozenset()  # several roles open it together
+    assert searcher._role_subjects(1) == {"leder", "tillitsvalgt"}
+    question = "Nyvalgt plasstillitsvald her. Kva er forventa av meg i arbeidet med læring?"
+
+    def scores(bonus: float) -> dict[int, float]:
+        settings = RetrievalSettings(w_role_subject=bonus)
+        searcher = HybridSearcher(MemoryIndex([shared, parts, other], embedder), embedder, settings)
+        return {h.chunk.position: h.score for h in searcher.search(question, 3)}
+
+    without, with_bonus = scores(0.0), scores(1.0)
+    assert with_bonus[2] - without[2] == pytest.approx(1.0)
+    assert with_bonus[1] == pytest.approx(without[1])
+    # a question that does not ask for anyone's part is not moved
+    plain = "Nyvalgt plasstillitsvald her. Har medlemmet rett på permisjon?"
+    settings = RetrievalSettings(w_role_subject=1.0)
+    searcher = HybridSearcher(MemoryIndex([shared, parts, other], embedder), embedder, settings)
+    moved = {h.chunk.position: h.score for h in searcher.search(plain, 3)}
+    searcher = HybridSearcher(
+        MemoryIndex([shared, parts, other], embedder), embedder, RetrievalSettings(w_role_subject=0.0)
+    )
+    assert moved == {h.chunk.position: h.score for h in searcher.search(plain, 3)}
+
+
 def test_a_named_provision_the_index_lacks_finds_the_passages_that_cite_it() -> None:
     # The index holds HTA 4.2.4 but not 3.4; the guide's paragraph that cites 3.4 (via 3.4.4) is where
     # the sources discuss it.

@@ -8,6 +8,7 @@ from core.asking import (
     asked_with_referents,
     asking_sentences,
     asks_for_questions,
+    asks_role,
     leave_purposes,
     situation_words,
     time_focus,
@@ -256,3 +257,17 @@ def test_a_statement_that_drops_its_subject_does_not_ask(post: str, asked: tuple
 )
 def test_a_sentence_opening_with_a_verb_and_its_subject_asks(post: str, asked: tuple[str, ...]) -> None:
     assert asking_sentences(post) == asked
+
+
+@pytest.mark.parametrize(
+    ("post", "asks"),
+    [
+        ("Nyvalgt hovedtillitsvalgt her. Hva forventes av meg i arbeidet med planen?", True),
+        ("Kva er rolla til leiarane når det gjeld læring?", True),
+        ("Who is responsible for the competence plan?", True),
+        ("Lederen har ansvar for turnusen. Kan hun nekte meg permisjon?", False),  # told, not asked
+        ("Har jeg rett på utdanningspermisjon?", False),
+    ],
+)
+def test_a_question_about_someones_part_is_recognised(post: str, asks: bool) -> None:
+    assert asks_role(post) is asks
