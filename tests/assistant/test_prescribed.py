@@ -15,6 +15,8 @@ pytestmark = pytest.mark.unit
     ("question", "asks"),
     [
         ("Hva skal egentlig en lokal lønnspolitikk inneholde?", True),
+        ("What is the pay policy actually supposed to say about further education?", True),
+        ("Kva er planen meint å innehalde?", True),
         ("Kva må stå i planen?", True),
         ("What should the contract include?", True),
         ("Hva står i 14.2?", False),
