@@ -167,7 +167,8 @@ INTENTS: tuple[Intent, ...] = (
         # Whether one may be told how a request stands; decided by a duty to inform "på forespørsel".
         re.compile(
             r"\b(få vite|få beskjed om hva|få høre|få høyre|bli orientert|verte orientert|orientert om|"
-            r"informert om|hva som skjer|kva som skjer|hva de gjør|kva dei gjer|how it stands|what is happening|"
+            r"informert om|hva som skjer|kva som skjer|hva de gjør|kva dei gjer|hvordan det ligger an|"
+            r"korleis det ligg an|hvor saken står|kor saka står|how it stands|what is happening|"
             r"be (?:told|informed|updated)|(?:get|have) an update)\b",
             re.IGNORECASE,
         ),

@@ -52,6 +52,8 @@ pytestmark = pytest.mark.unit
         ("Korleis skal eg formulere søknaden?", "procedure"),
         ("Kan jeg kreve å få vite hva som skjer med søknaden min?", "information"),
         ("Can I ask to be told how my leave request stands?", "information"),
+        ("Har jeg krav på å høre hvordan det ligger an med søknaden?", "information"),
+        ("Kan eg be om å få vite korleis det ligg an med permisjonen?", "information"),
         ("Where can the union take this further?", "dispute"),
         ("How long can my employer wait before answering?", "deadline"),
         ("Kva må stå i søknaden?", "procedure"),
