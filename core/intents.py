@@ -60,7 +60,8 @@ INTENTS: tuple[Intent, ...] = (
         "dispute",
         re.compile(
             r"\b(klage\w*|klag[ae]r?|uenig\w*|usamd\w*|tvist\w*|hvem avgjør|kven avgjer|hvem bestemmer|"
-            r"(?:hvem|kven)\b[^?.!]{0,60}\b(?:avgjør|avgjer|avgjøre|avgjere|bestemmer|bestemme)|"
+            r"(?:hvem|kven)\b[^?.!]{0,60}\b(?:avgjør|avgjer|avgjøre|avgjere|bestemmer|bestemme|"
+            r"(?:tar|tek|ta) stilling til)|"
             r"kven bestemmer|appeal\w*|dispute\w*|disagree\w*|complain\w*|who decides|final say|"
             # where to take the case on
             r"(?:hvor|hvem|kvar|kven|where|who)\b[^?.!]{0,30}\b(?:sende|sender|send|ta|tar|take|bringe|gå|går)\b"

@@ -46,6 +46,7 @@ pytestmark = pytest.mark.unit
         ("Which details must the notice I send contains?", "procedure"),
         ("Kor lenge kan leiaren sitje på søknaden utan å svare?", "deadline"),
         ("Fikk avslag. Hvor tar vi saken videre?", "dispute"),
+        ("Hvem er det som tar stilling til om han har rett på permisjonen?", "dispute"),
         ("Hvor lenge har de lov å drøye svaret?", "deadline"),
         ("Sjefen sa «send meg noe skriftlig», men hva må stå i det?", "procedure"),
         ("What do I need to put in it?", "procedure"),
