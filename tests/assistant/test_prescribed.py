@@ -17,6 +17,7 @@ pytestmark = pytest.mark.unit
         ("Hva skal egentlig en lokal lønnspolitikk inneholde?", True),
         ("What is the pay policy actually supposed to say about further education?", True),
         ("Kva er planen meint å innehalde?", True),
+        ("hva MÅ lønnspolitikken si noe om?", True),
         ("Kva må stå i planen?", True),
         ("What should the contract include?", True),
         ("Hva står i 14.2?", False),
