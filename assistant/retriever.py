@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.contracts import QueryEmbedder, SearchIndex
 from assistant.deferral import deferrals, still_decides
-from assistant.known import named_roles, role_of
+from assistant.known import named_roles, role_of, uses
 from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import (
@@ -36,7 +36,15 @@ from assistant.resolve import question_labels, refers_to
 from core.answer_settings import RetrievalSettings
 from core.asking import about_other_time, asked_text, asks_for_questions, asks_role
 from core.function_words import STOPWORDS
-from core.intents import PAYMENT_KINDS, Intent, asked_intents, asked_time, decides
+from core.intents import (
+    GENERAL_KIND,
+    PAYMENT_KINDS,
+    Intent,
+    asked_intents,
+    asked_time,
+    decides,
+    right_objects,
+)
 from core.models import Chunk
 from core.provision_queries import names_ledd
 from core.sentences import split_sentences
@@ -263,6 +271,14 @@ class HybridSearcher:
         role_question = asks_role(asked) and bool(asked_roles)
         focus = asked_time(asked)
         intents = asked_intents(asked)
+        # what a right asked about is to ("kreve å få se lønnspolitikken"): a passage granting a right to
+        # something else does not decide it
+        right_words = [
+            word
+            for obj in right_objects(asked)
+            for word in words(obj)
+            if len(word) >= 3 and word not in STOPWORDS and not word[:1].isdigit()
+        ]
         contents = asks_contents(asked)
         prescribing_bonus = (
             self.settings.deciding_bonus
@@ -316,7 +332,12 @@ class HybridSearcher:
             # matter asked about over to another provision.
             elif intents and not deferred:
                 score += w.deciding_bonus * max(
-                    (self._rarity(i) for i in intents if decides([i], chunk.text)),
+                    (
+                        self._rarity(i)
+                        for i in intents
+                        if decides([i], chunk.text)
+                        and (i.name != GENERAL_KIND or self._grants(pos, right_words))
+                    ),
                     default=0.0,
                 )
             if deferred:
@@ -394,6 +415,14 @@ class HybridSearcher:
             previous is not None and previous.doc_id == chunk.doc_id and previous.provision == chunk.provision
         )
         return 0.0 if same else 1.0
+
+    def _grants(self, pos: int, right_words: Sequence[str]) -> bool:
+        """Whether the chunk at ``pos`` speaks of what the right asked about is to (any of ``right_words``, as a
+        word, lemma, glossary equivalent or compound part); True when the question names nothing."""
+        if not right_words:
+            return True
+        terms = self.bm25.chunk_terms(self.chunks[pos].chunk_id)
+        return any(uses(word, terms, self.bm25) for word in right_words)
 
     def _role_subjects(self, pos: int) -> frozenset[str]:
         """The roles that one of the chunk's sentences (or list items) opens with alone: "Ledere har ansvar for

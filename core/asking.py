@@ -164,9 +164,19 @@ def asking_sentences(question: str) -> tuple[str, ...]:
     og får jeg lønn?" is three). A question with no such sentence is taken whole.
     """
     asked = [
-        part for sentence in question_sentences(question)[1] for part in _CLAUSE_QUESTION.split(sentence)
+        _OR_JUST.sub("", part)
+        for sentence in question_sentences(question)[1]
+        for part in _CLAUSE_QUESTION.split(sentence)
     ]
     return tuple(part.strip() for part in asked if part.strip()) or (question,)
+
+
+# "… eller er det bare uflaks?", "or is it just bad luck": the asker's guess at a dismissive answer, not a
+# further question or topic (general Norwegian and English).
+_OR_JUST = re.compile(
+    r",?\s+(?:eller|or)\s+(?:er|blir|is)\s+(?:det|it|that)\s+(?:bare|berre|just|simply|rett og slett)\b[^?]*",
+    re.IGNORECASE,
+)
 
 
 # A question that ends on a pronoun ("Kan arbeidsgiver kreve det?", "stemmer det?") asks about what the

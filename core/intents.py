@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.asking import asked_with_referents, time_focus
+from core.asking import asked_text, asked_with_referents, time_focus
 
 
 # What a question asks the deciding rule to settle, and the wording of a rule that settles it.
@@ -149,6 +149,7 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(hvor lenge må det gå|hvor lang tid må det gå|kor lenge må det gå|må det gå|må jeg vente|må eg vente|"
             r"vente før|ventetid\w*|karantene\w*|sperrefrist\w*|mellom to|how long must I wait|"
+            r"\w*perm\w* (?:igjen|att|på nytt)|ny (?:utdannings)?perm\w*|"
             r"wait before|waiting period|tidligst|tidlegast|earliest|"
             r"how (?:long|much) (?:time )?(?:must|has to|have to|should|do(?:es)?|will)\b[^?.!]{0,30}\b(?:pass|go|wait)|"
             r"before (?:I|we|she|he|you|they) (?:can|may|get|have|will)\b[^?.!]{0,30}\b(?:new|again|another))\b",
@@ -187,7 +188,7 @@ INTENTS: tuple[Intent, ...] = (
         # costs ("dekning av legitimerte utgifter").
         re.compile(
             r"\b(betale|betaler|betalar|betala|dekke|dekker|dekkje|dekkjer|dekning|refusjon|refunder\w*|"
-            r"utgift\w*|utgiftene|kostnad\w*|utlegg|legge ut|eksamensavgift\w*|semesteravgift\w*|skolepenger|"
+            r"utgift\w*|utgiftene|kostnad\w*|utlegg|legge ut|\w*avgift\w*|skolepenger|"
             r"skulepengar|expenses?|costs?|fees?|reimburs\w*)\b",
             re.IGNORECASE,
         ),
@@ -302,6 +303,24 @@ def asked_intents(question: str) -> tuple[Intent, ...]:
     if "refusal" in found:
         found.discard(GENERAL_KIND)
     return tuple(intent for intent in INTENTS if intent.name in found)
+
+
+# What a right is to: the words after "rett til/på", "krav på", "kreve", up to the end of the clause.
+_RIGHT_OBJECT = re.compile(
+    r"\b(?:rett (?:til|på)|krav på|kreve|krevje|entitled to|right to)\s+(?:å\s+|to\s+)?(?:få\s+|get\s+)?"
+    r"(?P<object>[^?.!,;:]{3,60}?)(?=\s+(?:og|eller|men|når|hvis|dersom|fordi|mens|medan|and|or|but|when|if)\b|"
+    r"[?.!,;:]|$)",
+    re.IGNORECASE,
+)
+
+
+def right_objects(question: str) -> tuple[str, ...]:
+    """What the rights asked about in ``question``'s asking sentences are to ("Kan vi kreve å få se
+    lønnspolitikken?" -> "se lønnspolitikken"): a passage stating a right to something else does not decide
+    the question."""
+    return tuple(
+        m.group("object").strip() for part in asked_text(question) for m in _RIGHT_OBJECT.finditer(part)
+    )
 
 
 def decides(intents: Iterable[Intent], text: str) -> bool:

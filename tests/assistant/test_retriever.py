@@ -353,6 +353,28 @@ def test_a_question_about_a_roles_part_prefers_the_passage_that_speaks_of_that_r
     assert moved == {h.chunk.position: h.score for h in searcher.search(plain, 3)}
 
 
+def test_a_right_to_something_else_does_not_decide_a_question_about_a_right() -> None:
+    # Whether the policy may be seen is asked; the right to leave is worded as a right but grants another thing.
+    leave = make_chunk("Arbeidstaker har rett til permisjon for å ta utdanning.", position=1)
+    policy = make_chunk("Lønnspolitikken skal gjøres kjent for alle ansatte.", position=2)
+    embedder = HashEmbeddings()
+    searcher = HybridSearcher(MemoryIndex([leave, policy], embedder), embedder, RetrievalSettings())
+    searcher.refresh()
+    assert not searcher._grants(0, ["se", "lønnspolitikken"])
+    assert searcher._grants(0, ["utdanningspermisjon"])  # its last part is what the passage grants
+    assert searcher._grants(0, [])  # a right to nothing named: any right may decide
+
+    def scores(question: str, bonus: float) -> dict[int, float]:
+        settings = RetrievalSettings(deciding_bonus=bonus)
+        searcher = HybridSearcher(MemoryIndex([leave, policy], embedder), embedder, settings)
+        return {h.chunk.position: h.score for h in searcher.search(question, 2)}
+
+    asked = "Kan vi kreve å få se lønnspolitikken?"
+    assert scores(asked, 2.0)[1] == pytest.approx(scores(asked, 0.0)[1])
+    leave_asked = "Har jeg krav på permisjon for å ta utdanning?"
+    assert scores(leave_asked, 2.0)[1] > scores(leave_asked, 0.0)[1]
+
+
 def test_a_named_provision_the_index_lacks_finds_the_passages_that_cite_it() -> None:
     # The index holds HTA 4.2.4 but not 3.4; the guide's paragraph that cites 3.4 (via 3.4.4) is where
     # the sources discuss it.

@@ -271,3 +271,13 @@ def test_a_sentence_opening_with_a_verb_and_its_subject_asks(post: str, asked: t
 )
 def test_a_question_about_someones_part_is_recognised(post: str, asks: bool) -> None:
     assert asks_role(post) is asks
+
+
+def test_a_dismissive_guess_after_eller_is_not_part_of_what_is_asked() -> None:
+    post = "Kurset er på fridagen min. Har eg krav på ein annan fridag i staden eller er det berre uflaks?"
+    assert asking_sentences(post) == ("Har eg krav på ein annan fridag i staden?",)
+    assert asking_sentences("Is it legal or is it just how things are?") == ("Is it legal?",)
+    # a real alternative stays
+    assert asking_sentences("Får jeg lønn eller permisjon uten lønn?") == (
+        "Får jeg lønn eller permisjon uten lønn?",
+    )

@@ -2,7 +2,15 @@
 
 import pytest
 
-from core.intents import INTENTS, asked_intents, asked_time, decides, deferred_matters, unmet_preconditions
+from core.intents import (
+    INTENTS,
+    asked_intents,
+    asked_time,
+    decides,
+    deferred_matters,
+    right_objects,
+    unmet_preconditions,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -62,6 +70,8 @@ pytestmark = pytest.mark.unit
         ("må det være noe spesielt i søknaden? hva må være med", "procedure"),
         ("Is telling my boss in person enough?", "procedure"),
         ("Must I pay the exam fee myself when they require the certification?", "costs"),
+        ("Hvem betaler kursavgiften når kommunen sender meg på kurs?", "costs"),
+        ("Kan jeg få permisjon igjen når jeg hadde ett år fri for tre år siden?", "waiting"),
         # the right's conditions and length, asked as a time
         ("hvor lenge må en egentlig ha jobbet i kommunen før en kan søke?", "right"),
         ("Kor lenge kan eg vere borte frå jobben for å ta master?", "right"),
@@ -224,3 +234,16 @@ def test_a_post_asking_both_the_right_and_whether_it_may_be_refused_is_decided_b
         "procedure",
         "right",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "objects"),
+    [
+        ("Kan vi som tillitsvalgte kreve å få se lønnspolitikken?", ("se lønnspolitikken",)),
+        ("Har jeg rett på utdanningspermisjon når jeg har jobbet i tre år?", ("utdanningspermisjon",)),
+        ("Is she entitled to paid leave?", ("paid leave",)),
+        ("Sjefen sier jeg har rett til fri. Hva må jeg gjøre?", ()),  # told, not asked
+    ],
+)
+def test_what_a_right_asked_about_is_to(question: str, objects: tuple[str, ...]) -> None:
+    assert right_objects(question) == objects
