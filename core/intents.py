@@ -224,7 +224,8 @@ INTENTS: tuple[Intent, ...] = (
             r"arbeidet|arbeidd|arbeida)|"
             r"(?:hvor|kor) lenge kan (?:jeg|eg|man|ein|en|du|vi|me)\s+(?:\w+\s+)?(?:være|vere|ha|få|ta|bli)\s+"
             r"(?:borte|fri|permisjon|perm|ute|heime|hjemme)|(?:hvor|kor) lang (?:permisjon|perm|fri)|"
-            r"(?:hvor|kor) lenge kan (?:den|ho|permisjonen|permisjonen min|perm\w*) (?:vare|vara|gå)|"
+            r"(?:hvor|kor) (?:lenge|mange (?:år|måneder|månader|uker|veker)) kan (?:den|ho|\w*permisjonen|"
+            r"\w*permisjonen min|\w*perm\w*) (?:vare|vara|gå)|"
             r"how long (?:do|must|should) (?:I|you|we|one) (?:need to |have to )?(?:have )?(?:worked|been employed)|"
             r"how long (?:can|may) (?:I|you|we|one) (?:be away|take|get|have|be on leave))\b",
             re.IGNORECASE,

@@ -77,6 +77,7 @@ pytestmark = pytest.mark.unit
         ("Kor lenge kan eg vere borte frå jobben for å ta master?", "right"),
         ("How long do I need to have worked here?", "right"),
         ("Kor lenge kan permisjonen vare?", "right"),
+        ("Kor mange år kan utdanningspermisjonen vare?", "right"),
         ("Kan små skoler unntas fra reglene om permisjon?", "exemption"),
         # whether it must be written, or saying it is enough
         ("Jeg nevnte det på et møte. Holder det, eller må det være skriftlig?", "procedure"),
