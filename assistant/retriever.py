@@ -16,6 +16,7 @@ from functools import partial
 
 import numpy as np
 
+from assistant.asked_terms import content_words
 from assistant.contracts import QueryEmbedder, SearchIndex
 from assistant.deferral import deferrals, still_decides
 from assistant.known import named_roles, role_of, uses
@@ -273,12 +274,7 @@ class HybridSearcher:
         intents = asked_intents(asked)
         # what a right asked about is to ("kreve å få se lønnspolitikken"): a passage granting a right to
         # something else does not decide it
-        right_words = [
-            word
-            for obj in right_objects(asked)
-            for word in words(obj)
-            if len(word) >= 3 and word not in STOPWORDS and not word[:1].isdigit()
-        ]
+        right_words = content_words(right_objects(asked), 3)
         contents = asks_contents(asked)
         prescribing_bonus = (
             self.settings.deciding_bonus
