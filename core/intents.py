@@ -217,6 +217,8 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(
             r"\b(har jeg rett|har eg rett|(?:har|hadde|ha|får|få|gir|gi)\b[^?.!]{0,40}\brett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|krevje|vilkår\w*|"
             r"betingelse\w*|for å få|"
+            # whether one may apply at all: eligibility ("kan eg søkje om utdanningspermisjon?")
+            r"(?:kan|får|kan ikke|kan ikkje) (?:jeg|eg|man|en|ein|vi|me|hun|han|ho) (?:søke|søkje|søka)(?: om)? \w*perm\w*|"
             r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?|"
             # the right's conditions and length asked as a time: how long one must have worked, how long one
             # may be away ("hvor lenge må man ha jobba", "kor lenge kan eg vere borte")

@@ -78,6 +78,7 @@ pytestmark = pytest.mark.unit
         ("How long do I need to have worked here?", "right"),
         ("Kor lenge kan permisjonen vare?", "right"),
         ("Kor mange år kan utdanningspermisjonen vare?", "right"),
+        ("Eg har jobba her i 18 månader, kan eg søkje om utdanningspermisjon?", "right"),
         ("Kan små skoler unntas fra reglene om permisjon?", "exemption"),
         # whether it must be written, or saying it is enough
         ("Jeg nevnte det på et møte. Holder det, eller må det være skriftlig?", "procedure"),
