@@ -187,7 +187,8 @@ INTENTS: tuple[Intent, ...] = (
         # Who pays what the education costs (fees, travel, books); decided by the rule that covers the
         # costs ("dekning av legitimerte utgifter").
         re.compile(
-            r"\b(betale|betaler|betalar|betala|dekke|dekker|dekkje|dekkjer|dekning|refusjon|refunder\w*|"
+            r"\b(betale|betaler|betalar|betala|dekke|dekker|(?:få|får|fått|blir|bli)(?: \w+)? dekket (?:\w+ )?(?:reise\w*|utgift\w*|overnatting\w*|hotell\w*|kurs\w*|"
+            r"kost\w*|mat|diett|bøker|bok\w*|studie\w*|eksamen\w*|\w*avgift\w*|travel|hotel)|dekkje|dekkjer|dekning|refusjon|refunder\w*|"
             r"utgift\w*|utgiftene|kostnad\w*|utlegg|legge ut|\w*avgift\w*|skolepenger|"
             r"skulepengar|expenses?|costs?|fees?|reimburs\w*)\b",
             re.IGNORECASE,

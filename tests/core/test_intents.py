@@ -71,6 +71,7 @@ pytestmark = pytest.mark.unit
         ("Is telling my boss in person enough?", "procedure"),
         ("Must I pay the exam fee myself when they require the certification?", "costs"),
         ("Hvem betaler kursavgiften når kommunen sender meg på kurs?", "costs"),
+        ("Får jeg dekket reise og overnatting når kommunen krever kurset?", "costs"),
         ("Kan jeg få permisjon igjen når jeg hadde ett år fri for tre år siden?", "waiting"),
         # the right's conditions and length, asked as a time
         ("hvor lenge må en egentlig ha jobbet i kommunen før en kan søke?", "right"),
@@ -249,3 +250,9 @@ def test_a_post_asking_both_the_right_and_whether_it_may_be_refused_is_decided_b
 )
 def test_what_a_right_asked_about_is_to(question: str, objects: tuple[str, ...]) -> None:
     assert right_objects(question) == objects
+
+
+def test_covered_shifts_are_no_cost() -> None:
+    # "få dekket" asks about a cost only for an expense: covered shifts are staffing
+    asked = asked_intents("Kan jeg avslå en søknad om utdanningspermisjon hvis vi ikke får dekket vaktene?")
+    assert "costs" not in [i.name for i in asked]
