@@ -16,7 +16,8 @@ from core.text import analyse
 
 # What a document should say, contain or cover (general Bokmål, Nynorsk and English phrasing).
 _ASKS_CONTENTS = re.compile(
-    r"\b(?:hva|kva|what)\b[^?.!]{0,40}\b(?:skal|må|bør|burde|ment å|meint å|should|must|shall|needs? to|supposed to|meant to)\b[^?.!]{0,40}?"
+    r"\b(?:hva|kva|what)\b[^?.!]{0,40}\b(?:skal|må|bør|burde|ment å|meint å|should|must|shall|needs? to|"
+    r"supposed to|meant to)\b[^?.!]{0,40}?"
     r"\b(?:inneholde|innehalde|inneholder|innehald|omfatte|si|seie|contain|include|cover|say|stå|står|be in)\b",
     re.IGNORECASE,
 )

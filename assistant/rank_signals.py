@@ -102,26 +102,26 @@ def sentence_score(question_stems: set[str], sentence: str, bm25: BM25Index) -> 
     return best_sentence_score(question_stems, (sentence,), bm25)
 
 
+def _held_weight(question_stems: set[str], sentence: str, bm25: BM25Index) -> float:
+    """The idf weight of the question's stems that ``sentence`` holds (a stem the index never saw weighs nothing:
+    no sentence can hold it)."""
+    terms = bm25.text_terms(sentence)
+    return sum(bm25.idf.get(t, 0.0) for t in question_stems if t in terms)
+
+
 def best_sentence(question_stems: set[str], sentences: Iterable[str], bm25: BM25Index) -> str | None:
     """The first of ``sentences`` with the best :func:`sentence_score` (None when none holds a stem)."""
-    idf = bm25.idf
     best, best_weight = None, 0.0
     for s in sentences:
-        weight = sum(idf.get(t, 0.0) for t in question_stems if t in bm25.text_terms(s))
+        weight = _held_weight(question_stems, s, bm25)
         if weight > best_weight:
             best, best_weight = s, weight
     return best
 
 
 def best_sentence_score(question_stems: set[str], sentences: Iterable[str], bm25: BM25Index) -> float:
-    """The best :func:`sentence_score` among ``sentences`` (the question's total weight summed once). A stem the
-    index never saw weighs nothing: no sentence can hold it."""
-    idf = bm25.idf
-    total = sum(idf.get(t, 0.0) for t in question_stems)
+    """The best :func:`sentence_score` among ``sentences`` (the question's total weight summed once)."""
+    total = sum(bm25.idf.get(t, 0.0) for t in question_stems)
     if total <= 0:
         return 0.0
-    best = max(
-        (sum(idf.get(t, 0.0) for t in question_stems if t in bm25.text_terms(s)) for s in sentences),
-        default=0.0,
-    )
-    return best / total
+    return max((_held_weight(question_stems, s, bm25) for s in sentences), default=0.0) / total

@@ -263,8 +263,9 @@ def unstated_amounts(
             continue
         # "hvor mye ferie …", "hvor mange uker foreldrepermisjon …": what is counted follows the interrogative
         # (after a unit of measure); otherwise the part's rarest content word is its topic
-        counted = [w for w in asked_words(part[match.end() :]) if w in content and w not in _UNITS]
-        following = part[match.end() :].split()
+        tail = part[match.end() :]
+        counted = [w for w in asked_words(tail) if w in content and w not in _UNITS]
+        following = tail.split()
         topic = (
             counted[0]
             if counted and following and fold(following[0]).strip(",.?!") in {counted[0], *_UNITS}

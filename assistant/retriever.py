@@ -48,7 +48,7 @@ from core.intents import (
 )
 from core.models import Chunk
 from core.provision_queries import names_ledd
-from core.sentences import split_sentences
+from core.sentences import BULLET_RE, split_sentences
 from core.text import with_equivalents, words
 from index.lexical import BM25Index
 
@@ -268,8 +268,9 @@ class HybridSearcher:
         asked_stems = set(bm25.query_terms(" ".join(asked_text(text)))) or q_stems
         best_dense = float(dense_sim.max()) if len(dense_sim) else 0.0
         wants_questions = asks_for_questions(asked)
-        asked_roles = named_roles(asked) if wants_questions or asks_role(asked) else frozenset()
-        role_question = asks_role(asked) and bool(asked_roles)
+        about_roles = asks_role(asked)
+        asked_roles = named_roles(asked) if wants_questions or about_roles else frozenset()
+        role_question = about_roles and bool(asked_roles)
         focus = asked_time(asked)
         intents = asked_intents(asked)
         # what a right asked about is to ("kreve å få se lønnspolitikken"): a passage granting a right to
@@ -428,7 +429,7 @@ class HybridSearcher:
         if subjects is None:
             found: set[str] = set()
             for span in split_sentences(self.chunks[pos].text):
-                head = [w for w in words(span.text.lstrip("•-– ")) if w not in STOPWORDS][:2]
+                head = [w for w in words(BULLET_RE.sub("", span.text)) if w not in STOPWORDS][:2]
                 roles = [role_of(w) for w in head]
                 if roles and roles[0] and not (len(roles) > 1 and roles[1]):
                     found.add(roles[0])
@@ -450,7 +451,7 @@ class HybridSearcher:
                 " ".join(
                     s.text
                     for s in split_sentences(self.chunks[pos].text)
-                    if not s.text.rstrip().endswith("?") and not s.text.lstrip().startswith(("•", "-", "–"))
+                    if not s.text.rstrip().endswith("?") and not BULLET_RE.match(s.text)
                 )
             )
             self._participants[pos] = participants

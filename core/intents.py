@@ -187,8 +187,10 @@ INTENTS: tuple[Intent, ...] = (
         # Who pays what the education costs (fees, travel, books); decided by the rule that covers the
         # costs ("dekning av legitimerte utgifter").
         re.compile(
-            r"\b(betale|betaler|betalar|betala|dekke|dekker|(?:få|får|fått|blir|bli)(?: \w+)? dekket (?:\w+ )?(?:reise\w*|utgift\w*|overnatting\w*|hotell\w*|kurs\w*|"
-            r"kost\w*|mat|diett|bøker|bok\w*|studie\w*|eksamen\w*|\w*avgift\w*|travel|hotel)|dekkje|dekkjer|dekning|refusjon|refunder\w*|"
+            r"\b(betale|betaler|betalar|betala|dekke|dekker|dekkje|dekkjer|dekning|refusjon|refunder\w*|"
+            # "få dekket" an expense ("får jeg dekket reise"), not covered shifts ("får dekket vaktene")
+            r"(?:få|får|fått|blir|bli)(?: \w+)? dekket (?:\w+ )?(?:reise\w*|utgift\w*|overnatting\w*|hotell\w*|"
+            r"kurs\w*|kost\w*|mat|diett|bøker|bok\w*|studie\w*|eksamen\w*|\w*avgift\w*|travel|hotel)|"
             r"utgift\w*|utgiftene|kostnad\w*|utlegg|legge ut|\w*avgift\w*|skolepenger|"
             r"skulepengar|expenses?|costs?|fees?|reimburs\w*)\b",
             re.IGNORECASE,
@@ -219,7 +221,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\b(har jeg rett|har eg rett|(?:har|hadde|ha|får|få|gir|gi)\b[^?.!]{0,40}\brett til|rett på|rettighet\w*|rettigheit\w*|krav på|kreve|krevje|vilkår\w*|"
             r"betingelse\w*|for å få|"
             # whether one may apply at all: eligibility ("kan eg søkje om utdanningspermisjon?")
-            r"(?:kan|får|kan ikke|kan ikkje) (?:jeg|eg|man|en|ein|vi|me|hun|han|ho) (?:søke|søkje|søka)(?: om)? \w*perm\w*|"
+            r"(?:kan|får|kan ikke|kan ikkje) (?:jeg|eg|man|en|ein|vi|me|hun|han|ho) (?:søke|søkje|søka)(?: om)? "
+            r"\w*perm\w*|"
             r"for at jeg skal få|entitled|eligible|qualify|right to|have a right|requirements?|"
             # the right's conditions and length asked as a time: how long one must have worked, how long one
             # may be away ("hvor lenge må man ha jobba", "kor lenge kan eg vere borte")
