@@ -121,6 +121,27 @@ def _kind(c: Candidate) -> str:
     return "ledd" if LEDD_RE.match(body) else "plain"
 
 
+def _lead_in_key(c: Candidate) -> tuple[str, int] | None:
+    """The (chunk id, lead-in start) of a bullet shown under its lead-in; None for any other sentence."""
+    if len(c.members) == 2 and BULLET_RE.match(c.members[1].text):
+        return c.passage.chunk.chunk_id, c.members[0].start
+    return None
+
+
+def _together(chosen: Sequence[Candidate]) -> list[Candidate]:
+    """``chosen`` with the bullets of one lead-in side by side (each after the first chosen of its list), so the
+    lead-in is shown once above them, never again further down."""
+    out: list[Candidate] = []
+    for c in chosen:
+        key = _lead_in_key(c)
+        at = max((i for i, o in enumerate(out) if key is not None and _lead_in_key(o) == key), default=None)
+        if at is None:
+            out.append(c)
+        else:
+            out.insert(at + 1, c)
+    return out
+
+
 def compose(chosen: Sequence[Candidate]) -> Extract:
     """Join the chosen sentences into the answer text; each citation quotes its exact span.
 
@@ -132,7 +153,7 @@ def compose(chosen: Sequence[Candidate]) -> Extract:
     # the lead-in shown last (chunk id, span), so a second bullet under it does not repeat it
     lead_in: tuple[str, Span] | None = None
     citations: list[Citation] = []
-    for c in chosen:
+    for c in _together(chosen):
         kind = _kind(c)
         raw = c.span.text
         start = c.span.start + len(raw) - len(raw.lstrip())

@@ -42,7 +42,7 @@ from assistant.refusal import (
 )
 from assistant.retriever import HybridSearcher
 from assistant.samtale import Question, build_checklist, guide_questions
-from core.asking import asked_with_referents, asking_sentences
+from core.asking import asked_with_referents, asking_sentences, clause_asks
 from core.errors import IndexUnavailableError
 from core.privacy import mask_personal_numbers
 from core.settings import Settings
@@ -192,7 +192,10 @@ class Assistant:
     def _parts(self, question: str) -> tuple[str, ...]:
         """The questions of a multi-part post (none for one question or a long list), each with the sentence it
         refers back to ("Stemmer det??" asks about the claim before it)."""
-        parts = tuple(" ".join(group) for group in asked_with_referents(question))
+        groups = asked_with_referents(question)
+        # a clause before a comma that only states what happened ("Jeg har fått avslag, hvor klager jeg?") is
+        # no question of its own
+        parts = tuple(" ".join(group) for group in [g for g in groups if clause_asks(g[-1])] or groups)
         return parts if 2 <= len(parts) <= self.settings.extractive.max_parts else ()
 
     def _answerability(

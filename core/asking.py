@@ -149,6 +149,12 @@ def question_sentences(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]
     return parts, strict or tuple(p for p in parts if _asks(p, strict=False))
 
 
+def clause_asks(clause: str) -> bool:
+    """True if ``clause`` (a sentence, or a part of one split where a comma opens a question) asks by itself:
+    in "Jeg har fått avslag, hvor klager jeg?" the first clause states what happened and the second asks."""
+    return _asks(clause.strip(), strict=False)
+
+
 def asks_something(question: str) -> bool:
     """True if some sentence of ``question`` asks (ends in "?" or opens with a question word).
 

@@ -51,6 +51,26 @@ def test_a_bullet_under_a_lead_in_ending_in_a_colon_is_shown_under_it_and_a_ques
     ]
 
 
+def test_bullets_of_one_lead_in_chosen_apart_are_shown_together_under_it_once() -> None:
+    policy = make_chunk("Planen skal:\n\n- vise behovene.\n- gi prioriteringer.", position=62)
+    other = Passage(2, law_chunk("(4) Varselet skal være skriftlig.", position=63), 1.0)
+    passage = Passage(1, policy, 1.0)
+    units = answer_units(policy)
+    (span_other, _none) = answer_units(other.chunk)[0]
+    chosen = [
+        Candidate(passage, units[0][0], 1.0, 0, units[0][1]),
+        Candidate(other, span_other, 0.9, 1),
+        Candidate(passage, units[1][0], 0.8, 2, units[1][1]),
+    ]
+    lines = compose(chosen).text.splitlines()
+    assert lines == [
+        "Planen skal [1]:",
+        "- vise behovene [1].",
+        "- gi prioriteringer [1].",
+        "(4) Varselet skal være skriftlig [2].",
+    ]
+
+
 def test_each_quote_is_cited_exactly_and_markers_open_lines() -> None:
     passage = Passage(2, LAW, 1.0)
     chosen = [

@@ -229,3 +229,10 @@ def test_each_part_of_a_post_carries_the_sentence_it_refers_back_to(assistant: A
         "Sjefen sa at deltidsansatte ikke kan få permisjon. Stemmer det??",
         "Og hvem betaler kurset?",
     )
+
+
+def test_a_statement_before_a_comma_is_no_part_of_its_own(assistant: Assistant) -> None:
+    # what happened before the comma frames the questions after it; it is not answered as a question
+    post = "Kommunen avviste søknaden min om permisjon, hvem kan jeg klage til, og får jeg svar skriftlig?"
+    assert assistant._parts(post) == ("hvem kan jeg klage til", "får jeg svar skriftlig?")
+    assert assistant._parts("Kommunen avviste søknaden min, hvem kan jeg klage til?") == ()

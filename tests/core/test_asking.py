@@ -9,6 +9,7 @@ from core.asking import (
     asking_sentences,
     asks_for_questions,
     asks_role,
+    clause_asks,
     leave_purposes,
     situation_words,
     time_focus,
@@ -281,3 +282,10 @@ def test_a_dismissive_guess_after_eller_is_not_part_of_what_is_asked() -> None:
     assert asking_sentences("Får jeg lønn eller permisjon uten lønn?") == (
         "Får jeg lønn eller permisjon uten lønn?",
     )
+
+
+def test_a_clause_asks_by_itself_only_with_a_question_word_a_question_mark_or_an_inverted_verb() -> None:
+    assert clause_asks("hvor sender jeg klagen")
+    assert clause_asks("Får eg løn?")
+    assert not clause_asks("Jeg har fått nei på søknaden")
+    assert not clause_asks("Leiaren min sa nei")
