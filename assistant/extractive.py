@@ -21,7 +21,7 @@ from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import sentence_score
 from assistant.resolve import cites_any, uncited_labels
 from core.answer_settings import ExtractiveSettings
-from core.asking import about_other_time, asks_for_questions
+from core.asking import about_other_time, asks_for_questions, clause_asks, question_sentences
 from core.intents import Intent, asked_intents, asked_time, decides, unmet_preconditions
 from core.provision_queries import names_ledd, parse_query_references
 from core.sentences import BULLET_RE, LABEL_RE, Span
@@ -358,6 +358,17 @@ def select_parts(
     return out
 
 
+def _own(part: str) -> str:
+    """The part's own question: its last sentence (a part may carry the sentence it refers back to)."""
+    return question_sentences(part)[0][-1]
+
+
+def _asks_list(part: str) -> bool:
+    """Whether the part's own question asks for a list or for what a document must contain."""
+    own = _own(part)
+    return bool(WANTS_LIST.search(own)) or asks_contents(own)
+
+
 def extractive_answer(
     question: str,
     passages: Sequence[Passage],
@@ -387,23 +398,42 @@ def extractive_answer(
         uncited=uncited,
         cfg=cfg,
     )
+    multi = 2 <= len(parts) <= cfg.max_parts
+    listed: list[Candidate] = []
     if WANTS_LIST.search(question):
         listed = list_answer(cands)
-        if listed:
-            return compose(listed)
     # "Hva skal lønnspolitikken inneholde?" asks for all a list prescribes, not its best item
-    if asks_contents(asked):
+    if not listed and asks_contents(asked):
         listed = list_answer(cands, prescribing=set(bm25.query_terms(asked)))
+    # In a post of several questions, the list answers the part that asks for it; the others get their own
+    # paragraphs from the rest ("hva skal lønnspolitikken si om kompetanse? hvem tar initiativ til å revidere den?").
+    others = (
+        [p for p in parts if not _asks_list(p) and clause_asks(_own(p), strict=True)]
+        if multi and listed
+        else []
+    )
+    if listed and not (others and len(others) < len(parts)):
+        return compose(listed)
+    if multi:
+        # the list, when there is one, holds the questions asked for; the other parts are answered by statements
+        statements_only = bool(listed) or not asks_for_questions(asked)
+        shown = {(c.passage.n, c.span.start) for c in listed}
+        rest = [c for c in cands if (c.passage.n, c.span.start) not in shown]
+        groups = [
+            g
+            for g in select_parts(others or parts, rest, bm25, statements_only=statements_only, cfg=cfg)
+            if g
+        ]
         if listed:
-            return compose(listed)
-    if 2 <= len(parts) <= cfg.max_parts:
-        statements_only = not asks_for_questions(asked)
-        groups = [g for g in select_parts(parts, cands, bm25, statements_only=statements_only, cfg=cfg) if g]
+            at = next(i for i, p in enumerate(parts) if p not in others)
+            groups.insert(min(at, len(groups)), listed)
         # a provision the post names in its story, where the sources speak of it, comes first
         citing = [c for c in cands if uncited and cites_any(c.span.text, uncited)]
         picked = {(c.passage.n, c.span.start) for g in groups for c in g}
         if citing and not any((c.passage.n, c.span.start) in picked for c in citing):
             groups.insert(0, [max(citing, key=lambda c: c.score)])
+        if listed and len(groups) < 2:  # no other part found a sentence of its own: the list is the answer
+            return compose(listed)
         if len(groups) >= 2:
             paragraphs = [compose(g) for g in groups]
             citations = tuple(c for p in paragraphs for c in p.citations)

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from core.function_words import STOPWORDS
+from core.sentences import ABBREVIATIONS
 from core.text import words
 
 # Time of a question relative to an education: while studying, or after completing it.
@@ -135,6 +136,20 @@ _CLAUSE_QUESTION = re.compile(
 )
 
 
+def _rejoin_abbreviations(pieces: list[str]) -> tuple[str, ...]:
+    """``pieces`` with each one that ends on an abbreviation's period ("HTA kap.", "jf.") joined to the next:
+    "hva står i HTA kap. 3.2 om …" is one sentence."""
+    out: list[str] = []
+    for piece in pieces:
+        last = out[-1].split()[-1].lower() if out else ""
+        # "jf. aml. § 12-11": a section sign or a number never opens a sentence of a question
+        if last.endswith(".") and (last.rstrip(".") in ABBREVIATIONS or piece[0] in "§0123456789"):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return tuple(out)
+
+
 @lru_cache(maxsize=4096)
 def question_sentences(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The sentences of ``question`` and those of them that ask something: end in "?", open with a question
@@ -142,17 +157,19 @@ def question_sentences(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]
 
     Cached, as :func:`asking_sentences`: retrieval, answerability and the answerer each read them for
     one question."""
-    parts = tuple(p.strip() for p in _SENTENCE_END.split(question) if p.strip())
+    parts = _rejoin_abbreviations([p.strip() for p in _SENTENCE_END.split(question) if p.strip()])
     # A verb-first sentence without "?" counts only in a post with no surer question: "Har jobba her i fire år.
     # Kan sjefen nekte?" asks one thing, "kan lønna mi tas opp utenom forhandlingene." asks it all the same.
     strict = tuple(p for p in parts if _asks(p, strict=True))
     return parts, strict or tuple(p for p in parts if _asks(p, strict=False))
 
 
-def clause_asks(clause: str) -> bool:
+def clause_asks(clause: str, *, strict: bool = False) -> bool:
     """True if ``clause`` (a sentence, or a part of one split where a comma opens a question) asks by itself:
-    in "Jeg har fått avslag, hvor klager jeg?" the first clause states what happened and the second asks."""
-    return _asks(clause.strip(), strict=False)
+    in "Jeg har fått avslag, hvor klager jeg?" the first clause states what happened and the second asks. With
+    ``strict``, a clause that opens with a verb asks only with its subject after it ("Skal i møte med sjefen neste
+    uke" states a plan)."""
+    return _asks(clause.strip(), strict=strict)
 
 
 def asks_something(question: str) -> bool:

@@ -337,3 +337,29 @@ def test_a_question_for_what_a_document_must_contain_gets_the_whole_list_it_pres
     # a question about one thing the policy does is answered by its best items, not the whole list
     one = extractive_answer("Hvordan gir kompetanse uttelling i lønn?", _passages([policy]), index)
     assert one is not None and "avansementsstillinger" not in strip_markers(one.text)
+
+
+def test_a_post_asking_for_a_list_and_something_else_gets_the_list_and_a_paragraph_for_the_rest() -> None:
+    policy = make_chunk(
+        "Lønnspolitikk\n\nDen lokale lønnspolitikken skal:\n\n"
+        "- sikre likebehandling av kvinner og menn i lønn.\n\n"
+        "- legge til rette for faglige karriereveier.\n\n"
+        "- vise hvordan tilegnet kompetanse gir uttelling i lønn.\n\n"
+        "Arbeidsgiver tar initiativ til jevnlig revisjon av lønnspolitikken.",
+        position=62,
+        section=("Lønnspolitikk",),
+    )
+    index = BM25Index([*CHUNKS, policy])
+    post = "Hva skal lønnspolitikken egentlig inneholde? Og hvem tar initiativ til revisjon av den?"
+    parts = asking_sentences(post)
+    extract = extractive_answer(post, _passages([policy]), index, parts=parts)
+    assert extract is not None
+    list_part, other = (strip_markers(p) for p in extract.text.split("\n\n"))
+    assert list_part.startswith("Den lokale lønnspolitikken skal") and "karriereveier" in list_part
+    assert other.startswith("Arbeidsgiver tar initiativ")
+    # a part that is only a plan stated before the list question is no question of its own
+    plan = "Skal i møte om lønnspolitikken neste uke. Hva skal lønnspolitikken egentlig inneholde?"
+    alone = extractive_answer(
+        plan, _passages([policy]), index, parts=("Skal i møte om lønnspolitikken neste uke.", parts[0])
+    )
+    assert alone is not None and "\n\n" not in alone.text and "initiativ" not in alone.text

@@ -11,6 +11,7 @@ from core.asking import (
     asks_role,
     clause_asks,
     leave_purposes,
+    question_sentences,
     situation_words,
     time_focus,
 )
@@ -289,3 +290,14 @@ def test_a_clause_asks_by_itself_only_with_a_question_word_a_question_mark_or_an
     assert clause_asks("Får eg løn?")
     assert not clause_asks("Jeg har fått nei på søknaden")
     assert not clause_asks("Leiaren min sa nei")
+
+
+def test_an_abbreviations_period_or_a_section_sign_after_a_period_does_not_end_a_question() -> None:
+    sentences, asked = question_sentences(
+        "Jeg har jobbet her i tre år. Hva står i HTA kap. 3.2 om dette? Takk."
+    )
+    assert asked == ("Hva står i HTA kap. 3.2 om dette?",)
+    assert len(sentences) == 3
+    assert question_sentences("Kan jeg få perm jf. aml. § 12-11?")[1] == (
+        "Kan jeg få perm jf. aml. § 12-11?",
+    )
