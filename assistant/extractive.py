@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.compose import Candidate, Extract, answer_units, compose, lead_line
+from assistant.known import lead_in_roles, named_roles
 from assistant.models import Passage
 from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import sentence_score
@@ -257,15 +258,29 @@ def select(
     return [lead, *rest]
 
 
-def list_answer(cands: Sequence[Candidate], *, prescribing: set[str] | None = None) -> list[Candidate]:
+def list_answer(
+    cands: Sequence[Candidate],
+    *,
+    prescribing: set[str] | None = None,
+    questions: bool = False,
+    roles: frozenset[str] = frozenset(),
+) -> list[Candidate]:
     """The whole list of the best-scoring list passage: its lead-in and every item, in order.
 
     A user who asks for a list ("hvilke spørsmål kan jeg stille") gets all of it,
     not the single best item. Empty when no passage among the candidates holds
     a list of at least ``MIN_LIST_ITEMS`` items. With ``prescribing`` (stems of the documents a question asks
     the contents of), only a list whose lead-in prescribes one of them counts ("Den lokale lønnspolitikken
-    skal:" for "hva skal lønnspolitikken inneholde").
+    skal:" for "hva skal lønnspolitikken inneholde"). With ``questions`` (the user asks for questions to raise),
+    only a list of questions counts, never a bulleted list of statements on the same subject. With ``roles`` (whom the
+    post names: a leader and a tillitsvalgt planning together), a list whose lead-in is for others ("mellom leder og
+    medarbeider") gives way to one for them, when the candidates hold one.
     """
+    if roles:
+        for_them = [c for c in cands if not roles - lead_in_roles(c.passage.chunk.text)]
+        found = list_answer(for_them, prescribing=prescribing, questions=questions) if for_them else []
+        if found:
+            return found
     by_passage: dict[int, list[Candidate]] = {}
     for c in cands:
         by_passage.setdefault(c.passage.n, []).append(c)
@@ -274,6 +289,8 @@ def list_answer(cands: Sequence[Candidate], *, prescribing: set[str] | None = No
     for group in by_passage.values():
         items = [c for c in group if BULLET_RE.match(c.span.text)]
         if len(items) < MIN_LIST_ITEMS:
+            continue
+        if questions and sum(_is_question(c.span.text) for c in items) * 2 <= len(items):
             continue
         score = max(c.score for c in group)
         if score > best_score:
@@ -401,7 +418,12 @@ def extractive_answer(
     multi = 2 <= len(parts) <= cfg.max_parts
     listed: list[Candidate] = []
     if WANTS_LIST.search(question):
-        listed = list_answer(cands)
+        # "liste med spørsmål" asks for a list of questions; a list of statements answers no such request
+        wants_questions = asks_for_questions(asked)
+        roles = named_roles(asked) if wants_questions else frozenset()
+        listed = list_answer(cands, questions=wants_questions, roles=roles) or (
+            list_answer(cands) if wants_questions else []
+        )
     # "Hva skal lønnspolitikken inneholde?" asks for all a list prescribes, not its best item
     if not listed and asks_contents(asked):
         listed = list_answer(cands, prescribing=set(bm25.query_terms(asked)))

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from core.glossary import GLOSSARY
+from core.sentences import BULLET_RE, split_sentences
 from core.text import (
     bokmal_forms,
     by_length_and_initial,
@@ -144,6 +145,19 @@ def role_of(word: str) -> str | None:
 def named_roles(text: str) -> frozenset[str]:
     """The roles (:func:`role_of`) the words of ``text`` name."""
     return frozenset(r for r in (role_of(w) for w in set(words(text)) if not w[:1].isdigit()) if r)
+
+
+@lru_cache(maxsize=1024)
+def lead_in_roles(text: str) -> frozenset[str]:
+    """The roles a list's lead-in names ("… kan ledere og tillitsvalgte drøfte …" -> leder, tillitsvalgt): those of
+    the sentences of ``text`` that are neither list items nor questions."""
+    return named_roles(
+        " ".join(
+            s.text
+            for s in split_sentences(text)
+            if not s.text.rstrip().endswith("?") and not BULLET_RE.match(s.text)
+        )
+    )
 
 
 def is_known(word: str, bm25: BM25Index) -> bool:

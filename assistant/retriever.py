@@ -19,7 +19,7 @@ import numpy as np
 from assistant.asked_terms import content_words
 from assistant.contracts import QueryEmbedder, SearchIndex
 from assistant.deferral import deferrals, still_decides
-from assistant.known import named_roles, role_of, uses
+from assistant.known import lead_in_roles, named_roles, role_of, uses
 from assistant.models import Hit
 from assistant.prescribed import asks_contents, prescribed
 from assistant.rank_signals import (
@@ -86,7 +86,6 @@ class HybridSearcher:
         self._bm25: BM25Index | None = None
         self._titles: dict[str, set[str]] = {}
         self._qshare: dict[int, float] = {}
-        self._participants: dict[int, frozenset[str]] = {}
         self._subjects: dict[int, frozenset[str]] = {}
         self._deferrals: dict[int, set[str]] = {}
         self._provisions: frozenset[str | None] = frozenset()
@@ -116,7 +115,6 @@ class HybridSearcher:
             self._position = position
             self._titles = {}
             self._qshare = {}
-            self._participants = {}
             self._subjects = {}
             self._deferrals = deferrals(chunks, self._bm25.vocab)
             self._provisions = frozenset(c.provision for c in chunks)
@@ -444,17 +442,7 @@ class HybridSearcher:
         medarbeider". 0 for a chunk that is no such list, or whose lead-in names no role."""
         if not roles or not self._question_share(pos):
             return 0.0
-        participants = self._participants.get(pos)
-        if participants is None:
-            # the list's lead-in: its sentences that are neither items nor questions
-            participants = named_roles(
-                " ".join(
-                    s.text
-                    for s in split_sentences(self.chunks[pos].text)
-                    if not s.text.rstrip().endswith("?") and not BULLET_RE.match(s.text)
-                )
-            )
-            self._participants[pos] = participants
+        participants = lead_in_roles(self.chunks[pos].text)
         return len(roles - participants) / len(roles) if participants else 0.0
 
     def _question_share(self, pos: int) -> float:

@@ -363,3 +363,36 @@ def test_a_post_asking_for_a_list_and_something_else_gets_the_list_and_a_paragra
         plan, _passages([policy]), index, parts=("Skal i møte om lønnspolitikken neste uke.", parts[0])
     )
     assert alone is not None and "\n\n" not in alone.text and "initiativ" not in alone.text
+
+
+def test_a_request_for_questions_gets_a_list_of_questions_for_the_roles_it_names() -> None:
+    duties = make_chunk(
+        "Roller\n\nLedere og tillitsvalgte har ulike roller:\n\n"
+        "• Ledere kartlegger kompetansebehovet i enheten.\n\n"
+        "• Tillitsvalgte formidler de ansattes behov for kompetanse.\n\n"
+        "• Ansatte deler kompetanse med kolleger.",
+        position=63,
+        section=("Roller",),
+    )
+    talk = make_chunk(
+        "Samtalen\n\nSpørsmål til samtalen mellom leder og medarbeider om kompetanse:\n\n"
+        "• Hvilken kompetanse bruker du lite i dag?\n\n• Hva vil du lære neste år?\n\n"
+        "• Hva trenger du av tid til å lære?",
+        position=64,
+        section=("Samtalen",),
+    )
+    planning = make_chunk(
+        "Planlegging\n\nMed denne sjekklisten kan ledere og tillitsvalgte drøfte kompetansebehovet:\n\n"
+        "• Hvilken kompetanse har vi i dag?\n\n• Hvilken kompetanse trenger vi framover?\n\n"
+        "• Hvilke tiltak skal vi sette i verk?",
+        position=65,
+        section=("Planlegging",),
+    )
+    index = BM25Index([*CHUNKS, duties, talk, planning])
+    question = "Hvilke spørsmål bør leder og tillitsvalgt gå gjennom om kompetansebehovet i enheten?"
+    extract = extractive_answer(question, _passages([duties, talk, planning]), index)
+    assert extract is not None
+    text = strip_markers(extract.text)
+    # not the statements about roles, nor the questions for a leader and an employee
+    assert "Hvilken kompetanse har vi i dag?" in text and "Hvilke tiltak" in text
+    assert "kartlegger" not in text and "neste år" not in text
