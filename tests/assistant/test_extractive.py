@@ -315,17 +315,21 @@ def test_where_the_sources_speak_of_a_named_provision_they_hold_no_text_of_leads
     assert strip_markers(extract.text).startswith("Den som er omfattet av Hovedavtalen § 9-2")
 
 
-def test_a_question_for_what_a_document_must_contain_gets_the_whole_list_it_prescribes() -> None:
-    policy = make_chunk(
+def _pay_policy(after: str, position: int):  # type: ignore[no-untyped-def]
+    """A passage with a pay policy's prescribed list, then the sentence ``after`` it."""
+    return make_chunk(
         "Lønnspolitikk\n\nDen lokale lønnspolitikken skal:\n\n"
         "- sikre likebehandling av kvinner og menn i lønn.\n\n"
         "- legge til rette for faglige karriereveier.\n\n"
         "- vise hvordan tilegnet kompetanse gir uttelling i lønn.\n\n"
-        "- angi kriterier for avansementsstillinger.\n\n"
-        "Arbeidstakere i lønnede permisjoner omfattes av forhandlingene.",
-        position=61,
+        "- angi kriterier for avansementsstillinger.\n\n" + after,
+        position=position,
         section=("Lønnspolitikk",),
     )
+
+
+def test_a_question_for_what_a_document_must_contain_gets_the_whole_list_it_prescribes() -> None:
+    policy = _pay_policy("Arbeidstakere i lønnede permisjoner omfattes av forhandlingene.", 61)
     index = BM25Index([*CHUNKS, policy])
     extract = extractive_answer("Hva skal egentlig stå i lønnspolitikken?", _passages([policy]), index)
     assert extract is not None
@@ -340,15 +344,7 @@ def test_a_question_for_what_a_document_must_contain_gets_the_whole_list_it_pres
 
 
 def test_a_post_asking_for_a_list_and_something_else_gets_the_list_and_a_paragraph_for_the_rest() -> None:
-    policy = make_chunk(
-        "Lønnspolitikk\n\nDen lokale lønnspolitikken skal:\n\n"
-        "- sikre likebehandling av kvinner og menn i lønn.\n\n"
-        "- legge til rette for faglige karriereveier.\n\n"
-        "- vise hvordan tilegnet kompetanse gir uttelling i lønn.\n\n"
-        "Arbeidsgiver tar initiativ til jevnlig revisjon av lønnspolitikken.",
-        position=62,
-        section=("Lønnspolitikk",),
-    )
+    policy = _pay_policy("Arbeidsgiver tar initiativ til jevnlig revisjon av lønnspolitikken.", 62)
     index = BM25Index([*CHUNKS, policy])
     post = "Hva skal lønnspolitikken egentlig inneholde? Og hvem tar initiativ til revisjon av den?"
     parts = asking_sentences(post)
