@@ -120,6 +120,19 @@ def assert_citations_resolve(answer: Answer) -> None:
         assert text[c.quote_start : c.quote_start + len(c.quote)] == c.quote, (c.quote, c.quote_start)
 
 
+def assert_same_grounding(before: Answer, after: Answer, new_docs: set[str]) -> None:
+    """``after`` (the same question once documents in ``new_docs`` were added) is grounded as ``before`` was: not
+    refused, led by the same deciding sentence quoted from the same chunk, and citing nothing of the new documents.
+    More documents change the corpus's word statistics, so a sentence near the cut may join or leave the answer's
+    tail; the rule that decides the question and what it rests on must not move."""
+    assert not after.refused, after.text
+    assert after.text.splitlines()[0] == before.text.splitlines()[0], (before.text, after.text)
+    assert after.citations[0].chunk_id == before.citations[0].chunk_id
+    assert after.citations[0].quote == before.citations[0].quote
+    by_n = {p.n: p for p in after.passages}
+    assert not {by_n[c.n].chunk.doc_id for c in after.citations} & new_docs, after.text
+
+
 def assert_json_citations_resolve(data: dict[str, Any]) -> None:
     """:func:`assert_citations_resolve` for the answer JSON of the HTTP API."""
     by_n = {p["n"]: p for p in data["passages"]}

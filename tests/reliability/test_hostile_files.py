@@ -17,6 +17,7 @@ from tests import pdfs
 from tests.reliability.conftest import (
     MemoEmbeddings,
     assert_citations_resolve,
+    assert_same_grounding,
     build_index,
     corpus_settings,
     open_assistant,
@@ -150,7 +151,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_ingested(tmp_path: Path,
     after = open_assistant(settings, e5)
     assert {d.doc_id for d in after.documents()} >= {"kursstotte", "opplaeringsplan"}
     again = after.ask("Må jeg varsle arbeidsgiveren skriftlig før utdanningspermisjon?")
-    assert again.text == before.text and not again.refused
+    assert_same_grounding(before, again, {"kursstotte", "opplaeringsplan"})
     assert_citations_resolve(again)
     new = after.ask("Får ansatte som tar fagbrev i helsearbeiderfaget dekket eksamensavgiften?")
     assert any(

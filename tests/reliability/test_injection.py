@@ -22,6 +22,7 @@ from assistant.service import Assistant
 from tests.reliability.conftest import (
     MemoEmbeddings,
     assert_citations_resolve,
+    assert_same_grounding,
     build_index,
     corpus_settings,
     open_assistant,
@@ -144,8 +145,7 @@ def test_refusal_and_citations_unchanged_by_an_injected_document(
     assert out_of_scope.refused and out_of_scope.text == REFUSAL_TEXT
     clean = real_assistant.ask("Må jeg varsle arbeidsgiveren skriftlig før utdanningspermisjon?")
     dirty = injected.ask("Må jeg varsle arbeidsgiveren skriftlig før utdanningspermisjon?")
-    assert not dirty.refused and dirty.text == clean.text
-    assert {c.chunk_id for c in dirty.citations} == {c.chunk_id for c in clean.citations}
+    assert_same_grounding(clean, dirty, {"lokal-kompetanseplan"})
 
 
 @pytest.mark.parametrize(
