@@ -164,7 +164,7 @@ def compose(chosen: Sequence[Candidate]) -> Extract:
             body = body[mark.end() :]
         citations.append(make_citation(c.passage.n, c.passage, start, start + len(body)))
         shown = (c.passage.chunk.chunk_id, c.members[0]) if c.members else None
-        if kind == "list" and len(c.members) == 2 and BULLET_RE.match(c.members[1].text):
+        if _lead_in_key(c) is not None:
             # a bullet under its lead-in; each line is a sentence of its own and carries the marker
             lines = [" ".join(m.text.split()) for m in c.members[int(shown == lead_in) :]]
             line = "\n".join(_cited(m, c.passage.n) for m in lines)

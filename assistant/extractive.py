@@ -416,10 +416,10 @@ def extractive_answer(
         cfg=cfg,
     )
     multi = 2 <= len(parts) <= cfg.max_parts
+    wants_questions = asks_for_questions(asked)
     listed: list[Candidate] = []
     if WANTS_LIST.search(question):
         # "liste med spørsmål" asks for a list of questions; a list of statements answers no such request
-        wants_questions = asks_for_questions(asked)
         roles = named_roles(asked) if wants_questions else frozenset()
         listed = list_answer(cands, questions=wants_questions, roles=roles) or (
             list_answer(cands) if wants_questions else []
@@ -438,7 +438,7 @@ def extractive_answer(
         return compose(listed)
     if multi:
         # the list, when there is one, holds the questions asked for; the other parts are answered by statements
-        statements_only = bool(listed) or not asks_for_questions(asked)
+        statements_only = bool(listed) or not wants_questions
         shown = {(c.passage.n, c.span.start) for c in listed}
         rest = [c for c in cands if (c.passage.n, c.span.start) not in shown]
         groups = [
